@@ -1,0 +1,144 @@
+"""The record contract of ../shared/SPEC.md as pydantic v2 models.
+
+Field names here are binding (SPEC.md). Extra fields (``sentence``,
+``candidates``, ``resolved_by``, ``period_source`` …) are evidence that
+helps a researcher check a fact; they never replace a SPEC field.
+
+Every mention carries ``text``, ``start``, ``end`` into the record's
+normalized ``text``; ``Record`` checks ``text[start:end] == mention.text``
+once, when the record is built.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DateKind = Literal["point", "range", "since", "until"]
+Granularity = Literal["year", "half", "quarter", "month", "xun", "day", "minute"]
+PlaceLevel = Literal["province", "city", "county", "township", "village"]
+Approx = Literal["exact", "approx", "over", "under", "range"]
+MeasureForm = Literal["document", "named", "formula"]
+Script = Literal["hans", "hant", "mixed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class Span(_Model):
+    """A piece of evidence: ``text`` is ``record.text[start:end]``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} < start {self.start}")
+        if self.end - self.start != len(self.text):
+            raise ValueError("span length differs from len(text)")
+        return self
+
+
+class Period(_Model):
+    """A closed interval of calendar dates; either side may be open (null)."""
+
+    from_: Optional[_dt.date] = Field(None, alias="from")
+    to: Optional[_dt.date] = None
+
+
+class DateMention(Span):
+    kind: DateKind
+    from_: Optional[_dt.date] = Field(None, alias="from")
+    to: Optional[_dt.date] = None
+    granularity: Optional[Granularity] = None
+
+    @model_validator(mode="after")
+    def _from_before_to(self):
+        if self.from_ and self.to and self.from_ > self.to:
+            raise ValueError(f"date from {self.from_} after to {self.to}")
+        return self
+
+
+class PlaceMention(Span):
+    name: str
+    level: PlaceLevel
+    adcode: Optional[str] = Field(None, pattern=r"^\d{6}$")
+    path: list[str] = Field(default_factory=list)
+    candidates: list[str] = Field(default_factory=list, description="adcodes of other units considered")
+    resolved_by: Optional[str] = Field(None, description="what decided among candidates")
+
+
+class CountMention(Span):
+    indicator: str = "other"
+    label: Optional[str] = None
+    value: float
+    approx: Approx = "exact"
+    low: Optional[float] = None
+    high: Optional[float] = None
+    unit: str
+    object: Optional[str] = None
+    period: Optional[Period] = None
+    place: Optional[str] = Field(None, description="adcode of the place the figure is about")
+    sentence: Optional[str] = Field(None, description="the sentence the figure stands in")
+    period_source: Optional[str] = Field(None, description="the date mention text the period came from")
+    place_source: Optional[str] = Field(None, description="the place mention text the place came from")
+
+    @model_validator(mode="after")
+    def _finite(self):
+        import math
+
+        for v in (self.value, self.low, self.high):
+            if v is not None and not math.isfinite(v):
+                raise ValueError("count value must be finite")
+        return self
+
+
+class MeasureMention(Span):
+    name: str
+    kind: Optional[str] = None
+    form: MeasureForm
+    issuer: Optional[str] = None
+    date: Optional[Period] = None
+    place: Optional[str] = None
+
+
+class Issue(_Model):
+    stage: str
+    message: str
+
+
+class Record(_Model):
+    id: str
+    source: str
+    title: Optional[str] = None
+    published_at: Optional[str] = Field(None, description="ISO 8601 with +08:00")
+    outlet: Optional[str] = None
+    authors: list[str] = Field(default_factory=list)
+    editors: list[str] = Field(default_factory=list)
+    url: Optional[str] = None
+    script: Optional[Script] = None
+    text: str = ""
+    dates: list[DateMention] = Field(default_factory=list)
+    places: list[PlaceMention] = Field(default_factory=list)
+    counts: list[CountMention] = Field(default_factory=list)
+    measures: list[MeasureMention] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    normalization: dict[str, int] = Field(default_factory=dict, description="repairs made, by kind")
+
+    @model_validator(mode="after")
+    def _spans_index_text(self):
+        for group in (self.dates, self.places, self.counts, self.measures):
+            for m in group:
+                if self.text[m.start:m.end] != m.text:
+                    raise ValueError(f"span {m.start}:{m.end} {m.text!r} does not index text")
+        return self
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
