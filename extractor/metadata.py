@@ -1,23 +1,271 @@
-"""Stage 'metadata' (first cut): the whole normalized input is the text."""
+"""Stage 'metadata': headline, publication time, outlet, bylines; the body cut from page boilerplate.
+
+Reads ``article.normalized`` (the whole normalized input) line by line:
+
+    [navigation / site name]        → dropped
+    headline (+ series line)        → ``title``
+    date line (time, 来源, 作者)     → ``published_at``, ``outlet``, ``authors``; kept in ``text``
+    body                            → ``text``
+    footer (责任编辑, 版权, 相关新闻) → ``editors``; dropped
+
+The word lists live in ``patterns/metadata.yaml``.
+"""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import re
 from typing import Optional
 
+import regex
+
 from .article import CST, Article
+from .resources import load_yaml
+
+# 2018-02-12 11:12:46 · 20-10-09 15:55 · 2020年1月19日 07:37 · 2020/01/19 · 2020.1.19
+_DT = regex.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2}|\d{2})\s*(?P<s1>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=s1)|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+_URL = re.compile(r"https?://\S+|www\.[\w.-]+\.\w+\S*")
+_URL_DATE = re.compile(r"(?:^|[/_])t?(20\d{2})(\d{2})(\d{2})_\d")
+_NAME = r"[\u4e00-\u9fff·]{2,4}"
+
+
+@functools.lru_cache(maxsize=1)
+def _cfg() -> dict:
+    return load_yaml("metadata.yaml")
 
 
 def parse_datetime(s: str) -> Optional[_dt.datetime]:
+    """The first date(-time) in ``s`` as an aware +08:00 datetime, or None."""
+    if not s:
+        return None
+    s = s.strip()
     try:
-        d = _dt.datetime.fromisoformat(s.strip())
+        d = _dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return d.astimezone(CST) if d.tzinfo else d.replace(tzinfo=CST)
+    except ValueError:
+        pass
+    m = _DT.search(s)
+    return _dt_from_match(m) if m else None
+
+
+def _dt_from_match(m) -> Optional[_dt.datetime]:
+    y = int(m["y"])
+    if len(m["y"]) == 2:
+        y += 2000
+    try:
+        return _dt.datetime(y, int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0), int(m["S"] or 0),
+                            tzinfo=CST)
     except ValueError:
         return None
-    return d if d.tzinfo else d.replace(tzinfo=CST)
+
+
+def _strip_noise(line: str) -> str:
+    for tok in _cfg()["byline"]["noise"]:
+        line = line.replace(tok, " ")
+    return re.sub(r"\s{2,}", "  ", line).strip()
+
+
+def clean_title(t: str) -> str:
+    """Headline without column prefix (深度关注丨), bracket tag (【…】), site suffix or subtitle."""
+    cfg = _cfg()["title"]
+    t = re.sub(r"\s+", " ", t).strip()
+    for sep in cfg["site_suffix_separators"][:1]:  # ——头条——中央纪委国家监委网站 in <title>
+        t = re.sub(r"—{3,}.*$", "", t)
+    o, c = cfg["bracket_prefix"]
+    if t.startswith(o) and c in t[:30]:
+        t = t[t.index(c) + 1:].strip()
+    for sep in cfg["column_separators"]:
+        i = t.find(sep)
+        if 0 < i <= cfg["column_prefix_max_chars"] + 1:
+            t = t[i + len(sep):].strip()
+            break
+    for sep in cfg["subtitle_separators"]:
+        i = t.find(sep)
+        if i >= 4:
+            t = t[:i].strip()
+            break
+    return t
+
+
+def _is_headline(line: str) -> bool:
+    cfg = _cfg()
+    if not (4 <= len(line) <= 90):
+        return False
+    if any(line.startswith(p) for p in cfg["header_noise_prefixes"]):
+        return False
+    if line in cfg["title"]["not_title"] or _URL.fullmatch(line):
+        return False
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,8}(?:网|新闻网|在线|日报|晚报|客户端)", line):  # a site name line
+        return False
+    if line.endswith(("。", ":", "：")) or _DT.search(line):
+        return False
+    return sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff") >= 4
+
+
+def _names(s: str, stop: tuple[str, ...]) -> list[str]:
+    """Person names in a byline fragment, up to the first stop cue (通讯员, 摄 …)."""
+    for cue in stop:
+        i = s.find(cue)
+        if i >= 0:
+            s = s[:i]
+    out = []
+    for tok in re.split(r"[\s,，、;；/]+", s):
+        tok = tok.strip("()（）[]【】:：")
+        if re.fullmatch(_NAME, tok):
+            out.append(tok)
+    return out
+
+
+def _labeled(line: str, labels: list[str]) -> Optional[str]:
+    """The value after ``label:`` on a line (up to the next double space or label)."""
+    for lab in labels:
+        m = re.search(rf"(?:^|[\s【\[(]){re.escape(lab)}\s*[:：]\s*([^\s【】\[\]]+(?:\s[^\s:：【】\[\]]+)*)", line)
+        if m:
+            return m.group(1).strip()
+    return None
 
 
 def stage(article: Article) -> None:
-    article.text = article.normalized
+    cfg = _cfg()
+    by = cfg["byline"]
     f = article.fields
-    article.title = f.get("title")
-    article.outlet = f.get("outlet")
-    article.published_at = f.get("published_at_given") or f.get("page_date")
+    lines = [ln.strip() for ln in article.normalized.split("\n")]
+
+    # --- the date line: the first line in the head holding a full date (and, usually, 来源/time)
+    date_idx, date_m = None, None
+    for i, ln in enumerate(lines[:40]):
+        m = _DT.search(ln)
+        if m and (m["H"] or any(lab in ln for lab in by["outlet_labels"]) or len(ln) < 60):
+            date_idx, date_m = i, m
+            break
+
+    # --- headline: first headline-like line before the date line (or in the first lines)
+    title_idx = None
+    head_end = date_idx if date_idx is not None else min(len(lines), 15)
+    for i in range(head_end):
+        if _is_headline(lines[i]):
+            title_idx = i
+            break
+    title = f.get("title")
+    if title:
+        title = clean_title(str(title))
+    elif title_idx is not None:
+        title = clean_title(lines[title_idx])
+    article.title = title or None
+
+    # --- body start: the date line (kept), else the line after the headline
+    if date_idx is not None:
+        start = date_idx
+    elif title_idx is not None and (not f.get("title") or clean_title(lines[title_idx]) == article.title):
+        start = title_idx + 1
+    else:
+        start = 0
+
+    # --- body end: the first footer line
+    end = len(lines)
+    footer = tuple(cfg["footer_starts"])
+    for i in range(start + 1, len(lines)):
+        if lines[i].startswith(footer) or lines[i].lstrip("【[(").startswith(footer):
+            end = i
+            break
+
+    body: list[str] = []
+    for i in range(start, end):
+        ln = lines[i]
+        if i == date_idx:
+            ln = _strip_noise(_URL.sub(" ", ln))
+        elif _URL.fullmatch(ln):
+            article.url = article.url or ln
+            continue
+        if ln:
+            body.append(ln)
+    article.text = "\n".join(body)
+
+    # --- published_at: given > visible date line > page meta > URL date
+    when = f.get("published_at_given")
+    if when is None and date_m is not None:
+        when = _dt_from_match(date_m)
+    if when is None and f.get("page_date_raw"):
+        when = parse_datetime(f["page_date_raw"])
+    if when is None and _URL_DATE.search(article.source.rsplit("/", 1)[-1]):
+        m = _URL_DATE.search(article.source.rsplit("/", 1)[-1])
+        when = parse_datetime(f"{m[1]}-{m[2]}-{m[3]}")
+    if when is None and f.get("url_date_raw"):
+        when = parse_datetime(f["url_date_raw"])
+    url = f.get("url") or article.url
+    for ln in lines[:10]:
+        if url is None and _URL.fullmatch(ln):
+            url = ln
+    if when is None:
+        m = _URL_DATE.search(url or "") or _URL_DATE.search(article.source.rsplit("/", 1)[-1])
+        if m:
+            try:
+                when = _dt.datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=CST)
+            except ValueError:
+                when = None
+    article.published_at = when
+    article.url = url
+
+    # --- outlet: 来源 on the date line / head, else the site byline that opens the body
+    outlet = f.get("outlet")
+    head_lines = lines[: (date_idx or 0) + 3]
+    if not outlet:
+        for ln in head_lines + lines[start:start + 3]:
+            v = _labeled(ln, by["outlet_labels"])
+            if v:
+                outlet = v.split()[0]
+                break
+    first_body = lines[start + 1] if date_idx is not None and start + 1 < len(lines) else (lines[start] if start < len(lines) else "")
+    for ln in lines[start:start + 4]:
+        for site in by["site_bylines"]:
+            if ln.startswith(site):
+                outlet = outlet or site
+                first_body = ln
+                break
+    article.outlet = outlet
+
+    # --- authors: 作者:/记者 on the head lines, names after a site byline, a trailing (名字 名字)
+    authors: list[str] = []
+    stop = tuple(by["not_author_cues"])
+    if f.get("authors"):
+        authors = list(f["authors"])
+    for ln in head_lines + lines[start:start + 3]:
+        v = _labeled(ln, by["author_labels"])
+        if v:
+            authors += _names(v, stop)
+            break
+    if not authors:
+        for site in by["site_bylines"]:
+            if first_body.startswith(site) and not first_body.startswith(site + "讯"):
+                rest = first_body[len(site):].split()
+                for tok in rest[:4]:
+                    if tok in stop:
+                        break
+                    if re.fullmatch(_NAME, tok) and len(tok) <= 3:
+                        authors.append(tok)
+                    else:
+                        break
+    if not authors:
+        for ln in lines[start:start + 4]:
+            m = re.search(rf"记者\s*((?:{_NAME}\s*){{1,3}})", ln[:60])
+            if m and not ln.startswith(("记者:", "记者：")):
+                authors += _names(m.group(1), stop)
+                break
+    if not authors and body:
+        m = re.search(r"[(（]((?:[\u4e00-\u9fff]{2,3}\s?){1,3})[)）]\s*$", body[-1])
+        if m:
+            authors = _names(m.group(1), stop)
+    article.authors = list(dict.fromkeys(authors))
+
+    # --- editors: 责任编辑 / 初审编辑 anywhere after the body
+    editors: list[str] = list(f.get("editors") or [])
+    keep = by["editor_keep"]
+    for ln in lines[end:]:
+        for lab in keep:
+            m = re.search(rf"{lab}\s*[:：]\s*((?:{_NAME}\s*)+)", ln)
+            if m:
+                editors += _names(m.group(1), stop)
+    article.editors = list(dict.fromkeys(editors))

@@ -1,0 +1,169 @@
+"""Main text and metadata of an HTML page, with lxml; no network, no entity expansion.
+
+The body is the block whose paragraphs hold the most text (a readability-style
+density choice); title/date/source come from the page's meta tags when present,
+else from the visible text (the metadata stage reads that too).
+"""
+from __future__ import annotations
+
+import html as _html
+import re
+from dataclasses import dataclass, field
+
+from .resources import load_yaml
+
+_DROP = ("script", "style", "noscript", "iframe", "svg", "form", "select", "button", "head", "nav", "footer",
+         "header", "aside", "template", "object", "embed")
+_BLOCK = {"p", "div", "section", "article", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+          "tr", "table", "ul", "ol", "dd", "dt", "pre", "center", "font", "span"}
+_TAG = re.compile(r"<[^>]*>")
+_WS = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+
+
+@dataclass
+class Page:
+    text: str
+    fields: dict = field(default_factory=dict)
+    issues: list[str] = field(default_factory=list)
+
+
+def _clean(s: str) -> str:
+    s = _html.unescape(_html.unescape(s or ""))
+    s = _TAG.sub("", s)
+    return _WS.sub(" ", s).strip()
+
+
+def _meta(doc, names: list[str]) -> str | None:
+    for n in names:
+        for attr in ("name", "property", "itemprop", "http-equiv"):
+            vals = doc.xpath(f"//meta[translate(@{attr},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n]/@content",
+                             n=n.lower())
+            for v in vals:
+                v = _clean(v)
+                if v:
+                    return v
+    return None
+
+
+def _block_text(el) -> list[str]:
+    """Paragraph lines of an element: text split at block boundaries and <br>."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        line = _WS.sub(" ", "".join(buf)).strip()
+        if line:
+            out.append(line)
+        buf.clear()
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _DROP:
+            if node.tail:
+                buf.append(node.tail)
+            return
+        block = tag in _BLOCK and tag != "span" and tag != "font"
+        if block or tag == "br":
+            flush()
+        if node.text and tag != "br":
+            buf.append(node.text)
+        for ch in node:
+            walk(ch)
+        if block:
+            flush()
+        if node.tail:
+            buf.append(node.tail)
+
+    walk(el)
+    flush()
+    return out
+
+
+_PARA = {"p", "div", "section", "span", "font", "h2", "h3", "strong", "center"}
+
+
+def _cjk(s: str | None) -> int:
+    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff" or ch.isdigit()) if s else 0
+
+
+def _densest(root):
+    """The container whose paragraph-like children hold the most text (one post-order pass, O(n))."""
+    total: dict = {}
+    scored: list = []
+    for el in reversed(list(root.iter())):
+        if not isinstance(el.tag, str):
+            continue
+        own = _cjk(el.text)
+        score = 0
+        for ch in el:
+            t = total.get(ch, 0)
+            own += t + _cjk(ch.tail)
+            tag = ch.tag if isinstance(ch.tag, str) else ""
+            if tag in _PARA:
+                score += t
+            elif tag == "br":
+                score += _cjk(ch.tail)
+        total[el] = own
+        if el.tag in ("div", "article", "section", "td", "body", "main") and score:
+            scored.append((score, own, el))
+    if not scored:
+        return None, 0
+    top = max(s for s, _, _ in scored)
+    # the most specific container that holds nearly all of the best one's paragraph text
+    score, _, best = min((c for c in scored if c[0] >= 0.85 * top), key=lambda c: c[1])
+    return best, score
+
+
+def parse_page(html: str) -> Page:
+    from lxml import etree
+    from lxml import html as lhtml
+
+    issues: list[str] = []
+    html = re.sub(r"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", "", html[:200_000], count=1, flags=re.S | re.I) + html[200_000:]
+    html = re.sub(r"<!ENTITY[^>]*>", "", html, flags=re.I)
+    if html.lstrip().startswith("<?xml"):
+        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    parser = lhtml.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
+                              huge_tree=False, collect_ids=False)
+    try:
+        doc = lhtml.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        return Page(text=_TAG.sub(" ", html), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
+    cfg = load_yaml("metadata.yaml").get("html", {})
+    fields: dict = {}
+    title = _meta(doc, cfg.get("title_meta", []))
+    if not title:
+        h1 = doc.xpath("//h1")
+        title = _clean(h1[0].text_content()) if h1 else None
+    if not title:
+        t = doc.xpath("//title")
+        title = _clean(t[0].text_content()) if t else None
+    if title:
+        fields["title"] = title
+    date = _meta(doc, cfg.get("date_meta", []))
+    if date:
+        fields["page_date_raw"] = date
+    src = _meta(doc, cfg.get("source_meta", []))
+    if src:
+        fields["outlet"] = src
+    url = _meta(doc, cfg.get("url_meta", []))
+    if url:
+        fields["url"] = url
+    if not date:
+        m = re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)
+        if m:
+            d = m.group(1)
+            fields["url_date_raw"] = f"{d[:4]}-{d[4:6]}-{d[6:]}"
+    author = _meta(doc, cfg.get("author_meta", []))
+    if author:
+        fields["authors_meta"] = author
+
+    for bad in doc.xpath("|".join(f"//{t}" for t in _DROP)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    body = doc.body if doc.find("body") is not None else doc
+    best, best_score = _densest(body)
+    lines = _block_text(best if best is not None and best_score >= 40 else body)
+    if not lines:
+        issues.append("HTML page has no visible text")
+    return Page(text="\n".join(lines), fields=fields, issues=issues)
