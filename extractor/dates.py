@@ -1,8 +1,721 @@
-"""Stage 'dates' (placeholder until its issue lands): see ../shared/SPEC.md."""
+"""Stage 'dates': every time expression, resolved to a closed interval of calendar dates (SPEC.md "dates").
+
+``extract_dates(text, published)`` finds
+
+* date cores ("atoms") anchored on digits, numeral characters and a few cue words:
+  ``2017年8月21日``, ``二〇一九年十一月``, ``2019年7月下旬``, ``2019年末``, ``上半年``, ``去年11月``,
+  ``本月``, timestamps ``2018-02-12 11:12:46`` / ``20-10-09 15:55``, ``2019/04/19``;
+* and combines them with the words around them (vocabulary in ``patterns/dates/vocab.yaml``):
+  ranges (``1至9月份``, ``2013年至2024年``), enumerations (``2017、2018年`` → two dates),
+  ``since`` (``自2017年8月21日起``, ``2017年以来``, ``X至今``), ``until`` (``截至2019年末``,
+  ``2019年以前``) and deadlines (``年底前``);
+* present-reference words (``近日``, ``目前`` …), ``截至目前``, relative days, ``N年来``/``近N年``,
+  event anchors with a fixed date (``党的十八大以来``, ``patterns/dates/anchors.yaml``) and the
+  anaphors ``同月``/``同年`` right after an explicit date.
+
+Relative expressions resolve against the publication date; without one they keep from/to null.
+Dates inside 《》 titles are skipped. Never raises: on unexpected input it returns fewer dates.
+"""
 from __future__ import annotations
 
+import datetime as _dt
+import functools
+import logging
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from . import timeexpr as T
 from .article import Article
+from .models import DateMention
+from .resources import load_yaml
+
+log = logging.getLogger(__name__)
+
+STAGE = "dates"
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def _alt(words) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    vocab: dict
+    anchors: list  # (name, date) longest name first
+    anchor_verbs: tuple
+    atom: "regex.Pattern"
+    words: "regex.Pattern"
+    recent: "regex.Pattern"
+    titles: "regex.Pattern"
+    year_range: "regex.Pattern"
+    left_enum_year: "regex.Pattern"
+    left_range_year: "regex.Pattern"
+    left_enum_month: "regex.Pattern"
+    left_range_month: "regex.Pattern"
+    left_range_day: "regex.Pattern"
+    blocked_left: "regex.Pattern"
+    sentence_end: "regex.Pattern"
+
+
+_Y4 = r"(?:1[89]\d\d|20\d\d)"
+_CNY4 = r"[〇零一二三四五六七八九]{4}"
+_MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_TIME = r"(?:[ T\u3000]*(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?)"
+# characters that, right before a number, make it part of another number or word
+_NUM_LEFT = r"(?<![\d.\-/〇零一二三四五六七八九十两第])"
+
+
+@functools.lru_cache(maxsize=1)
+def rules() -> _Rules:
+    v = load_yaml("dates/vocab.yaml") or {}
+    a = load_yaml("dates/anchors.yaml") or {}
+    year_parts = v.get("year_parts", {}) or {}
+    month_parts = v.get("month_parts", {}) or {}
+    yp_guard = {"初": "(?![步次心衷审核选赛级中具])", "底": "(?![线子数层气蕴色])", "末": "(?![端梢尾位])"}
+    yp_alts = []
+    for w in sorted(year_parts, key=len, reverse=True):
+        yp_alts.append(regex.escape(w) + yp_guard.get(w, ""))
+    mp_alts = []
+    for w in sorted(month_parts, key=len, reverse=True):
+        if len(w) == 1 and w == "中":
+            mp_alts.append("中(?=旬)")  # 月中 alone is too ambiguous (3月中办印发)
+            continue
+        mp_alts.append(regex.escape(w) + yp_guard.get(w, ""))
+    rel_years = _alt(v.get("relative_years", {}))
+    rel_months = _alt(v.get("relative_months", {}))
+    bare_yp = _alt(v.get("bare_year_parts", []))
+    atom = rf"""
+    (?P<ts>(?<![\d\-./:])(?P<ts_y>\d{{4}}|\d{{2}})-(?P<ts_m>1[0-2]|0?[1-9])-(?P<ts_d>3[01]|[12]\d|0?[1-9])
+        (?P<ts_t>[ T]+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?![\d\-:]))
+    |(?P<sl>(?<![\d\-./])(?P<sl_y>{_Y4})(?P<sl_sep>[/.])(?P<sl_m>1[0-2]|0?[1-9])(?P=sl_sep)(?P<sl_d>3[01]|[12]\d|0?[1-9])(?![\d./]))
+    |(?P<ymd>
+        (?:
+          (?<![\d.\-/])(?P<y>{_Y4}|{_CNY4})[ ]?年(?:度(?!考核|报告|计划|工作|述职))?
+          |(?<![\d.\-/])(?P<y2>\d\d)(?=年{_MON}月)年
+          |(?P<yrel>{rel_years})
+        )
+        (?:
+          (?P<m>{_MON})[ ]?月份?
+            (?:(?P<d>{_DAY})[ ]?[日号](?P<t>{_TIME})?)?
+            (?P<mp>{"|".join(mp_alts)})?
+          |(?P<yp>{"|".join(yp_alts)})
+        )?
+      )
+    |(?P<mrel>{rel_months})(?:(?P<mrel_d>{_DAY})[日号])?
+    |(?P<bm_all>{_NUM_LEFT}(?<![个每])(?P<bm>{_MON})[ ]?月份?
+        (?:(?P<bd>{_DAY})[ ]?[日号](?P<bt>{_TIME})?)?
+        (?P<bmp>{"|".join(mp_alts)})?)
+    |(?P<bday_all>(?<![\d.\-/月年号])(?P<bday>3[01]|[12]\d|0?[1-9])日)
+    |(?P<byp_all>(?<![\d〇零一二三四五六七八九十年今去明本])(?P<byp>{bare_yp}))
+    """
+    words = v.get("present_words", []) + v.get("present_until", [])
+    words_re = rf"(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
+    recent = rf"""
+      (?P<rp>{_alt(v.get('recent_prefixes', []))})?
+      (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})
+      (?P<ru>{_alt(v.get('recent_units', {}))})
+      (?P<rs>{_alt(v.get('recent_suffixes', []))})?
+    """
+    anchors = []
+    for item in a.get("anchors", []) or []:
+        d = item.get("date")
+        if isinstance(d, str):
+            d = _dt.date.fromisoformat(d)
+        for name in item.get("names", []):
+            anchors.append((name, d))
+    anchors.sort(key=lambda x: len(x[0]), reverse=True)
+    seps = _alt(v.get("range_separators", []))
+    enum_seps = _alt(v.get("enumeration_separators", []))
+    blocked = _alt(v.get("blocked_prefixes", []))
+    return _Rules(
+        vocab=v,
+        anchors=anchors,
+        anchor_verbs=tuple(a.get("verbs", []) or []),
+        atom=regex.compile(atom, regex.X),
+        words=regex.compile(words_re),
+        recent=regex.compile(recent, regex.X),
+        titles=regex.compile(r"《[^《》\n]{0,120}》"),
+        year_range=regex.compile(rf"(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
+        left_enum_year=regex.compile(rf"(?:(?<![\d.\-/]){_Y4}(?:{enum_seps}))+$"),
+        left_range_year=regex.compile(rf"(?<![\d.\-/])(?P<a>{_Y4})[ ]?(?:{seps})[ ]?$"),
+        left_enum_month=regex.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
+        left_range_month=regex.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
+        left_range_day=regex.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
+        blocked_left=regex.compile(rf"(?:{blocked})[年月周天日]?$"),
+        sentence_end=regex.compile(r"[。！？!?；;\n]"),
+    )
+
+
+# --------------------------------------------------------------------------- atoms
+
+
+@dataclass
+class _Atom:
+    start: int
+    end: int
+    y: Optional[int] = None          # explicit year
+    yrel: Optional[int] = None       # relative year offset
+    m: Optional[int] = None
+    mrel: Optional[int] = None
+    d: Optional[int] = None
+    minute: bool = False
+    ypart: Optional[str] = None      # key of year_parts
+    mpart: Optional[str] = None      # key of month_parts
+    explicit_year: bool = False      # year written in the atom (absolute)
+    kind: str = "point"
+    # results
+    lo: Optional[_dt.date] = None
+    hi: Optional[_dt.date] = None
+    gran: Optional[str] = None
+
+
+def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
+    g = m.groupdict()
+    R = rules()
+    if g.get("ts"):
+        yy = int(g["ts_y"])
+        if len(g["ts_y"]) == 2:
+            if not g.get("ts_t"):
+                return None  # 20-10-09 alone is too ambiguous; with a clock time it is a date line
+            yy = T.expand_two_digit_year(yy, pub.year if pub else None)
+        elif not (1900 <= yy <= 2099):
+            return None
+        return _Atom(m.start(), m.end(), y=yy, m=int(g["ts_m"]), d=int(g["ts_d"]), minute=bool(g.get("ts_t")),
+                     explicit_year=True)
+    if g.get("sl"):
+        return _Atom(m.start(), m.end(), y=int(g["sl_y"]), m=int(g["sl_m"]), d=int(g["sl_d"]), explicit_year=True)
+    if g.get("ymd"):
+        at = _Atom(m.start(), m.end())
+        if g.get("y"):
+            at.y = T.cn_digits(g["y"])
+            at.explicit_year = True
+            if at.y is None or not (1900 <= at.y <= 2099):
+                return None
+        elif g.get("y2"):
+            at.y = T.expand_two_digit_year(int(g["y2"]), pub.year if pub else None)
+            at.explicit_year = True
+        else:
+            at.yrel = R.vocab["relative_years"][g["yrel"]]
+        if g.get("m"):
+            at.m = T.cn_int(g["m"])
+        if g.get("d"):
+            at.d = T.cn_int(g["d"])
+        at.minute = bool(g.get("t"))
+        at.mpart = g.get("mp")
+        at.ypart = g.get("yp")
+        return at
+    if g.get("mrel"):
+        at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][g["mrel"]])
+        if g.get("mrel_d"):
+            at.d = T.cn_int(g["mrel_d"])
+        return at
+    if g.get("bm_all"):
+        at = _Atom(m.start(), m.end(), m=T.cn_int(g["bm"]))
+        if g.get("bd"):
+            at.d = T.cn_int(g["bd"])
+        at.minute = bool(g.get("bt"))
+        at.mpart = g.get("bmp")
+        return at
+    if g.get("bday_all"):
+        return _Atom(m.start(), m.end(), d=int(g["bday"]))
+    if g.get("byp_all"):
+        return _Atom(m.start(), m.end(), ypart=g["byp"])
+    return None
+
+
+@dataclass
+class _Ctx:
+    pub: Optional[_dt.date]
+    year: Optional[int] = None        # last explicit year of the sentence
+    year_sentence: int = -1
+    ym: Optional[tuple] = None        # last (year, month) of the paragraph
+    ym_paragraph: int = -1
+
+
+def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int) -> bool:
+    """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date."""
+    v = rules().vocab
+    pub = ctx.pub
+    year: Optional[int] = None
+    unresolved = False
+    if at.y is not None:
+        year = at.y
+    elif at.yrel is not None:
+        if pub is None:
+            unresolved = True
+        else:
+            year = pub.year + at.yrel
+    month = at.m
+    if at.mrel is not None:
+        if pub is None:
+            unresolved = True
+        else:
+            year, month = T.shift_month(pub.year, pub.month, at.mrel)
+    if month is not None and not (1 <= month <= 12):
+        return False
+    if at.d is not None and not (1 <= at.d <= 31):
+        return False
+
+    if year is None and not unresolved:
+        if at.d is not None and month is None:
+            # a bare day: the month of the paragraph, else the publication month (or the one before)
+            if ctx.ym is not None and ctx.ym_paragraph == paragraph:
+                year, month = ctx.ym
+            elif pub is not None:
+                year, month = pub.year, pub.month
+                if at.d > pub.day:
+                    year, month = T.shift_month(year, month, -1)
+            else:
+                unresolved = True
+        elif ctx.year is not None and ctx.year_sentence == sentence:
+            year = ctx.year
+        elif pub is not None:
+            year = pub.year
+        else:
+            unresolved = True
+
+    # granularity and bounds
+    if at.d is not None:
+        gran = "minute" if at.minute else "day"
+    elif at.mpart:
+        gran = "xun"
+    elif month is not None:
+        gran = "month"
+    elif at.ypart:
+        gran = v["year_parts"][at.ypart].get("granularity", "year")
+    else:
+        gran = "year"
+    at.gran = gran
+    if unresolved:
+        at.lo = at.hi = None
+        return True
+    try:
+        if at.d is not None:
+            if not T.valid_day(year, month, at.d):
+                return False
+            at.lo = at.hi = _dt.date(year, month, at.d)
+        elif month is not None and at.mpart:
+            first, last = v["month_parts"][at.mpart]["days"]
+            end = T.month_end(year, month)
+            at.lo = _dt.date(year, month, int(first))
+            at.hi = end if last == "end" else _dt.date(year, month, min(int(last), end.day))
+        elif month is not None:
+            at.lo, at.hi = T.month_bounds(year, month)
+        elif at.ypart:
+            part = v["year_parts"][at.ypart]
+            first, last = part["months"]
+            at.lo, at.hi = T.months_bounds(year, int(first), int(last))
+            if part.get("kind"):
+                at.kind = part["kind"]
+        else:
+            at.lo, at.hi = T.year_bounds(year)
+    except (ValueError, OverflowError):
+        return False
+    # remember the context for later bare months/days
+    if at.explicit_year or at.yrel is not None or at.mrel is not None:
+        ctx.year, ctx.year_sentence = year, sentence
+    if month is not None:
+        ctx.ym, ctx.ym_paragraph = (year, month), paragraph
+    return True
+
+
+# --------------------------------------------------------------------------- combination
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    kind: str
+    lo: Optional[_dt.date]
+    hi: Optional[_dt.date]
+    gran: Optional[str]
+    prio: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _startswith_any(s: str, pos: int, words) -> Optional[str]:
+    for w in words:  # words sorted longest first
+        if s.startswith(w, pos):
+            return w
+    return None
+
+
+def _endswith_any(s: str, pos: int, words) -> Optional[str]:
+    for w in words:
+        if pos - len(w) >= 0 and s.startswith(w, pos - len(w)):
+            return w
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _sorted_words():
+    v = rules().vocab
+
+    def srt(key):
+        return tuple(sorted(v.get(key, []) or [], key=len, reverse=True))
+
+    return {k: srt(k) for k in ("since_prefixes", "since_suffixes", "until_prefixes", "until_suffixes",
+                                "deadline_suffixes", "range_separators", "day_duration_suffixes")}
+
+
+_SUFFIX_BLOCK = {"起": "草诉因来码步点到见义飞征始伏", "开始": "", "以后": "", "之后": ""}
+
+
+class _Positions:
+    """Sentence and paragraph number of a character offset."""
+
+    def __init__(self, text: str):
+        import bisect
+
+        self._bisect = bisect.bisect_right
+        self.sent = [m.end() for m in rules().sentence_end.finditer(text)]
+        self.par = [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def sentence(self, pos: int) -> int:
+        return self._bisect(self.sent, pos)
+
+    def paragraph(self, pos: int) -> int:
+        return self._bisect(self.par, pos)
+
+
+def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> list[_Atom]:
+    R = rules()
+    ctx = _Ctx(pub=pub)
+    out = []
+    for m in R.atom.finditer(t):
+        if _in_spans(m.start(), m.end(), blocked_spans):
+            continue
+        at = _atom_from_match(m, pub)
+        if at is None:
+            continue
+        left = t[max(0, at.start - 3):at.start]
+        if R.blocked_left.search(left) and not m.group("ts"):
+            continue
+        if m.group("bday_all"):
+            if _startswith_any(t, at.end, _sorted_words()["day_duration_suffixes"]):
+                continue
+        if not _resolve_atom(at, ctx, pos.sentence(at.start), pos.paragraph(at.start)):
+            continue
+        out.append(at)
+    return out
+
+
+def _in_spans(start: int, end: int, spans) -> bool:
+    for a, b in spans:
+        if start < b and a < end:
+            return True
+    return False
+
+
+def _since_to(lo: Optional[_dt.date], pub: Optional[_dt.date]) -> Optional[_dt.date]:
+    if pub is None or lo is None or pub < lo:
+        return None
+    return pub
+
+
+def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]:
+    """Ranges, enumerations, since/until around the atoms."""
+    R = rules()
+    W = _sorted_words()
+    out: list[_Cand] = []
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        start, end = a.start, a.end
+        lo, hi, gran, kind = a.lo, a.hi, a.gran, a.kind
+        extra_members: list[_Cand] = []
+
+        # range with the next atom: A 至 B
+        if i + 1 < len(atoms):
+            b = atoms[i + 1]
+            gap = t[end:b.start].strip(" ")
+            if gap and gap in R.vocab.get("range_separators", []) and b.start - end <= len(gap) + 2:
+                if a.lo is None or b.hi is None or a.lo <= b.hi:
+                    _inherit_range_end(a, b, pub)
+                    end, hi = b.end, b.hi
+                    gran = T.finer(a.gran, b.gran)
+                    kind = "range"
+                    i += 1
+        # bare number before the atom: 1至9月份, 2016-2018年, 21至23日; enumerations 2017、2018年
+        left = t[max(0, start - 12):start]
+        if kind != "range":
+            res = _left_extension(a, left, pub)
+            if res is not None:
+                new_start, new_lo, members = res
+                if members:
+                    extra_members = members
+                    kind = "range"
+                else:
+                    start, lo, kind = start - (len(left) - new_start), new_lo, "range"
+        # prefixes and suffixes
+        pre_since = _endswith_any(t, start, W["since_prefixes"])
+        pre_until = _endswith_any(t, start, W["until_prefixes"])
+        suf = None
+        for key in ("since_suffixes", "until_suffixes", "deadline_suffixes"):
+            w = _startswith_any(t, end, W[key])
+            if w:
+                nxt = t[end + len(w):end + len(w) + 1]
+                if nxt and nxt in _SUFFIX_BLOCK.get(w, ""):
+                    continue
+                suf = (key, w)
+                break
+        if kind == "range":
+            if pre_since and t[start - len(pre_since) - 1:start - len(pre_since)] not in ("来", "各", "独", "亲", "出"):
+                start -= len(pre_since)
+        elif suf and suf[0] == "since_suffixes":
+            if pre_since:
+                start -= len(pre_since)
+            end += len(suf[1])
+            kind, hi = "since", _since_to(lo, pub)
+        elif pre_until and not suf:
+            start -= len(pre_until)
+            kind, lo = "until", None
+        elif suf and suf[0] == "until_suffixes":
+            end += len(suf[1])
+            kind, hi, lo = "until", _before(a, pub), None
+        elif suf and suf[0] == "deadline_suffixes" and _deadline_ok(a, t, end + len(suf[1])):
+            end += len(suf[1])
+            if not (a.d is not None or a.mpart or (a.ypart and a.ypart in ("末", "底", "年末", "年底"))):
+                hi = _before(a, pub)
+            kind, lo = "until", None
+        elif pre_since and t[start - len(pre_since) - 1:start - len(pre_since)] not in ("来", "各", "独", "亲", "出"):
+            start -= len(pre_since)
+            kind, hi = "since", _since_to(lo, pub)
+        for mem in extra_members:
+            out.append(mem)
+        out.append(_Cand(start, end, kind, lo, hi, gran, prio=2))
+        i += 1
+    return out
+
+
+def _deadline_ok(a: _Atom, t: str, after: int) -> bool:
+    """``前`` after a date is a deadline unless it starts another word (前夕 is a holiday point, 前进)."""
+    nxt = t[after:after + 1]
+    return nxt not in ("夕", "进", "行", "往", "列", "台", "身", "提", "端", "沿", "景", "途", "期", "后", "面", "者")
+
+
+def _before(a: _Atom, pub: Optional[_dt.date]) -> Optional[_dt.date]:
+    """End of ``X以前``: the day before X starts when X is past, the end of X when it is still ahead."""
+    if a.lo is None:
+        return None
+    if pub is not None and a.hi is not None and a.hi >= pub:
+        return a.hi
+    return a.lo - _dt.timedelta(days=1)
+
+
+def _inherit_range_end(a: _Atom, b: _Atom, pub) -> None:
+    """``2017年8月11日至8月22日``: the second end takes the year (and month) of the first."""
+    if b.explicit_year or b.yrel is not None or b.mrel is not None or a.lo is None:
+        return
+    year = a.lo.year
+    try:
+        if b.m is not None:
+            if b.d is not None:
+                if T.valid_day(year, b.m, b.d):
+                    b.lo = b.hi = _dt.date(year, b.m, b.d)
+            elif b.mpart:
+                pass
+            else:
+                b.lo, b.hi = T.month_bounds(year, b.m)
+        elif b.d is not None and a.m is not None:
+            if T.valid_day(year, a.m, b.d):
+                b.lo = b.hi = _dt.date(year, a.m, b.d)
+    except ValueError:
+        return
+
+
+def _left_extension(a: _Atom, left: str, pub):
+    """A bare number (or several) written before the atom and sharing its unit.
+
+    Returns (index into ``left`` where the expression starts, new ``from``, enumeration members) or None.
+    """
+    R = rules()
+    if a.lo is None and a.hi is None:
+        return None
+    if a.y is not None and a.explicit_year and a.m is None and not a.ypart:
+        m = R.left_range_year.search(left)
+        if m:
+            y0 = int(m.group("a"))
+            if y0 < a.y:
+                return m.start(), _dt.date(y0, 1, 1), []
+        m = R.left_enum_year.search(left)
+        if m:
+            members = []
+            off = a.start - (len(left) - m.start())
+            for ym in regex.finditer(_Y4, m.group(0)):
+                y0 = int(ym.group(0))
+                lo, hi = T.year_bounds(y0)
+                members.append(_Cand(off + ym.start(), off + ym.end(), "range", lo, hi, "year", prio=2))
+            return 0, None, members
+    if a.m is not None and a.y is None and a.yrel is None and a.d is None and not a.mpart and a.lo:
+        m = R.left_range_month.search(left)
+        if m:
+            m0 = T.cn_int(m.group("a"))
+            if m0 and 1 <= m0 < a.m:
+                return m.start(), _dt.date(a.lo.year, m0, 1), []
+        m = R.left_enum_month.search(left)
+        if m:
+            members = []
+            off = a.start - (len(left) - m.start())
+            for mm in regex.finditer(_MON, m.group(0)):
+                m0 = T.cn_int(mm.group(0))
+                if m0 and 1 <= m0 <= 12:
+                    lo, hi = T.month_bounds(a.lo.year, m0)
+                    members.append(_Cand(off + mm.start(), off + mm.end(), "range", lo, hi, "month", prio=2))
+            return 0, None, members
+    if a.d is not None and a.m is None and a.lo:
+        m = R.left_range_day.search(left)
+        if m:
+            d0 = int(m.group("a"))
+            if 1 <= d0 < a.d:
+                return m.start(), a.lo.replace(day=d0), []
+    return None
+
+
+# --------------------------------------------------------------------------- word-based expressions
+
+
+def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Positions) -> list[_Cand]:
+    R = rules()
+    v = R.vocab
+    blocked_after = v.get("present_blocked_after", "")
+    out = []
+    for m in R.words.finditer(t):
+        s, e = m.start(), m.end()
+        if m.group("until"):
+            w = m.group("until")
+            if w == "至今" and s in atoms_end:
+                continue  # X至今 is handled as a since interval
+            out.append(_Cand(s, e, "until", None, pub, "day", prio=1))
+        elif m.group("present"):
+            if s > 0 and t[s - 1] in blocked_after:
+                continue
+            out.append(_Cand(s, e, "point", pub, pub, "day", prio=1))
+        elif m.group("rday"):
+            if s > 0 and t[s - 1] in blocked_after:
+                continue
+            off = v["relative_days"][m.group("rday")]
+            d = pub + _dt.timedelta(days=off) if pub else None
+            out.append(_Cand(s, e, "point", d, d, "day", prio=1))
+        elif m.group("ana"):
+            out.append(_Cand(s, e, "point", None, None, v["anaphors"][m.group("ana")], prio=0,
+                             extra={"anaphor": True}))
+    for m in R.recent.finditer(t):
+        if not (m.group("rp") or m.group("rs")):
+            continue
+        n = T.cn_int(m.group("rn"))
+        if not n or n > 100:
+            continue
+        unit = v["recent_units"][m.group("ru")]
+        if pub is None:
+            lo = None
+        elif unit == "year":
+            lo = T.shift_years(pub, -n)
+        else:
+            lo = T.shift_months(pub, -n)
+        out.append(_Cand(m.start(), m.end(), "since", lo, pub, unit, prio=1))
+    # event anchors: <name>[<verb>]以来
+    for m in regex.finditer("以来", t):
+        s = m.start()
+        verb = _endswith_any(t, s, sorted(R.anchor_verbs, key=len, reverse=True)) or ""
+        for name, d in R.anchors:
+            if t.startswith(name, s - len(verb) - len(name)) and s - len(verb) - len(name) >= 0:
+                st = s - len(verb) - len(name)
+                out.append(_Cand(st, m.end(), "since", d, _since_to(d, pub), "day", prio=3))
+                break
+    return out
+
+
+def _resolve_anaphors(cands: list[_Cand], pos: _Positions) -> list[_Cand]:
+    """同月/同年 take the month/year of the explicit date right before them in the same paragraph."""
+    out = []
+    prev: Optional[_Cand] = None
+    for c in cands:
+        if c.extra.get("anaphor"):
+            if prev is not None and prev.lo is not None and pos.paragraph(prev.start) == pos.paragraph(c.start) \
+                    and pos.sentence(c.start) - pos.sentence(prev.start) <= 1:
+                d = prev.lo
+                if c.gran == "month":
+                    lo, hi = T.month_bounds(d.year, d.month)
+                else:
+                    lo, hi = T.year_bounds(d.year)
+                out.append(_Cand(c.start, c.end, "point", lo, hi, c.gran))
+            continue
+        out.append(c)
+        if c.lo is not None and c.kind in ("point", "range"):
+            prev = c
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Non-overlapping candidates, earliest first, longer (then higher priority) wins."""
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start), -c.prio))
+    out: list[_Cand] = []
+    last_end = -1
+    for c in cands:
+        if c.start >= last_end:
+            out.append(c)
+            last_end = c.end
+        elif out and c.end > out[-1].end and c.prio > out[-1].prio and c.start >= out[-1].start:
+            # a longer expression of higher priority that starts inside the previous one
+            out[-1] = c
+            last_end = c.end
+    return out
+
+
+def extract_dates(text: str, published: Optional[_dt.date] = None) -> list[DateMention]:
+    """All time expressions of ``text`` as DateMentions, in text order (see module doc)."""
+    if not text or not isinstance(text, str):
+        return []
+    if isinstance(published, _dt.datetime):
+        published = published.date()
+    try:
+        return _extract(text, published)
+    except Exception as exc:  # never raise on any text
+        log.warning("dates: %s: %s", type(exc).__name__, exc)
+        return []
+
+
+def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
+    R = rules()
+    t = T.fold(text)
+    titles = [(m.start(), m.end()) for m in R.titles.finditer(t)]
+    pos = _Positions(t)
+    atoms = _atoms(t, pub, pos, titles)
+    cands = _combine(t, atoms, pub)
+    for m in R.year_range.finditer(t):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a < b:
+            cands.append(_Cand(m.start(), m.end(), "range", _dt.date(a, 1, 1), _dt.date(b, 12, 31), "year", prio=3))
+    atoms_end = {c.end for c in cands}
+    cands += [c for c in _word_cands(t, pub, atoms_end, pos) if not _in_spans(c.start, c.end, titles)]
+    cands = _select(cands)
+    cands = _resolve_anaphors(cands, pos)
+    out = []
+    for c in cands:
+        lo, hi = c.lo, c.hi
+        if lo is not None and hi is not None and lo > hi:
+            hi = None if c.kind == "since" else hi
+            if lo > (hi or lo):
+                continue
+        try:
+            out.append(DateMention(text=text[c.start:c.end], start=c.start, end=c.end, kind=c.kind,
+                                   from_=lo, to=hi, granularity=c.gran))
+        except Exception as exc:  # pragma: no cover - defensive
+            log.debug("dates: dropped %r: %s", text[c.start:c.end], exc)
+    return out
 
 
 def stage(article: Article) -> None:
-    return None
+    article.dates = extract_dates(article.text, article.publication_date)
