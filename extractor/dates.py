@@ -60,6 +60,10 @@ class _Rules:
     left_range_month: "regex.Pattern"
     left_range_day: "regex.Pattern"
     blocked_left: "regex.Pattern"
+    future_left: "regex.Pattern"
+    future_right: "regex.Pattern"
+    holidays: "regex.Pattern"
+    holiday_table: dict
     sentence_end: "regex.Pattern"
 
 
@@ -76,12 +80,16 @@ _NUM_LEFT = r"(?<![\d.\-/〇零一二三四五六七八九十两第])"
 def rules() -> _Rules:
     v = load_yaml("dates/vocab.yaml") or {}
     a = load_yaml("dates/anchors.yaml") or {}
+    h = load_yaml("dates/holidays.yaml") or {}
     year_parts = v.get("year_parts", {}) or {}
     month_parts = v.get("month_parts", {}) or {}
-    yp_guard = {"初": "(?![步次心衷审核选赛级中具])", "底": "(?![线子数层气蕴色])", "末": "(?![端梢尾位])"}
+    yp_guard = {"初": "(?![步次心衷审核选赛级具]|中(?!央))", "底": "(?![线子数层气蕴色])", "末": "(?![端梢尾位])"}
     yp_alts = []
     for w in sorted(year_parts, key=len, reverse=True):
-        yp_alts.append(regex.escape(w) + yp_guard.get(w, ""))
+        guard = yp_guard.get(w, "")
+        if w.endswith("季度"):
+            guard = "(?!一)"  # 一季度一考评: a frequency
+        yp_alts.append(regex.escape(w) + guard)
     mp_alts = []
     for w in sorted(month_parts, key=len, reverse=True):
         if len(w) == 1 and w == "中":
@@ -90,7 +98,8 @@ def rules() -> _Rules:
         mp_alts.append(regex.escape(w) + yp_guard.get(w, ""))
     rel_years = _alt(v.get("relative_years", {}))
     rel_months = _alt(v.get("relative_months", {}))
-    bare_yp = _alt(v.get("bare_year_parts", []))
+    bare_yp = "|".join(regex.escape(w) + ("(?!一)" if w.endswith("季度") else "")
+                       for w in sorted(v.get("bare_year_parts", []), key=len, reverse=True))
     atom = rf"""
     (?P<ts>(?<![\d\-./:])(?P<ts_y>\d{{4}}|\d{{2}})-(?P<ts_m>1[0-2]|0?[1-9])-(?P<ts_d>3[01]|[12]\d|0?[1-9])
         (?P<ts_t>[ T]+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?![\d\-:]))
@@ -116,7 +125,7 @@ def rules() -> _Rules:
     |(?P<byp_all>(?<![\d〇零一二三四五六七八九十年今去明本])(?P<byp>{bare_yp}))
     """
     words = v.get("present_words", []) + v.get("present_until", [])
-    words_re = rf"(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
+    words_re = rf"(?P<non>{_alt(v.get('non_dates', []))})|(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
       (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})
@@ -149,7 +158,13 @@ def rules() -> _Rules:
         left_range_month=regex.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
         left_range_day=regex.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
         blocked_left=regex.compile(rf"(?:{blocked})[年月周天日]?$"),
-        sentence_end=regex.compile(r"[。！？!?；;\n]"),
+        future_left=regex.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
+        future_right=regex.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
+        holidays=regex.compile(rf"(?P<pre>{_alt(h.get('holiday_prefixes', []))})?(?P<q>[“\"‘]?)"
+                               rf"(?P<h>{_alt([n for x in h.get('holidays', []) for n in x['names']])})"
+                               rf"(?P<q2>[”\"’]?)(?P<jie>节)?(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
+        holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
+        sentence_end=regex.compile(r"[。！？!?；;\n]|(?<=[^\x00-\x7f])[ \u3000\t]+"),
     )
 
 
@@ -237,9 +252,11 @@ class _Ctx:
     year_sentence: int = -1
     ym: Optional[tuple] = None        # last (year, month) of the paragraph
     ym_paragraph: int = -1
+    pyear: Optional[int] = None       # last explicit year of the paragraph
+    pyear_paragraph: int = -1
 
 
-def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int) -> bool:
+def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok: bool = True) -> bool:
     """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date."""
     v = rules().vocab
     pub = ctx.pub
@@ -278,6 +295,10 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int) -> bool:
             year = ctx.year
         elif pub is not None:
             year = pub.year
+            if month is not None and month > pub.month and not future_ok:
+                # a past narrative month later in the year than the publication: the paragraph's
+                # year, else the year before (7月 in a January review of the past year)
+                year = ctx.pyear if (ctx.pyear is not None and ctx.pyear_paragraph == paragraph) else pub.year - 1
         else:
             unresolved = True
 
@@ -321,6 +342,7 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int) -> bool:
     # remember the context for later bare months/days
     if at.explicit_year or at.yrel is not None or at.mrel is not None:
         ctx.year, ctx.year_sentence = year, sentence
+        ctx.pyear, ctx.pyear_paragraph = year, paragraph
     if month is not None:
         ctx.ym, ctx.ym_paragraph = (year, month), paragraph
     return True
@@ -402,7 +424,9 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
         if m.group("bday_all"):
             if _startswith_any(t, at.end, _sorted_words()["day_duration_suffixes"]):
                 continue
-        if not _resolve_atom(at, ctx, pos.sentence(at.start), pos.paragraph(at.start)):
+        future_ok = bool(R.future_left.search(t[max(0, at.start - 4):at.start])
+                         or R.future_right.match(t, at.end))
+        if not _resolve_atom(at, ctx, pos.sentence(at.start), pos.paragraph(at.start), future_ok):
             continue
         out.append(at)
     return out
@@ -455,6 +479,11 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                     kind = "range"
                 else:
                     start, lo, kind = start - (len(left) - new_start), new_lo, "range"
+                    # 2024年1至11月 / 今年1至11月: the year written before the bare range joins it
+                    prev = out[-1] if out else None
+                    if prev is not None and prev.end == start and prev.gran == "year" and prev.kind == "point":
+                        out.pop()
+                        start = prev.start
         # prefixes and suffixes
         pre_since = _endswith_any(t, start, W["since_prefixes"])
         pre_until = _endswith_any(t, start, W["until_prefixes"])
@@ -491,7 +520,8 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
             kind, hi = "since", _since_to(lo, pub)
         for mem in extra_members:
             out.append(mem)
-        out.append(_Cand(start, end, kind, lo, hi, gran, prio=2))
+        out.append(_Cand(start, end, kind, lo, hi, gran, prio=2,
+                         extra={"year": a.lo.year} if (a.explicit_year and a.lo is not None) else {}))
         i += 1
     return out
 
@@ -590,7 +620,9 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
     out = []
     for m in R.words.finditer(t):
         s, e = m.start(), m.end()
-        if m.group("until"):
+        if m.group("non"):
+            out.append(_Cand(s, e, "point", None, None, None, prio=9, extra={"non_date": True}))
+        elif m.group("until"):
             w = m.group("until")
             if w == "至今" and s in atoms_end:
                 continue  # X至今 is handled as a since interval
@@ -655,6 +687,83 @@ def _resolve_anaphors(cands: list[_Cand], pos: _Positions) -> list[_Cand]:
     return out
 
 
+def _holiday_date(name: str, year: int) -> Optional[_dt.date]:
+    item = rules().holiday_table.get(name)
+    if item is None:
+        return None
+    md = item.get("fixed")
+    if md is None:
+        md = (item.get("lunar") or {}).get(year)
+    if md is None:
+        return None
+    try:
+        return _dt.date(year, int(md[:2]), int(md[3:5]))
+    except (ValueError, TypeError):
+        return None
+
+
+def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: _Positions) -> list[_Cand]:
+    """Holidays naming one occurrence: after a year (2024年春节, 今年“五一”), or marked by 临近/前夕/前 ….
+
+    A year written right before the holiday (or before the first of an enumeration 2025年元旦、春节)
+    is merged into it; otherwise the occurrence nearest to the publication date. Generic mentions
+    (春节期间不准…) without a year or a marker are not dates.
+    """
+    R = rules()
+    year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}
+    explicit = sorted((c.start, c.extra["year"]) for c in cands if c.extra.get("year"))
+    out = list(cands)
+    drop = set()
+    prev_end, prev_year = -10, None
+    for m in R.holidays.finditer(t):
+        if _in_spans(m.start(), m.end(), titles):
+            continue
+        name = m.group("h")
+        start = m.start("pre") if m.group("pre") else m.start()
+        yc = year_end.get(start)
+        year = None
+        if yc is not None and yc.lo is not None:
+            year, start = yc.lo.year, yc.start
+            drop.add(id(yc))
+        elif yc is not None:
+            start = yc.start
+            drop.add(id(yc))
+            year = -1  # a relative year without a publication date
+        elif start - prev_end <= 1 and t[prev_end:start] in ("、", "和", "及", "与", "") and prev_year is not None:
+            year = prev_year
+        elif m.group("pre") or m.group("suf"):
+            if m.group("suf") == "前" and t.startswith("后", m.end()):
+                prev_end, prev_year = m.end(), None
+                continue  # 春节前后: habitual timing, not one occurrence
+            sentence_years = [y for s0, y in explicit if s0 < start and pos.sentence(s0) == pos.sentence(start)]
+            if sentence_years:
+                year = sentence_years[-1]
+            elif pub is not None:
+                best = None
+                for y in (pub.year - 1, pub.year, pub.year + 1):
+                    d = _holiday_date(name, y)
+                    if d is not None and (best is None or abs((d - pub).days) < abs((best - pub).days)):
+                        best = d
+                year = best.year if best else None
+            else:
+                year = -1
+        else:
+            prev_end, prev_year = m.end(), None
+            continue
+        end = m.end()
+        if year == -1:
+            out.append(_Cand(start, end, "point", None, None, "day", prio=4))
+            prev_end, prev_year = end, None
+            continue
+        d = _holiday_date(name, year) if year else None
+        if d is None:
+            prev_end, prev_year = end, None
+            continue
+        out.append(_Cand(start, end, "point", d, d, "day", prio=4))
+        prev_end, prev_year = end, year
+    return [c for c in out if id(c) not in drop]
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -700,7 +809,9 @@ def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
             cands.append(_Cand(m.start(), m.end(), "range", _dt.date(a, 1, 1), _dt.date(b, 12, 31), "year", prio=3))
     atoms_end = {c.end for c in cands}
     cands += [c for c in _word_cands(t, pub, atoms_end, pos) if not _in_spans(c.start, c.end, titles)]
+    cands = _holidays(t, pub, cands, titles, pos)
     cands = _select(cands)
+    cands = [c for c in cands if not c.extra.get("non_date")]
     cands = _resolve_anaphors(cands, pos)
     out = []
     for c in cands:
