@@ -1,8 +1,353 @@
-"""Stage 'measures' (placeholder until its issue lands): see ../shared/SPEC.md."""
+"""Stage 'measures': named policies, mechanisms, documents and formulas (SPEC.md "measures").
+
+Three sources, each driven by ``patterns/measures.yaml``:
+
+* ``document`` — a 《…》 title whose last word is a document kind (意见, 办法, 通知 …);
+  books, speeches, newspapers and bare back-references (《通知》) are left out;
+* ``named`` / ``formula`` — a “…” name with evidence that it is a working method: a kind word
+  after it (“开门全员接访”制度, “1+X”轮流接访模式, “镇案镇办”的原则, “A”“B”等方式), a kind word inside
+  it (“四基攻坚行动”), a cue before it (运用“四种形态”, 以“X”为抓手, an organ: 县纪委监委“X”), or a
+  numbered shape (“六统一”, “三访合一”); problem labels, slogans, outcomes and organization
+  structures are not measures;
+* unquoted specific names after a promulgation verb (制定镇街处分决定执行工作细则), and fixed names
+  (中央八项规定) wherever they occur.
+
+One entry per distinct name per article, at its first mention.
+"""
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
 from .article import Article
+from .models import MeasureMention
+from .resources import load_yaml
+
+_QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
+
+
+def name_key(name: str) -> str:
+    """The identity of a measure name (quotes, 《》 and spaces removed), as the scorer compares them."""
+    return _QUOTE_STRIP.sub("", name or "")
+
+
+def _alt(words) -> str:
+    """A regex alternation, longest first (so 实施意见 wins over 意见)."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    doc_title: "regex.Pattern"
+    doc_kind: "regex.Pattern"
+    title_note: "regex.Pattern"
+    min_doc_chars: int
+    quote: "regex.Pattern"
+    named_kind_at: "regex.Pattern"
+    named_kind_end: "regex.Pattern"
+    gap_kind_at: "regex.Pattern"
+    style_kinds: frozenset
+    link_kind_at: "regex.Pattern"
+    group_next: "regex.Pattern"
+    group_kind_at: "regex.Pattern"
+    cue_before: "regex.Pattern"
+    frame_after: "regex.Pattern"
+    frame_before: str
+    organ_before: "regex.Pattern"
+    formula_shape: "regex.Pattern"
+    formula_max: int
+    excluded: frozenset
+    org_end: "regex.Pattern"
+    bad_tail: "regex.Pattern"
+    bad_end: "regex.Pattern"
+    max_name: int
+    min_name: int
+    sentence_marks: frozenset
+    list_marks: frozenset
+    outcome_marks: frozenset
+    unquoted: "regex.Pattern"
+    unquoted_drop: frozenset
+    unquoted_min: int
+    unquoted_cue: "regex.Pattern"
+    generic: "regex.Pattern"
+    organ_prefix: "regex.Pattern"
+    fixed: tuple
+    fixed_re: Optional["regex.Pattern"]
+
+
+@functools.lru_cache(maxsize=1)
+def rules() -> _Rules:
+    cfg = load_yaml("measures.yaml") or {}
+    doc_kinds = cfg.get("document_kinds", [])
+    named = cfg.get("named_kinds", [])
+    gap = cfg.get("named_kinds_after_gap", [])
+    gap_max = int(cfg.get("max_gap_chars", 4))
+    links = cfg.get("link_words", ["的"])
+    cues = cfg.get("cue_before", [])
+    organs = cfg.get("organ_suffixes", [])
+    nums = cfg.get("formula_numerals", "一二两三四五六七八九十0-9")
+    unq = cfg.get("unquoted", {}) or {}
+    fixed = tuple((f["name"], f.get("kind")) for f in cfg.get("fixed", []) or [])
+    excluded = set()
+    for key in ("problem_labels", "slogans", "time_labels", "outcomes"):
+        excluded.update(cfg.get(key, []) or [])
+    group_tail = regex.escape(cfg.get("group_tail", "等"))
+    unq_cues = _alt(unq.get("cue_before", []))
+    unq_kinds = _alt(unq.get("kinds", []))
+    umin, umax = int(unq.get("min_chars", 8)), int(unq.get("max_chars", 26))
+    return _Rules(
+        doc_title=regex.compile(r"《([^《》\n]{1,100})》"),
+        doc_kind=regex.compile(rf"(?:{_alt(doc_kinds)})$"),
+        title_note=regex.compile(r"[(\uff08][^()\uff08\uff09]{1,12}[)\uff09]$"),
+        min_doc_chars=int(cfg.get("min_document_chars", 4)),
+        quote=regex.compile(r"“([^“”\n]{1,60})”"),
+        named_kind_at=regex.compile(rf"(?:{_alt(named)})"),
+        named_kind_end=regex.compile(rf"(?:{_alt(named)})$"),
+        gap_kind_at=regex.compile(rf"(\p{{Han}}{{1,{gap_max}}}?)({_alt(gap)})"),
+        style_kinds=frozenset(cfg.get("gap_kinds_need_style_mark", [])),
+        link_kind_at=regex.compile(rf"(?:{_alt(links)})({_alt(cfg.get('link_kinds', named))})"),
+        group_next=regex.compile(r"[、和及与]?“[^“”\n]{1,20}”"),
+        group_kind_at=regex.compile(rf"{group_tail}?({_alt(named + ['方式方法'])})"),
+        cue_before=regex.compile(rf"(?:{_alt(cues)})$"),
+        frame_after=regex.compile(rf"(?:{_alt(cfg.get('cue_frame_after', []))})"),
+        frame_before=cfg.get("cue_frame_before", "以"),
+        organ_before=regex.compile(rf"(?:{_alt(organs)})$"),
+        formula_shape=regex.compile(rf"^[{nums}]"),
+        formula_max=int(cfg.get("formula_max_chars", 14)),
+        excluded=frozenset(excluded),
+        org_end=regex.compile(rf"(?:{_alt(cfg.get('organization_endings', []))})$"),
+        bad_tail=regex.compile(rf"(?:{_alt(cfg.get('not_measure_tails', []))})"),
+        bad_end=regex.compile(rf"(?:{_alt(cfg.get('not_measure_endings', []))})$"),
+        max_name=int(cfg.get("max_name_chars", 20)),
+        min_name=int(cfg.get("min_name_chars", 2)),
+        sentence_marks=frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a")),
+        list_marks=frozenset(cfg.get("list_marks", "、")),
+        outcome_marks=frozenset(cfg.get("outcome_marks", "<>=")),
+        unquoted=regex.compile(
+            rf"(?:{unq_cues})(?:了)?(?P<name>\p{{Han}}{{{max(umin - 2, 1)},{umax}}}?(?P<kind>{unq_kinds}))"
+            rf"(?=[,\uff0c。;\uff1b、:\uff1a!?\uff01\uff1f\s)\uff09”《等的和及与]|$)"),
+        unquoted_drop=frozenset(unq.get("drop_kind", [])),
+        unquoted_min=umin,
+        unquoted_cue=regex.compile(rf"(?:{unq_cues})"),
+        generic=regex.compile(rf"(?:{_alt(unq.get('generic_words', []) or ['各类'])})"),
+        organ_prefix=regex.compile(rf"^\p{{Han}}{{0,8}}?(?:{_alt(organs)})"),
+        fixed=fixed,
+        fixed_re=regex.compile(_alt([n for n, _ in fixed])) if fixed else None,
+    )
+
+
+# ----------------------------------------------------------------------------- documents
+
+def document_kind(title: str) -> Optional[str]:
+    """The kind of a 《》 title (its last kind word), or None when it is not a policy document."""
+    r = rules()
+    core = title.strip()
+    while True:  # drop trailing notes such as (试行)
+        m = r.title_note.search(core)
+        if not m:
+            break
+        core = core[: m.start()].rstrip()
+    if "〈" in core or "<" in core:  # a title quoting another work (《〈福州古厝〉序》)
+        return None
+    m = r.doc_kind.search(core)
+    if not m:
+        return None
+    if len(core) < r.min_doc_chars or len(core) == len(m.group(0)):
+        return None  # a bare back-reference: 《通知》, 《意见》
+    return m.group(0)
+
+
+def _documents(text: str):
+    r = rules()
+    for m in r.doc_title.finditer(text):
+        kind = document_kind(m.group(1))
+        if kind:
+            yield m.start(), m.end(), m.group(1), kind, "document"
+
+
+# ----------------------------------------------------------------------------- quoted names
+
+def _is_formula(q: str) -> bool:
+    r = rules()
+    if not r.formula_shape.search(q) or len(q) > r.formula_max:
+        return False
+    if q.isdigit() or regex.match(r"^\d{4}年", q):
+        return False
+    return True
+
+
+def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[str], str, int]]:
+    """Judge the quoted name ``text[qs:qe]`` (inside “”); returns (name, kind, form, end) or None.
+
+    ``end`` is where the mention ends in ``text`` (after the kind word when one follows).
+    """
+    r = rules()
+    q = text[qs:qe].strip()
+    if not (r.min_name <= len(q) <= r.max_name):
+        return None
+    if any(c in r.sentence_marks for c in q) or q in r.excluded:
+        return None
+    has_list = any(c in r.list_marks for c in q)
+    has_han = bool(regex.search(r"\p{Han}", q))
+    after_pos = qe + 1  # after the closing ”
+    after = text[after_pos: after_pos + 24]
+    kind = None
+    name = q
+    end = after_pos
+
+    m = r.named_kind_at.match(after)
+    if m:
+        kind, end = m.group(0), after_pos + m.end()
+    elif has_list:
+        return None  # a quoted list is a name only when a kind word follows directly
+    else:
+        m = r.link_kind_at.match(after)
+        if m:
+            kind, end = m.group(1), after_pos + m.end()
+        else:
+            m = r.gap_kind_at.match(after)
+            if m and (m.group(2) not in r.style_kinds or "式" in m.group(1)):
+                kind, end = m.group(2), after_pos + m.end()
+                if not has_han:  # “1+X”轮流接访模式 → 1+X轮流接访
+                    name = q + m.group(1)
+            else:
+                pos = after_pos
+                while True:  # “A”“B”“C”等方式
+                    g = r.group_next.match(text, pos, pos + 30)
+                    if not g:
+                        break
+                    pos = g.end()
+                g = r.group_kind_at.match(text, pos, pos + 12)
+                if g and (pos > after_pos or g.group(0) != g.group(1)):  # “A”等方式 needs the 等
+                    kind = g.group(1)
+                    if kind == "方式方法":
+                        kind = "方式"
+    if kind is None and r.bad_tail.match(after):
+        return None
+    if r.bad_end.search(q):
+        return None
+    formula = has_han and _is_formula(q) or (not has_han and kind is not None)
+    if formula and not has_han and name != q:
+        formula = False  # 1+X轮流接访 is a named method
+    if formula and (any(c in r.outcome_marks for c in q) or r.org_end.search(q)):
+        return None
+    if not has_han and kind is None:
+        return None
+    cued = _cued(text, qs - 1, qe)
+    if kind is None:
+        m = r.named_kind_end.search(q)
+        # a kind word inside the quote (“四基攻坚行动”) names a measure when the quote reads as a
+        # name, not as a quoted phrase (“要多抓这样造福人民的工程”)
+        if m and len(m.group(0)) < len(q) and (cued or formula or ("的" not in q and len(q) <= 10)):
+            kind = m.group(0)
+    if kind is None and not formula and not cued:
+        return None
+    form = "formula" if formula and name == q else "named"
+    return name, kind, form, end
+
+
+def _cued(text: str, open_pos: int, qe: int) -> bool:
+    """A cue right before the opening quote at ``open_pos`` (运用“…”, 以“…”为抓手, 纪委监委“…”)."""
+    r = rules()
+    before = text[max(0, open_pos - 8): open_pos]
+    if r.cue_before.search(before) or r.organ_before.search(before):
+        return True
+    if before.endswith(r.frame_before) and r.frame_after.match(text, qe + 1, qe + 8):
+        return True
+    return False
+
+
+def _quoted(text: str, blocked: list[tuple[int, int]]):
+    r = rules()
+    for m in r.quote.finditer(text):
+        if any(s <= m.start() < e for s, e in blocked):
+            continue
+        got = classify_quote(text, m.start(1), m.end(1))
+        if got:
+            name, kind, form, end = got
+            yield m.start(), end, name, kind, form
+
+
+# ----------------------------------------------------------------------------- unquoted names
+
+def _unquoted(text: str):
+    r = rules()
+    for m in r.unquoted.finditer(text):
+        name = m.group("name")
+        start = m.start("name")
+        last = None
+        for c in r.unquoted_cue.finditer(name[:-len(m.group("kind"))]):
+            last = c
+        if last is not None:  # 并严格执行国内差旅内部审批制度 → 国内差旅内部审批制度
+            name, start = name[last.end():], start + last.end()
+        if r.generic.search(name):
+            continue
+        p = r.organ_prefix.match(name)
+        if p and len(name) - p.end() >= r.unquoted_min:
+            name, start = name[p.end():], start + p.end()
+        if len(name) < r.unquoted_min or regex.search(r"[的和与及或等]", name):
+            continue
+        kind = m.group("kind")
+        if kind in r.unquoted_drop:
+            name = name[: -len(kind)]
+        yield start, m.end("name"), name, kind, "named"
+
+
+def _fixed(text: str):
+    r = rules()
+    if r.fixed_re is None:
+        return
+    kinds = dict(r.fixed)
+    for m in r.fixed_re.finditer(text):
+        yield m.start(), m.end(), m.group(0), kinds.get(m.group(0)), "named"
+
+
+# ----------------------------------------------------------------------------- assembly
+
+def _same_measure(key: str, seen) -> bool:
+    """An unquoted mention that only adds 工作/a kind word to a known name is that measure."""
+    for k in seen:
+        if key.startswith(k) and len(key) - len(k) <= 4:
+            return True
+    return False
+
+
+def extract_measures(text: str) -> list[MeasureMention]:
+    """Measures in ``text``, one per distinct name, ordered by first mention."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        r = rules()
+    except Exception:  # patterns missing: no measures rather than a crash
+        return []
+    found: list[tuple] = []
+    docs = list(_documents(text))
+    blocked = [(m.start(), m.end()) for m in r.doc_title.finditer(text)]
+    found.extend(docs)
+    found.extend(_quoted(text, blocked))
+    found.extend(_fixed(text))
+    primary = {name_key(f[2]) for f in found}
+    for cand in _unquoted(text):
+        if any(s <= cand[0] < e for s, e in blocked):
+            continue
+        key = name_key(cand[2])
+        if key in primary or _same_measure(key, primary) or any(k in key for k in primary):
+            continue
+        found.append(cand)
+    found.sort(key=lambda f: (f[0], -f[1]))
+    out: list[MeasureMention] = []
+    seen: set[str] = set()
+    for s, e, name, kind, form in found:
+        key = name_key(name)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        out.append(MeasureMention(text=text[s:e], start=s, end=e, name=name.strip(), kind=kind, form=form))
+    return out
 
 
 def stage(article: Article) -> None:
-    return None
+    article.measures = extract_measures(article.text)
