@@ -1,8 +1,430 @@
-"""Stage 'counts' (placeholder until its issue lands): see ../shared/SPEC.md."""
+"""Stage 'counts': every statistic of an article (SPEC.md, "counts").
+
+A count is a number with a counting unit (:mod:`extractor.numbers` finds and normalizes it) that is
+not excluded by its context (``patterns/counts/not_counts.yaml``: ordinals, vague amounts, numbers
+inside 《》 titles or quoted slogans, fixed formulas such as 四种形态, times, durations, ages …).
+
+Its indicator comes from ``patterns/indicators.yaml``: the nearest wording in the same list item
+(text between 、/，/；), then a wording behind a fronted object (对4起典型问题进行通报曝光), then the
+indicator of the previous item of the same 、-list, then a wording earlier in the clause, then the
+head figure of a "其中" sub-list; otherwise ``other`` with the label as written.
+
+``period`` and ``place`` are left to the ``attribute`` stage; ``start``/``end`` cover the figure
+phrase (the wording when it stands right before the number, the number, its qualifier and unit).
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
 from .article import Article
+from .models import CountMention
+from .numbers import Quantity, find_quantities
+from .resources import load_yaml
+
+COUNT_CLASSES = ("count", "measure", "money", "percent")
+SENTENCE_END = "。！？!?\n"
+CLAUSE_END = "，,；;：:"
+SEGMENT_END = "、"
+GAP = 16  # characters a "…" in a wording may span
+FRONTING = "对将把"  # 对4起典型问题进行通报曝光: the wording stands after the number
+
+_NOT_IN_GAP = "，。；！？,;!?\n"
+
+
+@dataclass
+class Wording:
+    key: str
+    text: str
+    first: str             # first literal part, for a cheap `in` test before the regex
+    rx: "regex.Pattern"
+    gap: bool
+    priority: int
+
+
+@dataclass
+class Indicator:
+    key: str
+    units: frozenset
+    objects: tuple
+    exclude: tuple
+    priority: int
+    object_wordings: tuple = ()
+
+
+@functools.lru_cache(maxsize=1)
+def _taxonomy() -> tuple[dict[str, Indicator], list[Wording]]:
+    cfg = load_yaml("indicators.yaml") or {}
+    inds: dict[str, Indicator] = {}
+    words: list[Wording] = []
+    for key, spec in cfg.items():
+        spec = spec or {}
+        prio = int(spec.get("priority", 0) or 0)
+        inds[key] = Indicator(
+            key=key,
+            units=frozenset(str(u) for u in spec.get("units") or []),
+            objects=tuple(str(o) for o in spec.get("objects") or []),
+            exclude=tuple(str(e) for e in spec.get("exclude") or []),
+            priority=prio,
+            object_wordings=tuple(str(o) for o in spec.get("object_wordings") or []),
+        )
+        for w in spec.get("wordings") or []:
+            w = str(w)
+            parts = [p for p in w.split("…") if p]
+            if not parts:
+                continue
+            gap = len(parts) > 1
+            pat = f"[^{regex.escape(_NOT_IN_GAP)}]{{0,{GAP}}}?".join(regex.escape(p) for p in parts)
+            words.append(Wording(key, w, parts[0], regex.compile(pat), gap, prio))
+    return inds, words
+
+
+@functools.lru_cache(maxsize=1)
+def _not_counts() -> dict:
+    cfg = load_yaml("counts/not_counts.yaml") or {}
+    phrases = [str(p) for p in cfg.get("fixed_phrases") or []]
+    ac = None
+    if phrases:
+        import ahocorasick_rs
+
+        ac = ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    guards = {}
+    for unit, g in (cfg.get("unit_guards") or {}).items():
+        g = g or {}
+        guards[str(unit)] = (tuple(str(x) for x in g.get("preceded_by") or []),
+                             tuple(str(x) for x in g.get("followed_by") or []))
+    return {
+        "prefixes": tuple(sorted((str(p) for p in cfg.get("prefixes") or []), key=len, reverse=True)),
+        "suffixes": tuple(str(s) for s in cfg.get("suffixes") or []),
+        "guards": guards,
+        "phrases": phrases,
+        "ac": ac,
+        "slogan_max": int(cfg.get("slogan_max_chars", 24) or 24),
+    }
+
+
+_LABEL_STRIP = regex.compile(
+    r"^(?:其中|据统计|共计|共有|共|累计|合计|总计|全年|已经|已|先后|分别|还|又|均|都|再|并|同时)+|"
+    r"(?:共计|共有|共|累计|合计|总计|已经|已|先后|分别|达到|达|为|有|的|了|等|约|近|超过|逾|对|将|把)+$"
+)
+_OBJECT_RX = regex.compile(r"[\p{Han}A-Za-z“”\"（）()]{1,14}")
+_OBJECT_STOPS = ("进行", "作为", "参与", "得到", "受到", "的", "被", "在", "中", "到", "是", "为", "给予",
+                 "开展", "接受", "涉及", "办理", "根据", "和", "与", "及", "已经", "其中", "均", "分别")
+
+
+# --------------------------------------------------------------------------- text structure
+
+
+class _Layout:
+    """Sentence, clause and list-item boundaries, 《》 titles, slogans and fixed phrases of a text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sent = [i for i, c in enumerate(text) if c in SENTENCE_END]
+        self.clause = [i for i, c in enumerate(text) if c in SENTENCE_END or c in CLAUSE_END]
+        self.seg = [i for i, c in enumerate(text) if c in SENTENCE_END or c in CLAUSE_END or c in SEGMENT_END]
+        self.blocked = self._blocked_spans(text)
+        self.blocked_starts = [s for s, _ in self.blocked]
+
+    @staticmethod
+    def _blocked_spans(text: str) -> list[tuple[int, int]]:
+        nc = _not_counts()
+        spans = []
+        for m in regex.finditer(r"《[^《》\n]{0,80}》", text):
+            spans.append((m.start(), m.end()))
+        maxlen = nc["slogan_max"]
+        for m in regex.finditer(r"“([^“”\n]{1,%d})”|‘([^‘’\n]{1,%d})’|「([^「」\n]{1,%d})」" % (maxlen, maxlen, maxlen), text):
+            inner = m.group(1) or m.group(2) or m.group(3) or ""
+            if not any(c in inner for c in "，。；！？,;!?：:"):
+                spans.append((m.start(), m.end()))
+        if nc["ac"] is not None and text:
+            for _, s, e in nc["ac"].find_matches_as_indexes(text):
+                spans.append((s, e))
+        spans.sort()
+        return spans
+
+    @staticmethod
+    def _bounds(marks: list[int], pos: int, n: int) -> tuple[int, int]:
+        k = bisect.bisect_left(marks, pos)
+        start = marks[k - 1] + 1 if k > 0 else 0
+        end = marks[k] if k < len(marks) else n
+        return start, end
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        return self._bounds(self.sent, pos, len(self.text))
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        return self._bounds(self.clause, pos, len(self.text))
+
+    def segment(self, pos: int) -> tuple[int, int]:
+        return self._bounds(self.seg, pos, len(self.text))
+
+    def is_blocked(self, start: int, end: int) -> bool:
+        k = bisect.bisect_right(self.blocked_starts, end)
+        for s, e in self.blocked[max(0, k - 40):k]:
+            if s < end and start < e:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------- not-count tests
+
+
+def _bare_indefinite(text: str, q: Quantity) -> bool:
+    """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count."""
+    return q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹") and not q.prefix
+
+
+def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
+    """Whether a quantity is a count (SPEC): counting unit and no excluding context."""
+    if q.unit_class not in COUNT_CLASSES or q.value is None:
+        return False
+    if _bare_indefinite(text, q):
+        return False
+    nc = _not_counts()
+    head = q.list_head if q.list_head is not None else q.num_start
+    lead = min(head, q.start)
+    before = text[max(0, lead - 4):lead]
+    for p in nc["prefixes"]:
+        if before.endswith(p):
+            return False
+    prev = text[q.num_start - 1] if q.num_start > 0 else ""
+    if prev and (prev.isascii() and (prev.isalnum() or prev in "+/.#-_:")):
+        return False
+    after_num = text[q.num_end:q.num_end + 6]
+    after_unit = text[q.end:q.end + 6]
+    for s in nc["suffixes"]:
+        if after_num.startswith(s) or after_unit.startswith(s):
+            return False
+    nxt = text[q.num_end:q.num_end + 1]
+    if nxt and nxt.isascii() and (nxt.isalpha() or nxt in "+"):
+        return False
+    guard = nc["guards"].get(q.unit_raw or "")
+    if guard:
+        pre_words, post_words = guard
+        if any(before.endswith(w) for w in pre_words):
+            return False
+        if any(after_unit.startswith(w) for w in post_words):
+            return False
+    if layout.is_blocked(q.num_start, q.num_end):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass
+class _Hit:
+    key: str
+    start: int
+    end: int
+    text: str
+    gap: bool
+    priority: int
+
+
+def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
+    inds, words = _taxonomy()
+    chunk = text[cs:ce]
+    hits: list[_Hit] = []
+    for w in words:
+        if w.first not in chunk:
+            continue
+        for m in w.rx.finditer(chunk, overlapped=True):
+            hits.append(_Hit(w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
+    if not hits:
+        return hits
+    # drop hits inside an excluded longer word (巡察组 is not 巡察)
+    kept = []
+    for h in hits:
+        ex = inds[h.key].exclude
+        bad = False
+        for e in ex:
+            for m in regex.finditer(regex.escape(e), chunk):
+                s, en = cs + m.start(), cs + m.end()
+                if s <= h.start < en or s < h.end <= en:
+                    bad = True
+                    break
+            if bad:
+                break
+        if not bad:
+            kept.append(h)
+    # a hit strictly inside a longer hit ending at the same place loses (移送司法机关处理 > 处理)
+    out = []
+    for h in kept:
+        if any(o is not h and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+               and o.key != h.key for o in kept):
+            continue
+        out.append(h)
+    return out
+
+
+def _fits(ind: Indicator, q: Quantity, text: str) -> bool:
+    if ind.units and (q.unit not in ind.units):
+        return False
+    if ind.objects:
+        after = text[q.end:q.end + 12]
+        if not any(after.startswith(o) for o in ind.objects):
+            return False
+    return True
+
+
+def _best(cands: list[_Hit], inds: dict[str, Indicator], prefer_near_end: bool = True) -> Optional[_Hit]:
+    if not cands:
+        return None
+    return max(cands, key=lambda h: (h.priority, h.end if prefer_near_end else -h.start, h.end - h.start))
+
+
+def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clause_level: bool) -> Optional[_Hit]:
+    inds, _ = _taxonomy()
+    ss, se = seg
+    fit = [h for h in hits if _fits(inds[h.key], q, text)]
+    if not clause_level:
+        before = [h for h in fit if ss <= h.start and h.end <= q.start]
+        span = [h for h in fit if h.gap and ss <= h.start < q.start and h.end >= q.end and h.end <= se]
+        best = _best(span + before, inds)
+        if best:
+            return best
+        lead = text[ss:q.start].rstrip()
+        if lead and lead[-1] in FRONTING:
+            after = [h for h in fit if h.start >= q.end and h.end <= se]
+            return _best(after, inds, prefer_near_end=False)
+        return None
+    before = [h for h in fit if h.end <= q.start]
+    span = [h for h in fit if h.gap and h.start < q.start and h.end >= q.end]
+    return _best(span + before, inds)
+
+
+def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> Optional[str]:
+    """67条共性问题: the counted noun itself names the statistic (``object_wordings``)."""
+    best = None
+    for ind in inds.values():
+        if not ind.object_wordings or (ind.units and q.unit not in ind.units):
+            continue
+        for w in ind.object_wordings:
+            if obj.endswith(w) and not any(obj.startswith(e) for e in ind.exclude):
+                if best is None or len(w) > best[1]:
+                    best = (ind.key, len(w))
+    return best[0] if best else None
+
+
+def _label_before(text: str, start: int, end: int) -> Optional[str]:
+    s = text[start:end].strip()
+    s = _LABEL_STRIP.sub("", s).strip("“”\"'‘’ 　")
+    if not s or len(s) > 24:
+        return None
+    return s
+
+
+def _object_after(text: str, pos: int, seg_end: int) -> Optional[str]:
+    m = _OBJECT_RX.match(text, pos, seg_end)
+    if not m:
+        return None
+    obj = m.group()
+    cut = len(obj)
+    for stop in _OBJECT_STOPS:
+        k = obj.find(stop)
+        if 0 <= k < cut:
+            cut = k
+    obj = obj[:cut].replace("“", "").replace("”", "").replace('"', "")
+    return obj or None
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def extract_counts(text: str) -> list[CountMention]:
+    """All counts of ``text`` (the article's normalized text), in text order. Never raises on a str."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _extract(text)
+    except Exception:  # pragma: no cover - a stage must never raise; the stage wrapper records issues
+        raise
+
+
+def _extract(text: str) -> list[CountMention]:
+    layout = _Layout(text)
+    inds, _ = _taxonomy()
+    hits_cache: dict[tuple[int, int], list[_Hit]] = {}
+    out: list[CountMention] = []
+    last_in_clause: dict[tuple[int, int], tuple[str, Optional[str], int]] = {}
+    heads: list[tuple[int, str, Optional[str], int]] = []  # (num_start, indicator, label, sentence start)
+    for q in find_quantities(text):
+        if not is_count(text, q, layout):
+            continue
+        cs, ce = layout.clause_of(q.num_start)
+        ss, se = layout.segment(q.num_start)
+        sent = layout.sentence(q.num_start)
+        key = (cs, ce)
+        if key not in hits_cache:
+            hits_cache[key] = _clause_hits(text, cs, ce)
+        hits = hits_cache[key]
+        indicator, label, start = "other", None, q.start
+        hit = _choose(text, q, hits, (ss, se), clause_level=False)
+        inherited = None
+        obj = _object_after(text, q.end, se)
+        if hit is None and obj:
+            by_obj = _by_object(obj, q, text, inds)
+            if by_obj:
+                indicator, label = by_obj, obj
+        if hit is None and indicator == "other":
+            prev = last_in_clause.get(key)
+            if prev and prev[0] != "other" and prev[2] < ss and _fits(inds[prev[0]], q, text):
+                inherited = prev
+        if hit is None and inherited is None and indicator == "other":
+            hit = _choose(text, q, hits, (ss, se), clause_level=True)
+        if hit is None and inherited is None and indicator == "other":
+            inherited = _sublist_head(text, q, heads, sent, cs, inds)
+        if hit is not None:
+            indicator = hit.key
+            label = hit.text
+            between = [o for o in out if hit.end <= o.start < q.start]
+            if ss <= hit.start < q.start and not between and hit.end <= q.start:
+                start = hit.start
+        elif inherited is not None:
+            indicator, label = inherited[0], inherited[1]
+        own = _label_before(text, ss, q.start)
+        if inherited is not None and own:
+            label = own
+        if label is None:
+            label = own or obj
+        if indicator == "rules_made" and obj and hit is not None and hit.end <= q.start:
+            label = f"{hit.text}…{obj}"
+        s0, s1 = sent
+        sentence = text[s0:s1].strip() or None
+        try:
+            cm = CountMention(
+                text=text[start:q.end], start=start, end=q.end, indicator=indicator, label=label,
+                value=q.value, approx=q.approx, low=q.low, high=q.high, unit=q.unit, object=obj,
+                sentence=sentence,
+            )
+        except Exception:
+            continue
+        out.append(cm)
+        last_in_clause[key] = (indicator, label, q.num_start)
+        heads.append((q.num_start, indicator, label, s0))
+    return out
+
+
+def _sublist_head(text: str, q: Quantity, heads, sent, cs: int, inds) -> Optional[tuple[str, Optional[str], int]]:
+    """其中业务内129件次: a figure of a 其中 list takes the indicator of the figure the list details."""
+    s0, _ = sent
+    k = text.rfind("其中", s0, q.num_start)
+    if k < 0 or text.find("；", k, q.num_start) >= 0 or text.find(";", k, q.num_start) >= 0:
+        return None
+    for num_start, ind, label, hs in reversed(heads):
+        if hs == s0 and num_start < k:
+            if ind != "other" and _fits(inds[ind], q, text):
+                return ind, label, num_start
+            return None
+    return None
 
 
 def stage(article: Article) -> None:
-    return None
+    article.counts = extract_counts(article.text or "")

@@ -1,0 +1,562 @@
+"""Number normalization: Arabic and Chinese numerals, qualifiers, ranges, units, money scaling.
+
+Three layers, each usable alone:
+
+* :func:`parse_numeral` — one numeral string to a number (``"174"``, ``"二十"``, ``"两千三百"``,
+  ``"1.2亿"``, ``"二〇一九"``, ``"百分之四十"``, ``"１２，３４５"``). Lenient: colloquial forms of news
+  text (``"三万五"`` = 35000, ``"四千三"`` = 4300) are accepted; junk gives ``None``.
+* :func:`find_numbers` — every numeral run in a text, with its span and value.
+* :func:`find_quantities` — numbers with their qualifier (``约``/``余``/``以上``…), range
+  (``1-3名``, ``两三个``), shared unit of a list (``67、88件``), multiplier (``5000余万元``) and unit,
+  canonicalized per ``patterns/units.yaml`` and ``patterns/counts/qualifiers.yaml``.
+
+Rules are anchored on numeral characters and compiled once per process.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from .resources import load_yaml
+
+# --------------------------------------------------------------------------- numerals
+
+CN_DIGITS = {
+    "零": 0, "〇": 0, "○": 0, "洞": 0,
+    "一": 1, "壹": 1, "幺": 1, "弌": 1,
+    "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2, "俩": 2, "倆": 2, "弍": 2,
+    "三": 3, "叁": 3, "參": 3, "弎": 3,
+    "四": 4, "肆": 4,
+    "五": 5, "伍": 5,
+    "六": 6, "陆": 6, "陸": 6,
+    "七": 7, "柒": 7,
+    "八": 8, "捌": 8,
+    "九": 9, "玖": 9,
+}
+CN_SMALL = {"十": 10, "拾": 10, "什": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "廿": 20, "卅": 30}
+CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000, "兆": 10**12}
+CN_POINT = "点點"
+_FW = str.maketrans("０１２３４５６７８９．％－＋，", "0123456789.%-+,")
+
+_CN_DIGIT_CHARS = "".join(CN_DIGITS)
+_CN_UNIT_CHARS = "".join(CN_SMALL) + "".join(CN_BIG)
+# note: "洞", "幺", "什" are only read inside parse_numeral, never scanned for in running text
+_SCAN_DIGITS = "零〇○一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
+_SCAN_UNITS = "十拾百佰千仟万萬亿億"
+
+
+def to_halfwidth(s: str) -> str:
+    """Full-width digits and signs to ASCII (``１２．５％`` → ``12.5%``); same length."""
+    return s.translate(_FW)
+
+
+def _arabic(s: str) -> Optional[float]:
+    s = to_halfwidth(s).replace(" ", "")
+    if regex.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        s = s.replace(",", "")
+    if not regex.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", s):
+        return None
+    return float(s)
+
+
+def _tokens(s: str) -> Optional[list[tuple[str, float]]]:
+    """Split a numeral string into ('n', value) / ('s', small unit) / ('b', big unit) tokens."""
+    out: list[tuple[str, float]] = []
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        m = regex.match(r"\d+(?:\.\d+)?|\.\d+", s[i:])
+        if m:
+            out.append(("n", float(m.group())))
+            i += m.end()
+            continue
+        if ch in CN_DIGITS:
+            out.append(("d", CN_DIGITS[ch]))
+        elif ch in CN_SMALL:
+            out.append(("s", CN_SMALL[ch]))
+        elif ch in CN_BIG:
+            out.append(("b", CN_BIG[ch]))
+        else:
+            return None
+        i += 1
+    return out
+
+
+def _section(toks: list[tuple[str, float]]) -> Optional[float]:
+    """Value of a run without big units (< 10000 for pure Chinese): 三千零五, 四千三, 1百23."""
+    if not toks:
+        return 0.0
+    total = 0.0
+    num: Optional[float] = None
+    last_unit: Optional[float] = None
+    zero = False
+    prev_kind = None
+    for kind, v in toks:
+        if kind in ("d", "n"):
+            if kind == "d" and v == 0:
+                zero = True
+                if num is not None:
+                    return None
+                prev_kind = "z"
+                continue
+            if num is not None:
+                return None  # two digits in a row inside a unit numeral ("一二百" is handled as a range)
+            num = v
+        elif kind == "s":
+            if last_unit is not None and v >= last_unit:
+                return None
+            if num is None:
+                if prev_kind == "z" or (last_unit is not None and v != 10):
+                    return None
+                num = 1.0
+            total += num * v
+            num = None
+            last_unit = v
+            zero = False
+        prev_kind = kind
+    if num is not None:
+        if last_unit is not None and last_unit >= 100 and not zero and prev_kind == "d" and num < 10:
+            total += num * last_unit / 10  # colloquial: 四千三 = 4300, 一百二 = 120
+        else:
+            total += num
+    return total
+
+
+def _with_big(toks: list[tuple[str, float]]) -> Optional[float]:
+    """Split at the largest big unit (last occurrence): left × unit + right."""
+    bigs = [(v, i) for i, (k, v) in enumerate(toks) if k == "b"]
+    if not bigs:
+        return _section(toks)
+    top = max(v for v, _ in bigs)
+    idx = max(i for v, i in bigs if v == top)
+    left, right = toks[:idx], toks[idx + 1:]
+    if not left:
+        return None
+    lv = _with_big(left)
+    if lv is None:
+        return None
+    rv: Optional[float]
+    if len(right) == 1 and right[0][0] == "d" and right[0][1] != 0 and left[-1][0] != "b":
+        rv = right[0][1] * top / 10  # colloquial: 三万五 = 35000, 一亿五 = 1.5亿
+    elif len(right) == 1 and right[0][0] == "d" and right[0][1] != 0:
+        rv = right[0][1] * top / 10
+    else:
+        if right and right[0][0] == "d" and right[0][1] == 0:
+            right = right[1:]
+        rv = _with_big(right) if right else 0.0
+        if rv is None:
+            return None
+        if rv >= top:
+            return None
+    return lv * top + rv
+
+
+def _digit_string(s: str) -> Optional[float]:
+    """二〇一九 → 2019; 一七二零点一三四 → 1720.134 (digit-by-digit reading)."""
+    int_part, _, frac = s.partition("点") if "点" in s else s.partition("點")
+    digits = []
+    for ch in int_part:
+        if ch in CN_DIGITS:
+            digits.append(str(CN_DIGITS[ch]))
+        elif ch.isdigit():
+            digits.append(to_halfwidth(ch))
+        else:
+            return None
+    fd = []
+    for ch in frac:
+        if ch in CN_DIGITS:
+            fd.append(str(CN_DIGITS[ch]))
+        elif ch.isdigit():
+            fd.append(to_halfwidth(ch))
+        else:
+            return None
+    if not digits and not fd:
+        return None
+    return float(("".join(digits) or "0") + ("." + "".join(fd) if fd else ""))
+
+
+def parse_numeral(s: str) -> Optional[float]:
+    """Value of one numeral string, or None. Percent words give the percentage (百分之四十 → 40).
+
+    Accepts Arabic (with full-width digits and thousands separators), Chinese (ordinary and
+    financial forms, 两, 〇), digit-by-digit readings (二〇一九), mixtures (1.2亿, 3千万, 12.550万),
+    decimals with 点 (三点五), a leading 负/-, and colloquial elisions (三万五, 四千三).
+    """
+    if not s or not isinstance(s, str):
+        return None
+    s = to_halfwidth(s.strip()).replace("，", ",")
+    if not s:
+        return None
+    sign = 1.0
+    if s[0] in "-−负負":
+        sign, s = -1.0, s[1:]
+    elif s[0] == "+":
+        s = s[1:]
+    if s.startswith("百分之") or s.startswith("千分之") or s.startswith("万分之"):
+        s = s[3:]
+    elif s.endswith("%") or s.endswith("‰"):
+        s = s[:-1]
+    if not s:
+        return None
+    v = _parse_unsigned(s)
+    if v is None or not math.isfinite(v):
+        return None
+    return sign * v
+
+
+def _parse_unsigned(s: str) -> Optional[float]:
+    a = _arabic(s)
+    if a is not None:
+        return a
+    if "," in s:
+        s2 = s.replace(",", "")
+        if regex.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?.*", s):
+            s = s2
+    # decimals with 点: integer part × …, fraction digit by digit, then trailing big units
+    for p in CN_POINT:
+        if p in s:
+            head, _, tail = s.partition(p)
+            mult = 1.0
+            while tail and tail[-1] in CN_BIG or (tail and tail[-1] in "千百十" and len(tail) > 1):
+                ch = tail[-1]
+                mult *= CN_BIG.get(ch) or CN_SMALL[ch]
+                tail = tail[:-1]
+            if not tail or any(c not in CN_DIGITS and not c.isdigit() for c in tail):
+                return None
+            iv = _parse_unsigned(head) if head else 0.0
+            if iv is None:
+                return None
+            fv = _digit_string("0点" + tail)
+            return (iv + (fv or 0.0)) * mult
+    toks = _tokens(s)
+    if not toks:
+        return None
+    kinds = {k for k, _ in toks}
+    if kinds == {"d"}:
+        if len(toks) == 1:
+            return float(toks[0][1])
+        return _digit_string(s)
+    if kinds == {"n"}:
+        return None
+    # a lone unit char is not a number (百, 千, 万), except 十 (= 10)
+    if len(toks) == 1 and toks[0][0] in ("s", "b") and toks[0][1] != 10 and s not in ("廿", "卅"):
+        return None
+    return _with_big(toks)
+
+
+# --------------------------------------------------------------------------- scanning
+
+_NUM_RE = regex.compile(
+    r"""(?:百分之|千分之)?
+    (?:
+        [0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?[十百千万亿萬億]*
+      | [.．][0-9０-９]+
+      | [零〇○一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]+
+        (?:[点點][零〇○一二三四五六七八九]+[万萬亿億]*)?
+    )""",
+    regex.X,
+)
+
+
+@dataclass
+class NumberToken:
+    text: str
+    start: int
+    end: int
+    value: Optional[float]
+    low: Optional[float] = None
+    high: Optional[float] = None
+    percent: bool = False          # 百分之X / X%
+    chinese: bool = False          # written (at least partly) in Chinese numerals
+
+
+def _cn_range(s: str) -> Optional[tuple[float, float, str]]:
+    """两三个 / 七八十 / 三四百: two adjacent digits read as a range (low, high, unit part)."""
+    if len(s) < 2 or s[0] not in CN_DIGITS or s[1] not in CN_DIGITS:
+        return None
+    a, b = CN_DIGITS[s[0]], CN_DIGITS[s[1]]
+    if not (1 <= a <= 9 and b == a + 1):
+        return None
+    rest = s[2:]
+    if rest and any(c not in _CN_UNIT_CHARS for c in rest):
+        return None
+    mult = 1.0
+    for ch in rest:
+        mult *= CN_SMALL.get(ch) or CN_BIG.get(ch) or 1
+    return a * mult, b * mult, rest
+
+
+def find_numbers(text: str) -> list[NumberToken]:
+    """Every numeral run in ``text`` with its value (None if it does not parse)."""
+    out: list[NumberToken] = []
+    if not text:
+        return out
+    for m in _NUM_RE.finditer(text):
+        s = m.group()
+        percent = s.startswith(("百分之", "千分之"))
+        core = s[3:] if percent else s
+        if not core:
+            continue
+        chinese = any(c in _CN_DIGIT_CHARS or c in _CN_UNIT_CHARS for c in core)
+        start, end = m.start(), m.end()
+        # a trailing big unit that is not part of the number (十九大 is fine; 三百万人 keeps 万)
+        rng = _cn_range(core) if chinese else None
+        if rng:
+            out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
+            continue
+        v = parse_numeral(core)
+        if v is None and chinese:
+            # try the longest parsable prefix (一千二百人次三 …) — keep the scan robust
+            for k in range(len(core) - 1, 0, -1):
+                v = parse_numeral(core[:k])
+                if v is not None:
+                    end = start + (3 if percent else 0) + k
+                    s = text[start:end]
+                    break
+        if v is None:
+            continue
+        if s.endswith((",", "，")):
+            continue
+        if percent and (text[end:end + 1] == "%"):
+            pass
+        out.append(NumberToken(s, start, end, v, None, None, percent, chinese))
+    return out
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+@dataclass
+class Quantity:
+    """A number with its qualifier, range and unit, as written at ``text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    value: float
+    approx: str = "exact"
+    low: Optional[float] = None
+    high: Optional[float] = None
+    unit_raw: Optional[str] = None
+    unit: Optional[str] = None
+    unit_class: Optional[str] = None   # count | measure | money | percent | noncount | None
+    chinese: bool = False
+    shared_unit: bool = False          # unit taken from the end of a 、-list (67、88件)
+    list_head: Optional[int] = None    # num_start of the first number of its list/range group
+    prefix: str = ""                   # the qualifier word before the number
+    extra: dict = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_table() -> tuple[dict[str, tuple[str, str]], int]:
+    cfg = load_yaml("units.yaml") or {}
+    table: dict[str, tuple[str, str]] = {}
+    for w in cfg.get("noncount", []) or []:
+        table[str(w)] = ("noncount", str(w))
+    for w in cfg.get("measure", []) or []:
+        table[str(w)] = ("measure", str(w))
+    for cls in ("count", "money", "percent"):
+        for w, canon in (cfg.get(cls) or {}).items():
+            table[str(w)] = (cls, str(canon))
+    longest = max((len(k) for k in table), default=1)
+    return table, longest
+
+
+@functools.lru_cache(maxsize=1)
+def _multipliers() -> dict[str, float]:
+    cfg = load_yaml("units.yaml") or {}
+    return {str(k): float(v) for k, v in (cfg.get("multipliers") or {}).items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _qualifiers() -> dict:
+    cfg = load_yaml("counts/qualifiers.yaml") or {}
+
+    def flat(section):
+        pairs = []
+        for kind, words in (cfg.get(section) or {}).items():
+            for w in words or []:
+                pairs.append((str(w), kind))
+        pairs.sort(key=lambda p: -len(p[0]))
+        return pairs
+
+    return {
+        "prefix": flat("prefix"),
+        "middle": flat("middle"),
+        "suffix": flat("suffix"),
+        "blockers": {str(k): set(v or []) for k, v in (cfg.get("prefix_blockers") or {}).items()},
+        "range": tuple(str(x) for x in cfg.get("range_separators") or []),
+    }
+
+
+def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
+    """The longest unit word at ``text[pos:]``: (written, class, canonical) or None."""
+    table, longest = _unit_table()
+    for k in range(min(longest, len(text) - pos), 0, -1):
+        w = text[pos:pos + k]
+        hit = table.get(w)
+        if hit:
+            return w, hit[0], hit[1]
+    return None
+
+
+def _match_word(text: str, pos: int, pairs) -> Optional[tuple[str, str]]:
+    for w, kind in pairs:
+        if text.startswith(w, pos):
+            return w, kind
+    return None
+
+
+def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
+    q = _qualifiers()
+    for w, kind in q["prefix"]:
+        if start >= len(w) and text[start - len(w):start] == w:
+            before = text[start - len(w) - 1] if start - len(w) - 1 >= 0 else ""
+            if w in q["blockers"] and before in q["blockers"][w]:
+                continue
+            return w, kind
+    return None
+
+
+def _tail(text: str, pos: int, tok: NumberToken) -> dict:
+    """Read middle qualifier, multiplier, unit and suffix qualifier after a number ending at ``pos``."""
+    q = _qualifiers()
+    res = {"mid": None, "mult": 1.0, "unit": None, "suffix": None, "end": pos}
+    p = pos
+    if tok.percent:
+        res["unit"] = ("", "percent", "%")
+        m = _match_word(text, p, q["suffix"])
+        if m and m[0] != "多":
+            res["suffix"] = m
+            p += len(m[0])
+        res["end"] = p
+        return res
+    mid = _match_word(text, p, q["middle"])
+    if mid:
+        w = mid[0]
+        if w.endswith(("万", "亿")):
+            res["mid"] = (w[:-1], mid[1])
+            res["mult"] = _multipliers().get(w[-1], 1.0)
+        else:
+            res["mid"] = mid
+        p += len(w)
+        # multiplier after the qualifier: 5000余万元
+        for k in (2, 1):
+            mw = text[p:p + k]
+            if len(mw) == k and mw in _multipliers() and mw not in ("十", "百"):
+                nxt = match_unit(text, p + k)
+                if nxt:
+                    res["mult"] *= _multipliers()[mw]
+                    p += k
+                    break
+    u = match_unit(text, p)
+    if u:
+        res["unit"] = (u[0], u[1], u[2])
+        p += len(u[0])
+        suf = _match_word(text, p, q["suffix"])
+        if suf and not (suf[0] == "多" and res["mid"]):
+            # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
+            if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
+                suf = None
+            if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
+                suf = None
+        else:
+            suf = None
+        if suf:
+            res["suffix"] = suf
+            p += len(suf[0])
+    res["end"] = p
+    return res
+
+
+def _approx_of(prefix, mid, suffix) -> str:
+    for q in (mid, suffix, prefix):
+        if q:
+            return q[1]
+    return "exact"
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Numbers of ``text`` with qualifier, range, multiplier and unit (any unit class, or none)."""
+    if not text:
+        return []
+    toks = find_numbers(text)
+    seps = _qualifiers()["range"]
+    out: list[Quantity] = []
+    consumed: set[int] = set()
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.value is None:
+            i += 1
+            continue
+        # explicit range: NUM sep NUM unit
+        low, high, head = t.low, t.high, t
+        last = t
+        j = i
+        if t.low is None and i + 1 < len(toks):
+            nxt = toks[i + 1]
+            between = text[t.end:nxt.start]
+            if between in seps and nxt.value is not None and nxt.value > t.value and not t.percent:
+                low, high, last, j = t.value, nxt.value, nxt, i + 1
+            elif between in seps and nxt.value is not None and nxt.value > t.value and t.percent == nxt.percent:
+                low, high, last, j = t.value, nxt.value, nxt, i + 1
+        tail = _tail(text, last.end, last)
+        pre = _prefix_qualifier(text, t.start)
+        mult = tail["mult"]
+        value = t.value * mult
+        if low is not None:
+            low, high = low * mult, high * mult
+        # 10% written as 10% after 百分之? no; percent on a range end: 10%-20%
+        if t.percent and tail["unit"] is None:
+            tail["unit"] = ("", "percent", "%")
+        approx = "range" if low is not None else _approx_of(pre, tail["mid"], tail["suffix"])
+        if low is not None:
+            value = low
+        unit = tail["unit"]
+        # percent written after the number: "73.6%"
+        start = t.start - (len(pre[0]) if pre else 0)
+        q = Quantity(
+            text=text[start:tail["end"]], start=start, end=tail["end"], num_start=t.start, num_end=last.end,
+            value=value, approx=approx, low=low if approx == "range" else None,
+            high=high if approx == "range" else None,
+            unit_raw=unit[0] if unit else None, unit_class=unit[1] if unit else None,
+            unit=unit[2] if unit else None, chinese=t.chinese or last.chinese, list_head=t.start,
+            prefix=pre[0] if pre else "",
+        )
+        if unit and unit[1] in ("count", "measure", "money", "percent") and unit[1] != "percent":
+            pass
+        out.append(q)
+        i = j + 1
+    _share_list_units(text, out)
+    return out
+
+
+def _share_list_units(text: str, qs: list[Quantity]) -> None:
+    """67、88件 / 2017、2018年: a bare number before 、 takes the unit of the list's last number."""
+    for k in range(len(qs) - 2, -1, -1):
+        a, b = qs[k], qs[k + 1]
+        if a.unit is not None or text[a.end:b.start] != "、":
+            continue
+        if b.unit is None:
+            continue
+        a.unit, a.unit_raw, a.unit_class, a.shared_unit = b.unit, b.unit_raw, b.unit_class, True
+        if b.unit_class == "money" and a.extra.get("mult") is None:
+            pass
+    # the head of a list is the first number of a 、-chain
+    for k in range(1, len(qs)):
+        a, b = qs[k - 1], qs[k]
+        if text[a.end:b.start] == "、":
+            b.list_head = a.list_head
+
+
+def quantity(s: str) -> Optional[Quantity]:
+    """The first quantity of a short string (``"3万余元"``, ``"1-3名"``, ``"近90%"``), or None."""
+    qs = find_quantities(s)
+    return qs[0] if qs else None
