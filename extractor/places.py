@@ -1,8 +1,569 @@
-"""Stage 'places' (placeholder until its issue lands): see ../shared/SPEC.md."""
+"""Stage 'places': administrative places found with the gazetteer and linked to division codes in context.
+
+    link_places(text, outlet="福州日报")  -> [PlaceMention(text="连江县", adcode="350122", ...), ...]
+
+How a mention is found and linked (rules and word lists: ``patterns/gazetteer/linking.yaml``):
+
+1. One Aho-Corasick pass (``extractor.gazetteer``) gives every occurrence of every name, overlapping.
+   A name directly followed by a media suffix (福州日报, 内蒙古新闻网) is a site/outlet name: it informs
+   the home place but is no mention; one followed by 景区/水库… is no place.
+2. *Strong* names (full names of three characters or more, province short forms, city short forms
+   that are no ordinary word) are taken first, longest and leftmost winning overlaps.
+3. The *home place* (what the article is about) starts from the outlet (a place in its name, or
+   ``patterns/gazetteer/outlets.tsv``) or a media name in the text, and descends into a unit that
+   holds most of the strong mentions (or that the title names): 赤峰日报 + 元宝山区… → 元宝山区.
+4. *Weak* names (county short forms 连江/福清, two-character names 赵县, short forms that are
+   ordinary words 江山/和平, former short names) count only in context: the unit itself, its
+   parent city or a unit below it is mentioned, or it lies under the home place's city.
+5. A name shared by several units is resolved by: an ancestor written right before it
+   (闽清县金沙镇), other mentions in the text (福州市…连江县), the home place (a Tianjin article's
+   河北区), then the mainland prior. Unbroken ties keep ``adcode=None`` and list ``candidates``.
+6. Township short forms (上马台、高村两个镇; 新开河街) are looked for only under the counties
+   found, with a cue; deixis words (我市, 全省, 该县, 区委…) resolve to the nearest fitting
+   mention of the sentence or paragraph, else to the home place's unit of that kind.
+"""
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
 from .article import Article
+from .gazetteer import Gazetteer, Hit, gazetteer
+from .models import PlaceMention
+from .resources import load_tsv, load_yaml
+
+LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
+
+
+# ---- rules (loaded once) -------------------------------------------------------------------------
+@dataclass
+class Rules:
+    media: re.Pattern
+    not_place: re.Pattern
+    deixis: Optional[re.Pattern]
+    deixis_kind: dict[str, str]
+    blockers: frozenset
+    sentence_end: str
+    paragraph_end: str
+    town_cue: re.Pattern
+    not_township: re.Pattern
+    share: float
+    min_mentions: int
+    outlets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=1)
+def rules() -> Rules:
+    cfg = load_yaml("gazetteer/linking.yaml") or {}
+    exc = cfg.get("media_suffix_exceptions") or []
+    media = re.compile(f"(?!(?:{_alternation(exc)}))(?:{_alternation(cfg.get('media_suffixes') or ['日报'])})"
+                       if exc else f"(?:{_alternation(cfg.get('media_suffixes') or ['日报'])})")
+    not_place = re.compile(f"(?:{_alternation(cfg.get('not_place_after') or ['景区'])})")
+    kinds = {}
+    for kind, words in (cfg.get("deixis") or {}).items():
+        for w in words or ():
+            kinds[w] = kind
+    deixis = re.compile(_alternation(kinds)) if kinds else None
+    desc = cfg.get("home_descent") or {}
+    outlets = {}
+    try:
+        for r in load_tsv("gazetteer/outlets.tsv"):
+            if r.get("outlet") and r.get("place_path"):
+                outlets[r["outlet"]] = r["place_path"].split("/")
+    except FileNotFoundError:
+        pass
+    return Rules(media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
+                 blockers=frozenset(cfg.get("deixis_blockers") or ""),
+                 sentence_end=cfg.get("sentence_end") or "。！？!?；;\n",
+                 paragraph_end=cfg.get("paragraph_end") or "\n",
+                 town_cue=re.compile(cfg.get("township_cue") or r"^(?:镇|乡|街道)"),
+                 not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
+                 share=float(desc.get("share", 0.8)), min_mentions=int(desc.get("min_mentions", 3)),
+                 outlets=outlets)
+
+
+# ---- occurrences -------------------------------------------------------------------------------
+@dataclass
+class Occ:
+    start: int
+    end: int
+    text: str
+    hits: tuple[Hit, ...]
+    strong: tuple[Hit, ...] = ()
+    considered: tuple[Hit, ...] = ()   # every unit the name could be, before context filtering
+    uid: Optional[str] = None
+    resolved_by: Optional[str] = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _is_strong(gz: Gazetteer, key: str, hit: Hit) -> bool:
+    u = gz.units[hit.uid]
+    if hit.kind == "full":
+        return len(key) >= 3
+    if hit.kind == "short":
+        return u.level == "province" or (u.level == "city" and not u.common)
+    return hit.kind == "former" and len(key) >= 3 and key[-1] in "省市县区旗"
+
+
+def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ]]:
+    """(occurrences that may be mentions, media/site names) in ``text``."""
+    gz = gz or gazetteer()
+    r = rules()
+    occs, media = [], []
+    for ki, s, e in gz.find(text):
+        key = gz.key(ki)
+        hits = gz.hits[ki]
+        occ = Occ(s, e, key, hits, tuple(h for h in hits if _is_strong(gz, key, h)))
+        if r.media.match(text, e):
+            media.append(occ)
+            continue
+        if r.not_place.match(text, e):
+            continue
+        occs.append(occ)
+    return occs, media
+
+
+def non_overlapping(occs: list[Occ]) -> list[Occ]:
+    """Longest first, then leftmost; the rest dropped."""
+    taken: list[Occ] = []
+    used = bytearray()
+    for o in sorted(occs, key=lambda o: (-o.length, o.start)):
+        if len(used) < o.end:
+            used.extend(b"\0" * (o.end - len(used)))
+        if any(used[o.start:o.end]):
+            continue
+        used[o.start:o.end] = b"\1" * o.length
+        taken.append(o)
+    taken.sort(key=lambda o: o.start)
+    return taken
+
+
+# ---- home place --------------------------------------------------------------------------------
+def _deepest_consistent(gz: Gazetteer, uids: list[str]) -> Optional[str]:
+    best = None
+    for u in uids:
+        if best is None:
+            best = u
+        elif gz.is_within(u, best):
+            best = u
+        elif not gz.is_within(best, u):
+            continue  # inconsistent: keep the first
+    return best
+
+
+def home_from_outlet(outlet: Optional[str], gz: Optional[Gazetteer] = None) -> Optional[str]:
+    """The unit an outlet reports from: 福州日报 → 350100, 大众网 → 370000 (outlets.tsv), else None."""
+    if not outlet:
+        return None
+    gz = gz or gazetteer()
+    r = rules()
+    for name, path in r.outlets.items():
+        if name in outlet:
+            uid = gz.resolve_path(path)
+            if uid:
+                return uid
+    uids = []
+    for o in non_overlapping([Occ(s, e, gz.key(ki), gz.hits[ki]) for ki, s, e in gz.find(outlet)]):
+        cands = [h.uid for h in o.hits if gz.units[h.uid].level != "township"]
+        mainland = [c for c in cands if gz.units[c].mainland]
+        cands = mainland or cands
+        if len(cands) == 1:
+            uids.append(cands[0])
+        elif cands:  # 吉林: province and city share the short form → the higher one
+            uids.append(min(cands, key=lambda c: LEVEL_RANK[gz.units[c].level]))
+    return _deepest_consistent(gz, uids)
+
+
+def home_from_media(gz: Gazetteer, media: list[Occ]) -> Optional[str]:
+    """The deepest consistent unit named by media/site names in the text (福州日报, 内蒙古新闻网)."""
+    uids = []
+    for o in non_overlapping(media):
+        cands = [h.uid for h in o.hits if gz.units[h.uid].level != "township"]
+        if cands:
+            uids.append(min(cands, key=lambda u: (not gz.units[u].mainland, LEVEL_RANK[gz.units[u].level])))
+    return _deepest_consistent(gz, uids)
+
+
+def descend_home(gz: Gazetteer, start: Optional[str], mentions: list[str], title_uids: list[str],
+                 share: float, min_mentions: int) -> Optional[str]:
+    """From ``start`` (or the whole country), move down into the child unit that holds at least
+    ``share`` of the mentions below the current node (the node's own mentions included)."""
+    node = start
+    for t in title_uids:  # the headline names the place: 元宝山区: 跑好… / 成武:创新…
+        if gz.units[t].level != "township" and (node is None or gz.is_within(t, node)):
+            if node is None or LEVEL_RANK[gz.units[t].level] > LEVEL_RANK[gz.units[node].level]:
+                node = t
+    for _ in range(4):
+        inside = [m for m in mentions if node is None or gz.is_within(m, node)]
+        if len(inside) < min_mentions:
+            break
+        counts: dict[str, int] = {}
+        for m in inside:
+            lin = gz.lineage(m)
+            if node is None:
+                child = lin[-1]
+            else:
+                i = lin.index(node)
+                if i == 0:
+                    continue
+                child = lin[i - 1]
+            counts[child] = counts.get(child, 0) + 1
+        if not counts:
+            break
+        child, n = max(counts.items(), key=lambda kv: kv[1])
+        if n >= min_mentions and n >= share * len(inside):
+            node = child
+        else:
+            break
+    return node
+
+
+# ---- resolution --------------------------------------------------------------------------------
+@dataclass
+class Context:
+    gz: Gazetteer
+    text: str
+    sure: set        # uids mentioned unambiguously (strong names)
+    sure_lineage: set  # every ancestor-or-self of a sure uid
+    home: Optional[str]
+    home_lineage: tuple
+
+    def prefix_ancestor(self, uid: str, start: int) -> bool:
+        """An ancestor (or its short form) is written right before the name: 闽清县金沙镇, 福州市连江县."""
+        before = self.text[max(0, start - 12):start]
+        if not before:
+            return False
+        for anc in self.gz.lineage(uid)[1:]:
+            for n in self.gz.names_of(anc):
+                if before.endswith(n):
+                    return True
+        return False
+
+    def score(self, uid: str, kind: str, start: int) -> tuple[float, str]:
+        gz = self.gz
+        u = gz.units[uid]
+        lin = gz.lineage(uid)
+        s, why = 0.0, "prior"
+        if self.prefix_ancestor(uid, start):
+            s += 8
+            why = "hierarchy"
+        if uid in self.sure:
+            s += 4
+            why = why if why != "prior" else "context"
+        anc = [a for a in lin[1:] if a in self.sure]
+        if anc:
+            s += 1 + 2 * max(LEVEL_RANK[gz.units[a].level] for a in anc) / 2 + len(anc) * 0.1
+            why = why if why != "prior" else "context"
+        if uid in self.sure_lineage and uid not in self.sure:
+            s += 2
+            why = why if why != "prior" else "context"
+        if self.home:
+            if self.home in lin:
+                s += 3 + 0.5 * LEVEL_RANK[gz.units[self.home].level]
+                why = why if why != "prior" else "home"
+            elif uid in self.home_lineage:
+                s += 3
+                why = why if why != "prior" else "home"
+        if u.mainland:
+            s += 1
+        s += {"full": 0.5, "former": 0.3}.get(kind, 0.0)
+        s -= 0.01 * LEVEL_RANK[u.level]  # 吉林: the province before the city
+        return s, why
+
+    def town_ok(self, uid: str, start: int) -> bool:
+        """A township counts when its county or city is mentioned or is (under) the home, or when an
+        ancestor is written right before it; a township far from everything else is a false friend."""
+        lin = self.gz.lineage(uid)
+        if any(a in self.sure or a in self.home_lineage for a in lin[1:3]):
+            return True
+        if self.home and self.home in lin and self.gz.units[self.home].level != "province":
+            return True
+        return self.prefix_ancestor(uid, start)
+
+    def add_sure(self, uid: str) -> None:
+        self.sure.add(uid)
+        self.sure_lineage.update(self.gz.lineage(uid))
+
+    def weak_ok(self, hit: Hit, start: int) -> bool:
+        """A weak name counts only in context."""
+        gz = self.gz
+        u = gz.units[hit.uid]
+        if hit.uid in self.sure or hit.uid in self.home_lineage or self.prefix_ancestor(hit.uid, start):
+            return True
+        if u.common:           # 江山, 和平: only the unit itself mentioned in full, the home, or after its parent
+            return False
+        if hit.uid in self.sure_lineage:   # a township or county below it is mentioned
+            return True
+        lin = gz.lineage(hit.uid)
+        parent = lin[1] if len(lin) > 1 else None
+        if parent and parent in self.sure and gz.units[parent].level != "province":
+            return True
+        if parent and parent in self.sure and gz.units[parent].name.endswith("市"):  # municipalities
+            return True
+        if self.home:
+            home_u = gz.units[self.home]
+            if home_u.level in ("city", "county") or home_u.name.endswith("市"):
+                city = next((a for a in self.home_lineage if gz.units[a].level == "city"), None) or self.home_lineage[-1]
+                if home_u.level == "province":
+                    city = self.home
+                if city in lin:
+                    return True
+            if hit.uid in self.home_lineage:
+                return True
+        return False
+
+
+def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceMention:
+    if occ.uid is not None:
+        u = gz.units[occ.uid]
+        return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
+                            path=list(gz.path(u.uid)), candidates=list(occ.candidates), resolved_by=occ.resolved_by)
+    # unresolved tie: keep the name and level, no code
+    u = gz.units[occ.hits[0].uid]
+    return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
+                        candidates=list(occ.candidates), resolved_by="ambiguous")
+
+
+def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
+    """Choose ``occ.uid`` among ``hits``; the other units considered go to ``occ.candidates``."""
+    gz = ctx.gz
+    scored = sorted(((ctx.score(h.uid, h.kind, occ.start), h) for h in hits), key=lambda x: -x[0][0])
+    (best_s, why), best = scored[0]
+    best_u = gz.units[best.uid]
+    considered = [h.uid for h in (occ.considered or hits)]
+    occ.candidates = tuple(dict.fromkeys(gz.units[u].adcode for u in considered if u != best.uid))
+    if len(scored) > 1:
+        second = scored[1][0][0]
+        other = gz.units[scored[1][1].uid]
+        if best_s - second < 0.05 and not (other.adcode == best_u.adcode and other.name == best_u.name):
+            occ.uid, occ.resolved_by = None, "ambiguous"
+            occ.candidates = tuple(dict.fromkeys(gz.units[h.uid].adcode for _, h in scored))
+            return
+    occ.uid = best.uid
+    if best.kind == "former":
+        occ.resolved_by = "former_name"
+    elif len(set(considered)) <= 1:
+        occ.resolved_by = "unique"
+    else:
+        occ.resolved_by = why if why != "prior" or len(scored) > 1 else "context"
+
+
+# ---- townships in context and deixis -----------------------------------------------------------
+def _free(used: bytearray, s: int, e: int) -> bool:
+    return not any(used[s:e])
+
+
+def _mark(used: bytearray, s: int, e: int) -> None:
+    used[s:e] = b"\1" * (e - s)
+
+
+def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> list[Occ]:
+    gz, text, r = ctx.gz, ctx.text, rules()
+    out = []
+    for county in counties:
+        for f in gz.town_forms(county):
+            i = text.find(f.form)
+            while i >= 0:
+                j = i + len(f.form)
+                ok = False
+                if _free(used, i, j):
+                    if f.kind == "jie":
+                        ok = not text.startswith("道", j)
+                    elif ctx.prefix_ancestor(f.uid, i):
+                        ok = True
+                    elif f.kind == "stem":
+                        ok = bool(r.town_cue.match(text[j:j + 40]))
+                if ok:
+                    occ = Occ(i, j, f.form, (Hit(f.uid, "short"),), uid=f.uid, resolved_by="township_in_context")
+                    out.append(occ)
+                    _mark(used, i, j)
+                i = text.find(f.form, j)
+    return out
+
+
+def _fits(gz: Gazetteer, uid: str, kind: str) -> bool:
+    u = gz.units[uid]
+    if u.level == "township":
+        return False
+    if kind == "省":
+        return u.level == "province" and u.name.endswith("省")
+    if kind == "市":
+        return u.name.endswith("市") and (u.level in ("city", "county") or u.level == "province")
+    if kind == "区":
+        return (u.level == "county" and u.name.endswith("区")) or (u.level == "province" and u.name.endswith("自治区"))
+    return u.level == "county" and u.name.endswith(kind)
+
+
+def _home_unit(gz: Gazetteer, home_lineage: tuple, kind: str) -> Optional[str]:
+    for uid in home_lineage:  # deepest first
+        if _fits(gz, uid, kind):
+            return uid
+    return None
+
+
+def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]:
+    r = rules()
+    if r.deixis is None:
+        return []
+    gz, text = ctx.gz, ctx.text
+    out = []
+    starts = [m.start for m in mentions]
+    import bisect
+
+    for m in r.deixis.finditer(text):
+        s, e = m.start(), m.end()
+        if not _free(used, s, e) or (s > 0 and text[s - 1] in r.blockers):
+            continue
+        kind = r.deixis_kind[m.group()]
+        sent0 = max(text.rfind(c, 0, s) for c in r.sentence_end) + 1
+        para0 = max(text.rfind(c, 0, s) for c in r.paragraph_end) + 1
+        uid, why = None, None
+        k = bisect.bisect_left(starts, s)
+        for lo, label in ((sent0, "deixis:sentence"), (para0, "deixis:paragraph")):
+            for prev in reversed(mentions[:k]):
+                if prev.start < lo:
+                    break
+                if prev.uid and _fits(gz, prev.uid, kind):
+                    uid, why = prev.uid, label
+                    break
+            if uid:
+                break
+        if uid is None and ctx.home:
+            uid, why = _home_unit(gz, ctx.home_lineage, kind), "deixis:home"
+        if uid is None:
+            continue
+        out.append(Occ(s, e, m.group(), (Hit(uid, "deixis"),), uid=uid, resolved_by=why))
+        _mark(used, s, e)
+    return out
+
+
+# ---- the whole linking -------------------------------------------------------------------------
+def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None,
+            url: Optional[str] = None) -> tuple[list[PlaceMention], Optional[str]]:
+    """(place mentions of ``text`` in order, the home place uid or None). Never raises on a str."""
+    if not text or not isinstance(text, str):
+        return [], None
+    gz = gazetteer()
+    r = rules()
+    occs, media = scan(text, gz)
+
+    # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
+    def division_hits(hits):
+        return tuple(h for h in hits if gz.units[h.uid].level != "township")
+
+    strong = non_overlapping([o for o in occs if division_hits(o.strong)])
+    sure = set()
+    for o in strong:
+        cands = {h.uid for h in division_hits(o.strong)}
+        if len(cands) == 1:
+            sure.add(next(iter(cands)))
+
+    # 3. home place
+    start = home_from_outlet(outlet, gz)
+    from_media = home_from_media(gz, media)
+    if start is None:
+        start = from_media
+    elif from_media and from_media != start and gz.is_within(from_media, start):
+        start = from_media            # 内蒙古新闻网 … 来源:赤峰日报 → 赤峰市
+    title_uids: list[str] = []
+    if title:
+        for o in non_overlapping(scan(title, gz)[0]):
+            cands = {h.uid for h in o.hits if h.uid in sure or (start and gz.is_within(h.uid, start))}
+            if len(cands) == 1:
+                title_uids.append(next(iter(cands)))
+    sure_mentions = [u for o in strong for u in [next(iter({h.uid for h in division_hits(o.strong)}))]
+                     if len({h.uid for h in division_hits(o.strong)}) == 1]
+    home = descend_home(gz, start, sure_mentions, title_uids, r.share, r.min_mentions)
+    ctx = Context(gz=gz, text=text, sure=set(), sure_lineage=set(), home=home,
+                  home_lineage=gz.lineage(home) if home else ())
+    for u in sure:
+        ctx.add_sure(u)
+    # strong division names resolved first: what they resolve to is evidence for the rest
+    first: dict[tuple[int, int], Occ] = {}
+    for o in strong:
+        probe = Occ(o.start, o.end, o.text, division_hits(o.strong))
+        resolve(ctx, probe, probe.hits)
+        first[(o.start, o.end)] = probe
+        if probe.uid:
+            ctx.add_sure(probe.uid)
+
+    # 4-5. every name that counts in this context; overlaps; resolution among candidates
+    accepted: list[Occ] = []
+    for o in occs:
+        hits = []
+        for h in o.hits:
+            if gz.units[h.uid].level == "township":
+                if ctx.town_ok(h.uid, o.start) and not r.not_township.match(text, o.end):
+                    hits.append(h)
+            elif h in o.strong or ctx.weak_ok(h, o.start):
+                hits.append(h)
+        if hits:
+            o.considered, o.hits = o.hits, tuple(hits)
+            accepted.append(o)
+    chosen = non_overlapping(accepted)
+    for i, o in enumerate(chosen):
+        pre = first.get((o.start, o.end))
+        if pre is not None and pre.hits == o.hits:
+            chosen[i] = pre
+        else:
+            resolve(ctx, o, o.hits)
+
+    used = bytearray(len(text))
+    for o in chosen:
+        _mark(used, o.start, o.end)
+    # 6. township short forms under the counties found; deixis
+    counties = list(dict.fromkeys(
+        [o.uid for o in chosen if o.uid and gz.units[o.uid].level == "county"]
+        + [gz.units[o.uid].parent for o in chosen if o.uid and gz.units[o.uid].level == "township"]
+        + [u for u in ctx.home_lineage if gz.units[u].level == "county"]))
+    chosen += find_township_forms(ctx, counties, used)
+    chosen.sort(key=lambda o: o.start)
+    chosen += find_deixis(ctx, chosen, used)
+    chosen.sort(key=lambda o: o.start)
+    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home
+
+
+def link_places(text: str, outlet: Optional[str] = None, title: Optional[str] = None,
+                url: Optional[str] = None) -> list[PlaceMention]:
+    """The place mentions of ``text`` linked in context (see the module docstring)."""
+    try:
+        return analyze(text, outlet=outlet, title=title, url=url)[0]
+    except Exception:  # a stage must never raise; fewer facts instead
+        return []
+
+
+def home_place(text: str, outlet: Optional[str] = None, title: Optional[str] = None) -> Optional[PlaceMention]:
+    """The place the article is about, as a PlaceMention without a span (text ``""``), or None."""
+    _, home = analyze(text, outlet=outlet, title=title)
+    return _home_mention(home)
+
+
+def _home_mention(home: Optional[str]) -> Optional[PlaceMention]:
+    if not home:
+        return None
+    gz = gazetteer()
+    u = gz.units[home]
+    return PlaceMention(text="", start=0, end=0, name=u.name, level=u.level, adcode=u.adcode,
+                        path=list(gz.path(home)), resolved_by="home")
 
 
 def stage(article: Article) -> None:
-    return None
+    try:
+        mentions, home = analyze(article.text, outlet=article.outlet, title=article.title, url=article.url)
+    except Exception as exc:  # never lose the article
+        article.issue("places", f"{type(exc).__name__}: {exc}")
+        return
+    article.places.extend(mentions)
+    hm = _home_mention(home)
+    article.context["home_place"] = hm
+    article.context["home_adcode"] = hm.adcode if hm else None

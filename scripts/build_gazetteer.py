@@ -10,7 +10,7 @@ https://github.com/dongrixinyu/JioNLP): ``dictionary/china_location.zip``
 and ``dictionary/china_location_change.txt`` (renamed and abolished units).
 jionlp is read as data only (its files are located, never imported), and only
 here: the runtime reads the generated files. Short forms that are ordinary
-words are flagged from jieba's dictionary (MIT).
+words are flagged from the hand-kept ``ordinary_words.txt``.
 
 Outputs (deterministic; sorted):
 - ``divisions.tsv``  adcode, level, name, parent adcode, generated short forms, flags
@@ -119,27 +119,25 @@ def parse_divisions(lines: list[str]):
             cname = units[county][1]
             if name.startswith(cname) and len(name) > len(cname) + 1:
                 name = name[len(cname):]               # 成武县九女集镇 → 九女集镇
-            if name.endswith(TOWNSHIP_SUFFIXES) and len(name) >= 2:
+            if name.endswith(TOWNSHIP_SUFFIXES) and name not in TOWNSHIP_SUFFIXES:
                 towns.setdefault(county, [])
                 if name not in towns[county]:
                     towns[county].append(name)
     return units, towns
 
 
-def jieba_tags() -> dict[str, set[str]]:
-    path = package_dir("jieba") / "dict.txt"
-    tags: dict[str, set[str]] = {}
-    with open(path, encoding="utf-8") as fh:
+def ordinary_words() -> set[str]:
+    out = set()
+    with open(OUT / "ordinary_words.txt", encoding="utf-8") as fh:
         for line in fh:
-            parts = line.split()
-            if len(parts) >= 3:
-                tags.setdefault(parts[0], set()).add(parts[2])
-    return tags
+            w = line.split("#", 1)[0].strip()
+            if w:
+                out.add(w)
+    return out
 
 
 def build_divisions(units, rules) -> list[list[str]]:
-    tags = jieba_tags()
-    place_tags = set(rules.get("place_pos_tags", ["ns"]))
+    common = ordinary_words()
     high_names = set()
     for code, (level, name, _) in units.items():
         if level in ("province", "city"):
@@ -154,7 +152,7 @@ def build_divisions(units, rules) -> list[list[str]]:
         if s and level == "county" and s in high_names:
             s = None                                   # 河北区 ↛ 河北
         flags = []
-        if s and s in tags and not (tags[s] & place_tags):
+        if s and s in common:
             flags.append("common")                     # 白银, 来宾, 长治: ordinary words too
         rows.append([code, level, name, parent, s or "", ",".join(flags)])
     return rows
