@@ -656,7 +656,7 @@ function renderArticle(n,fi){
     var h='<div class="tools"><a href="#index">‹ index</a>'+(n>0?' <a href="#article/'+(n-1)+'">← previous</a>':'')+(n<A.length-1?' <a href="#article/'+(n+1)+'">next →</a>':'')+'<span class="legend">'+GROUPS.map(function(g){return '<label><input type="checkbox" data-g="'+g+'"'+(state.hidden[g]?"":" checked")+'><span class="sw sw-'+g+'"></span>'+esc(T[g][0])+' ('+a.c[g]+')</label>';}).join("")+'</span></div>';
     h+='<h2>'+esc(a.title||"(untitled)")+'</h2><div class="meta">'+esc([a.date,a.outlet,a.authors.join("、"),a.source].filter(Boolean).join(" · "))+(a.url?' · <a href="'+esc(a.url)+'" rel="noreferrer">source page</a>':'')+'</div>';
     if(a.issues.length)h+='<div class="issues">'+a.issues.map(esc).join("<br>")+'</div>';
-    h+='<div class="art"><div class="text" id="art-text">'+highlight(a)+'</div><div class="side">'+GROUPS.map(function(g){return factTable(a,g);}).join("")+(a.nf?"":'<p class="empty">No facts extracted.</p>')+'</div></div>';
+    h+='<div class="art"><div class="text" id="art-text">'+highlight(a)+'</div><div class="side">'+["counts","measures","dates","places"].map(function(g){return factTable(a,g);}).join("")+(a.nf?"":'<p class="empty">No facts extracted.</p>')+'</div></div>';
     v.innerHTML=h;
     v.querySelectorAll(".legend input").forEach(function(cb){cb.addEventListener("change",function(){state.hidden[cb.getAttribute("data-g")]=!cb.checked;applyHidden();});});
     v.querySelectorAll(".side tr[data-f]").forEach(function(tr){tr.addEventListener("click",function(){location.hash="#article/"+n+"/"+tr.getAttribute("data-f");});});
