@@ -34,6 +34,7 @@ GAP = 16  # characters a "…" in a wording may span
 FRONTING = "对将把"  # 对4起典型问题进行通报曝光: the wording stands after the number
 
 _NOT_IN_GAP = "，。；！？,;!?\n"
+_NUMERAL_CHARS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿")
 
 
 @dataclass
@@ -143,6 +144,9 @@ class _Layout:
                 spans.append((m.start(), m.end()))
         if nc["ac"] is not None and text:
             for _, s, e in nc["ac"].find_matches_as_indexes(text):
+                # 四处 is a word, 十四处 is a number with its unit
+                if s > 0 and text[s - 1] in _NUMERAL_CHARS:
+                    continue
                 spans.append((s, e))
         spans.sort()
         return spans
@@ -175,8 +179,9 @@ class _Layout:
 
 
 def _bare_indefinite(text: str, q: Quantity) -> bool:
-    """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count."""
-    return q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹") and not q.prefix
+    """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count; a lone 二 before a
+    measure word is an ordinal-like prefix (二次供水, 二级) — counts of two are written 两."""
+    return q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹", "二", "贰", "貳") and not q.prefix
 
 
 def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
@@ -257,8 +262,8 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
     # a hit strictly inside a longer hit ending at the same place loses (移送司法机关处理 > 处理)
     out = []
     for h in kept:
-        if any(o is not h and o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
-               and o.key != h.key for o in kept):
+        if any(o is not h and not o.gap and o.start <= h.start and h.end <= o.end
+               and (o.end - o.start) > (h.end - h.start) and o.key != h.key for o in kept):
             continue
         out.append(h)
     return out
@@ -277,7 +282,8 @@ def _fits(ind: Indicator, q: Quantity, text: str) -> bool:
 def _best(cands: list[_Hit], inds: dict[str, Indicator], prefer_near_end: bool = True) -> Optional[_Hit]:
     if not cands:
         return None
-    return max(cands, key=lambda h: (h.priority, h.end if prefer_near_end else -h.start, h.end - h.start))
+    return max(cands, key=lambda h: (h.priority, h.end if prefer_near_end else -h.start, not h.gap,
+                                     h.end - h.start))
 
 
 def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clause_level: bool) -> Optional[_Hit]:
@@ -295,6 +301,9 @@ def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clau
             after = [h for h in fit if h.start >= q.end and h.end <= se]
             return _best(after, inds, prefer_near_end=False)
         return None
+    # beyond its own list item a wording must be specific: a "…" wording, one of 4+ characters or one
+    # whose indicator also checks the counted noun (组成案件查办、案件督办等5个工作专班 is no 查办)
+    fit = [h for h in fit if h.gap or len(h.text) >= 4 or inds[h.key].objects]
     before = [h for h in fit if h.end <= q.start]
     span = [h for h in fit if h.gap and h.start < q.start and h.end >= q.end]
     return _best(span + before, inds)
@@ -427,4 +436,19 @@ def _sublist_head(text: str, q: Quantity, heads, sent, cs: int, inds) -> Optiona
 
 
 def stage(article: Article) -> None:
-    article.counts = extract_counts(article.text or "")
+    text = article.text or ""
+    # a numeral inside a place name (五家渠市, 六合区) is part of the name
+    places = [(p.start, p.end) for p in article.places]
+    counts = extract_counts(text)
+    if places:
+        counts = [c for c in counts if not any(s < c.end and c.start < e and _num_inside(c, text, s, e)
+                                                for s, e in places)]
+    article.counts = counts
+
+
+def _num_inside(c: CountMention, text: str, s: int, e: int) -> bool:
+    m = regex.search(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]", text[c.start:c.end])
+    if not m:
+        return False
+    pos = c.start + m.start()
+    return s <= pos < e
