@@ -118,7 +118,7 @@ def rules() -> _Rules:
         )?
       )
     |(?P<mrel>{rel_months})(?:(?P<mrel_d>{_DAY})[日号])?
-    |(?P<bm_all>{_NUM_LEFT}(?<![个每])(?P<bm>{_MON})[ ]?月份?
+    |(?P<bm_all>{_NUM_LEFT}(?<![个每])(?P<bm>{_MON})[ ]?月份?(?!一[^日号十二三])
         (?:(?P<bd>{_DAY})[ ]?[日号](?P<bt>{_TIME})?)?
         (?P<bmp>{"|".join(mp_alts)})?)
     |(?P<bday_all>(?<![\d.\-/月年号])(?P<bday>3[01]|[12]\d|0?[1-9])日)
@@ -568,8 +568,6 @@ def _left_extension(a: _Atom, left: str, pub):
     Returns (index into ``left`` where the expression starts, new ``from``, enumeration members) or None.
     """
     R = rules()
-    if a.lo is None and a.hi is None:
-        return None
     if a.y is not None and a.explicit_year and a.m is None and not a.ypart:
         m = R.left_range_year.search(left)
         if m:
@@ -585,12 +583,14 @@ def _left_extension(a: _Atom, left: str, pub):
                 lo, hi = T.year_bounds(y0)
                 members.append(_Cand(off + ym.start(), off + ym.end(), "range", lo, hi, "year", prio=2))
             return 0, None, members
-    if a.m is not None and a.y is None and a.yrel is None and a.d is None and not a.mpart and a.lo:
+    if a.m is not None and a.y is None and a.yrel is None and a.d is None and not a.mpart:
         m = R.left_range_month.search(left)
         if m:
             m0 = T.cn_int(m.group("a"))
             if m0 and 1 <= m0 < a.m:
-                return m.start(), _dt.date(a.lo.year, m0, 1), []
+                return m.start(), (_dt.date(a.lo.year, m0, 1) if a.lo else None), []
+        if a.lo is None:
+            return None
         m = R.left_enum_month.search(left)
         if m:
             members = []
@@ -601,12 +601,12 @@ def _left_extension(a: _Atom, left: str, pub):
                     lo, hi = T.month_bounds(a.lo.year, m0)
                     members.append(_Cand(off + mm.start(), off + mm.end(), "range", lo, hi, "month", prio=2))
             return 0, None, members
-    if a.d is not None and a.m is None and a.lo:
+    if a.d is not None and a.m is None:
         m = R.left_range_day.search(left)
         if m:
             d0 = int(m.group("a"))
             if 1 <= d0 < a.d:
-                return m.start(), a.lo.replace(day=d0), []
+                return m.start(), (a.lo.replace(day=d0) if a.lo else None), []
     return None
 
 
