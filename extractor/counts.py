@@ -32,6 +32,7 @@ CLAUSE_END = "，,；;：:"
 SEGMENT_END = "、"
 GAP = 16  # characters a "…" in a wording may span
 FRONTING = "对将把"  # 对4起典型问题进行通报曝光: the wording stands after the number
+PASSIVE = ("被", "受到", "遭到")  # 12人被采取留置措施, 14名领导干部被追责问责: so does it in the passive
 
 _NOT_IN_GAP = "，。；！？,;!?\n"
 _NUMERAL_CHARS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿")
@@ -269,12 +270,14 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
     return out
 
 
-def _fits(ind: Indicator, q: Quantity, text: str) -> bool:
+def _fits(ind: Indicator, q: Quantity, text: str, hit: Optional["_Hit"] = None) -> bool:
     if ind.units and (q.unit not in ind.units):
         return False
     if ind.objects:
-        after = text[q.end:q.end + 12]
-        if not any(after.startswith(o) for o in ind.objects):
+        # the counted noun (60项制度, 40余项监管制度) or, after the wording, before the number (制修订有关制度22项)
+        after = regex.match(r"[^，。；！？,;!?、\n]{0,8}", text[q.end:q.end + 8]).group()
+        between = text[hit.end:q.start] if hit is not None and hit.end <= q.start else ""
+        if not any(o in after or o in between for o in ind.objects):
             return False
     return True
 
@@ -289,7 +292,7 @@ def _best(cands: list[_Hit], inds: dict[str, Indicator], prefer_near_end: bool =
 def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clause_level: bool) -> Optional[_Hit]:
     inds, _ = _taxonomy()
     ss, se = seg
-    fit = [h for h in hits if _fits(inds[h.key], q, text)]
+    fit = [h for h in hits if _fits(inds[h.key], q, text, h)]
     if not clause_level:
         before = [h for h in fit if ss <= h.start and h.end <= q.start]
         span = [h for h in fit if h.gap and ss <= h.start < q.start and h.end >= q.end and h.end <= se]
@@ -297,10 +300,10 @@ def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clau
         if best:
             return best
         lead = text[ss:q.start].rstrip()
-        if lead and lead[-1] in FRONTING:
-            after = [h for h in fit if h.start >= q.end and h.end <= se]
-            return _best(after, inds, prefer_near_end=False)
-        return None
+        fronted = bool(lead) and lead[-1] in FRONTING
+        after = [h for h in fit if h.start >= q.end and h.end <= se
+                 and (fronted or any(p in text[q.end:h.start] for p in PASSIVE))]
+        return _best(after, inds, prefer_near_end=False)
     # beyond its own list item a wording must be specific: a "…" wording, one of 4+ characters or one
     # whose indicator also checks the counted noun (组成案件查办、案件督办等5个工作专班 is no 查办)
     fit = [h for h in fit if h.gap or len(h.text) >= 4 or inds[h.key].objects]
