@@ -36,7 +36,7 @@ class Unit:
     level: str          # province | city | county | township
     name: str           # official full name
     parent: str         # parent uid ("" for a province)
-    short: str = ""     # rule-made short form ("" if none)
+    shorts: tuple = ()  # rule-made short forms (民和, 民和县)
     common: bool = False  # the short form is also an ordinary word (白银, 来宾)
 
     @property
@@ -71,7 +71,7 @@ class Gazetteer:
     def _load_divisions(self) -> None:
         for r in load_tsv("gazetteer/divisions.tsv"):
             u = Unit(uid=r["adcode"], adcode=r["adcode"], level=r["level"], name=r["name"],
-                     parent=r["parent"] or "", short=r["short"] or "",
+                     parent=r["parent"] or "", shorts=tuple(x for x in (r["short"] or "").split("|") if x),
                      common="common" in (r["flags"] or ""))
             self.units[u.uid] = u
             if u.parent:
@@ -106,8 +106,8 @@ class Gazetteer:
                     add(u.name, u.uid, "full")
                 continue
             add(u.name, u.uid, "full")
-            if u.short:
-                add(u.short, u.uid, "short")
+            for sh in u.shorts:
+                add(sh, u.uid, "short")
         for r in load_tsv("gazetteer/former_names.tsv"):
             if r["adcode"] in self.units:
                 add(r["former"], r["adcode"], "former")
@@ -164,7 +164,7 @@ class Gazetteer:
         u = self.units.get(uid)
         if u is None:
             return ()
-        return (u.name, u.short) if u.short else (u.name,)
+        return (u.name,) + u.shorts
 
     def town_forms(self, county: str) -> tuple[TownForm, ...]:
         """The forms of a county's townships looked for only in context: two-character full names,

@@ -111,6 +111,8 @@ def _is_strong(gz: Gazetteer, key: str, hit: Hit) -> bool:
     if hit.kind == "full":
         return len(key) >= 3
     if hit.kind == "short":
+        if len(key) >= 3 and key[-1] in "县州旗":   # 民和县, 恩施州: autonomous units written plainly
+            return True
         return u.level == "province" or (u.level == "city" and not u.common)
     return hit.kind == "former" and len(key) >= 3 and key[-1] in "省市县区旗"
 
@@ -123,6 +125,10 @@ def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ
     for ki, s, e in gz.find(text):
         key = gz.key(ki)
         hits = gz.hits[ki]
+        if any(_needs_boundary_check(key, h) for h in hits) and not starts_a_word(text, s, e):
+            hits = tuple(h for h in hits if not _needs_boundary_check(key, h) or _after_ancestor(gz, text, s, h.uid))
+            if not hits:
+                continue
         occ = Occ(s, e, key, hits, tuple(h for h in hits if _is_strong(gz, key, h)))
         if r.media.match(text, e):
             media.append(occ)
@@ -131,6 +137,37 @@ def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ
             continue
         occs.append(occ)
     return occs, media
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter():
+    import rjieba
+
+    return rjieba
+
+
+def starts_a_word(text: str, start: int, end: int, window: int = 6) -> bool:
+    """Whether a segmenter (rjieba) run on a small window puts a word boundary at ``start``:
+    not in 聚焦作决策 (焦作), 为民和县委 (民和县). Only the start is checked: jieba often glues a
+    place to the next noun (北京高校, 南开大学), which is still a mention."""
+    lo, hi = max(0, start - window), min(len(text), end + window)
+    pos = lo
+    if pos == start:
+        return True
+    for tok in _segmenter().cut(text[lo:hi]):
+        pos += len(tok)
+        if pos >= start:
+            return pos == start
+    return False
+
+
+def _after_ancestor(gz: Gazetteer, text: str, start: int, uid: str) -> bool:
+    before = text[max(0, start - 12):start]
+    return bool(before) and any(before.endswith(n) for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
+
+
+def _needs_boundary_check(key: str, hit: Hit) -> bool:
+    return hit.kind in ("short", "former") or len(key) <= 2
 
 
 def non_overlapping(occs: list[Occ]) -> list[Occ]:
@@ -237,6 +274,7 @@ class Context:
     sure_lineage: set  # every ancestor-or-self of a sure uid
     home: Optional[str]
     home_lineage: tuple
+    earlier: dict = field(default_factory=dict)   # name as written -> uid it resolved to before
 
     def prefix_ancestor(self, uid: str, start: int) -> bool:
         """An ancestor (or its short form) is written right before the name: 闽清县金沙镇, 福州市连江县."""
@@ -249,7 +287,8 @@ class Context:
                     return True
         return False
 
-    def score(self, uid: str, kind: str, start: int) -> tuple[float, str]:
+    def score(self, uid: str, kind: str, start: int, written: str = "", province_short: bool = False
+              ) -> tuple[float, str]:
         gz = self.gz
         u = gz.units[uid]
         lin = gz.lineage(uid)
@@ -257,6 +296,11 @@ class Context:
         if self.prefix_ancestor(uid, start):
             s += 8
             why = "hierarchy"
+        elif self.earlier.get(written) == uid:   # the same name resolved earlier in the article
+            s += 5
+            why = "earlier_mention"
+        if province_short and u.level != "province":
+            s -= 3                               # 吉林, 海南: the province unless context says otherwise
         if uid in self.sure:
             s += 4
             why = why if why != "prior" else "context"
@@ -337,7 +381,9 @@ def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceM
 def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
     """Choose ``occ.uid`` among ``hits``; the other units considered go to ``occ.candidates``."""
     gz = ctx.gz
-    scored = sorted(((ctx.score(h.uid, h.kind, occ.start), h) for h in hits), key=lambda x: -x[0][0])
+    province_short = any(h.kind == "short" and gz.units[h.uid].level == "province" for h in hits)
+    scored = sorted(((ctx.score(h.uid, h.kind, occ.start, occ.text, province_short), h) for h in hits),
+                    key=lambda x: -x[0][0])
     (best_s, why), best = scored[0]
     best_u = gz.units[best.uid]
     considered = [h.uid for h in (occ.considered or hits)]
@@ -350,6 +396,7 @@ def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
             occ.candidates = tuple(dict.fromkeys(gz.units[h.uid].adcode for _, h in scored))
             return
     occ.uid = best.uid
+    ctx.earlier.setdefault(occ.text, best.uid)
     if best.kind == "former":
         occ.resolved_by = "former_name"
     elif len(set(considered)) <= 1:
@@ -379,9 +426,9 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
                 if _free(used, i, j):
                     if f.kind == "jie":
                         ok = not text.startswith("道", j)
-                    elif ctx.prefix_ancestor(f.uid, i):
-                        ok = True
-                    elif f.kind == "stem":
+                    elif f.kind == "full2":
+                        ok = ctx.prefix_ancestor(f.uid, i)
+                    else:
                         ok = bool(r.town_cue.match(text[j:j + 40]))
                 if ok:
                     occ = Occ(i, j, f.form, (Hit(f.uid, "short"),), uid=f.uid, resolved_by="township_in_context")

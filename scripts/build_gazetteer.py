@@ -57,6 +57,19 @@ def load_rules() -> dict:
         return yaml.safe_load(fh)
 
 
+def short_forms(name: str, rules: dict) -> list[str]:
+    """Short forms by rule: the stem (suffix and ethnic names stripped), and for autonomous units
+    also stem + plain suffix (民和回族土族自治县 → 民和, 民和县; 恩施土家族苗族自治州 → 恩施, 恩施州)."""
+    stem = short_form(name, rules)
+    if not stem:
+        return []
+    out = [stem]
+    for suf, plain in (rules.get("autonomous_plain_suffix") or {}).items():
+        if name.endswith(suf) and not name.startswith(stem + suf):
+            out.append(stem + plain)
+    return out
+
+
 def short_form(name: str, rules: dict) -> str | None:
     """The stem of a division name by rule: strip the administrative suffix, then ethnic names."""
     stem = name
@@ -148,13 +161,13 @@ def build_divisions(units, rules) -> list[list[str]]:
     rows = []
     for code in sorted(units):
         level, name, parent = units[code]
-        s = short_form(name, rules)
-        if s and level == "county" and s in high_names:
-            s = None                                   # 河北区 ↛ 河北
+        shorts = short_forms(name, rules)
+        if shorts and level == "county" and shorts[0] in high_names:
+            shorts = []                                # 河北区 ↛ 河北
         flags = []
-        if s and s in common:
+        if shorts and shorts[0] in common:
             flags.append("common")                     # 白银, 来宾, 长治: ordinary words too
-        rows.append([code, level, name, parent, s or "", ",".join(flags)])
+        rows.append([code, level, name, parent, "|".join(shorts), ",".join(flags)])
     return rows
 
 
