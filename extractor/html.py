@@ -114,21 +114,84 @@ def _densest(root):
     return best, score
 
 
+_DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
+_SUBSET_END = re.compile(r"\]\s*>")
+_ENTITY_DECL = re.compile(r"<!ENTITY[^<>]*>?", re.I)   # stops at the next < too: linear even unterminated
+_XML_DECL = re.compile(r"^\s*<\?xml[^<>]*(?:\?>|>)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ANY_TAG = re.compile(r"<[^<>]*>")
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
+_DEPTH_LIMIT_HINT = "Excessive depth"
+
+
+def strip_declarations(html: str) -> str:
+    """The page without its DOCTYPE (and internal DTD subset), ``<!ENTITY>`` declarations, the XML
+    declaration and C0 control characters: nothing of them can be expanded or fetched.
+    Each step is one linear scan, also on hostile input (thousands of unterminated declarations)."""
+    m = _DOCTYPE.search(html, 0, 200_000)
+    if m:
+        i = m.start()
+        gt, br = html.find(">", i), html.find("[", i)
+        if br >= 0 and (gt < 0 or br < gt):   # an internal subset: up to "]>"
+            e = _SUBSET_END.search(html, br)
+            end = e.end() if e else (gt + 1 if gt >= 0 else len(html))
+        else:
+            end = gt + 1 if gt >= 0 else len(html)
+        html = html[:i] + html[end:]
+    html = _ENTITY_DECL.sub("", html)
+    html = _XML_DECL.sub("", html, count=1)
+    return _CONTROL.sub(" ", html)
+
+
+def _strip_tags(html: str) -> list[str]:
+    """Fallback text of a page lxml could not handle: tags removed (script/style bodies too), lines kept."""
+    out = []
+    parts = []
+    pos = 0
+    while True:  # drop <script>…</script> and <style>…</style> in one forward pass
+        m = _SCRIPT_OPEN.search(html, pos)
+        if not m:
+            parts.append(html[pos:])
+            break
+        parts.append(html[pos:m.start()])
+        close = re.compile(rf"</{m.group(1)}", re.I).search(html, m.end())
+        if not close:
+            break
+        k = html.find(">", close.end())
+        pos = len(html) if k < 0 else k + 1
+    text = _html.unescape(_ANY_TAG.sub("\n", "".join(parts)))
+    for line in text.split("\n"):
+        line = _WS.sub(" ", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
 def parse_page(html: str) -> Page:
+    """Main text and metadata of a page. Never raises; problems become ``issues``."""
+    try:
+        return _parse_page(html)
+    except Exception as exc:  # lxml or our own code failing on a hostile page: keep the text anyway
+        lines = _strip_tags(strip_declarations(html))
+        return Page(text="\n".join(lines), issues=[f"HTML could not be parsed ({type(exc).__name__}: {exc}); "
+                                                   f"tags stripped"[:500]])
+
+
+def _parse_page(html: str) -> Page:
     from lxml import etree
     from lxml import html as lhtml
 
     issues: list[str] = []
-    html = re.sub(r"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", "", html[:200_000], count=1, flags=re.S | re.I) + html[200_000:]
-    html = re.sub(r"<!ENTITY[^>]*>", "", html, flags=re.I)
-    if html.lstrip().startswith("<?xml"):
-        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    html = strip_declarations(html)
+    if not html.strip():
+        return Page(text="", issues=["HTML page has no content"])
     parser = lhtml.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
                               huge_tree=False, collect_ids=False)
     try:
         doc = lhtml.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        return Page(text=_TAG.sub(" ", html), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
+        return Page(text="\n".join(_strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
+    too_deep = any(_DEPTH_LIMIT_HINT in (e.message or "") for e in parser.error_log)
     cfg = load_yaml("metadata.yaml").get("html", {})
     fields: dict = {}
     title = _meta(doc, cfg.get("title_meta", []))
@@ -164,6 +227,14 @@ def parse_page(html: str) -> Page:
     body = doc.body if doc.find("body") is not None else doc
     best, best_score = _densest(body)
     lines = _block_text(best if best is not None and best_score >= 40 else body)
+    if too_deep:
+        # libxml2 stops building the tree 256 levels down (huge_tree=False, on purpose): text below is lost
+        flat = _strip_tags(html)
+        if _cjk("".join(flat)) > 2 * _cjk("".join(lines)):
+            lines = flat
+            issues.append("HTML nested deeper than the parser's limit of 256 levels: text taken by stripping tags")
+        else:
+            issues.append("HTML nested deeper than the parser's limit of 256 levels: content below it ignored")
     if not lines:
         issues.append("HTML page has no visible text")
     return Page(text="\n".join(lines), fields=fields, issues=issues)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import importlib
+import math
+import re
 import time
 from typing import Callable, Iterable, Optional, Union
 
@@ -66,74 +68,206 @@ def content_id(data: Union[bytes, str]) -> str:
 
 
 class Pipeline:
-    """The stages of ``patterns/pipeline.yaml`` (or ``stages``), ready to run."""
+    """The stages of ``patterns/pipeline.yaml`` (or ``stages``), ready to run.
+
+    Budgets (``budget:`` in pipeline.yaml, or keyword arguments): ``max_chars`` cuts
+    longer inputs; ``max_seconds`` bounds one article — a stage still running when it
+    runs out is interrupted (see :mod:`extractor.budget`) and the remaining stages are
+    skipped, each with an issue; ``chunk_chars`` makes the stages after ``chunk_after``
+    run on paragraph-aligned pieces of a longer text (spans shifted back), so their cost
+    stays linear in the article length.
+    """
 
     def __init__(self, stages: Optional[Iterable[str]] = None, *, max_seconds: Optional[float] = None,
-                 max_chars: Optional[int] = None):
+                 max_chars: Optional[int] = None, chunk_chars: Optional[int] = None,
+                 chunk_after: Optional[str] = None):
         cfg = load_yaml("pipeline.yaml") or {}
         self.stage_names = list(stages if stages is not None else cfg.get("stages", []))
         self.stages = [(n, get_stage(n)) for n in self.stage_names]
         budget = cfg.get("budget", {}) or {}
-        self.max_seconds = float(max_seconds if max_seconds is not None else budget.get("max_seconds", 20.0))
-        self.max_chars = int(max_chars if max_chars is not None else budget.get("max_chars", 2_000_000))
+
+        def pick(given, key, default):
+            return given if given is not None else budget.get(key, default)
+
+        self.max_seconds = float(pick(max_seconds, "max_seconds", 20.0))
+        self.max_chars = int(pick(max_chars, "max_chars", 2_000_000))
+        self.chunk_chars = int(pick(chunk_chars, "chunk_chars", 0) or 0)
+        self.chunk_after = pick(chunk_after, "chunk_after", "metadata")
         self.timings: dict[str, float] = {n: 0.0 for n in self.stage_names}
 
+    # ------------------------------------------------------------ running
     def run(self, article: Article) -> Record:
-        if len(article.raw) > self.max_chars:
-            article.issue("read", f"input has {len(article.raw)} characters; cut to the budget of {self.max_chars}")
-            article.raw = article.raw[: self.max_chars]
-        t_start = time.perf_counter()
-        for name, fn in self.stages:
-            elapsed = time.perf_counter() - t_start
-            if elapsed > self.max_seconds:
-                article.issue(name, f"skipped: article over its time budget ({elapsed:.1f}s > {self.max_seconds}s)")
-                continue
-            t0 = time.perf_counter()
-            try:
-                fn(article)
-            except Exception as exc:  # a stage failing must not lose the article
-                article.issue(name, f"{type(exc).__name__}: {exc}")
-            self.timings[name] += time.perf_counter() - t0
+        from .budget import DEADLINE_KEY, Alarm
+
+        _admit(article, self.max_chars)
+        deadline = time.perf_counter() + self.max_seconds
+        article.context[DEADLINE_KEY] = deadline
+        whole, chunked = self._split_stages()
+        try:
+            with Alarm() as alarm:
+                if not self._run_stages(article, whole, deadline, alarm):
+                    self._skip(article, chunked)
+                elif chunked:
+                    self._run_chunked(article, chunked, deadline, alarm)
+        except BaseException as exc:  # noqa: BLE001 - a late alarm or a stage's SystemExit must not lose the article
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            article.issue("pipeline", f"stopped: {type(exc).__name__}: {exc}")
+        finally:
+            article.context.pop(DEADLINE_KEY, None)
         return to_record(article)
 
     __call__ = run
 
+    def _split_stages(self):
+        names = [n for n, _ in self.stages]
+        if self.chunk_chars > 0 and self.chunk_after in names:
+            i = names.index(self.chunk_after) + 1
+            return self.stages[:i], self.stages[i:]
+        return self.stages, []
+
+    def _run_stages(self, article: Article, stages, deadline: float, alarm) -> bool:
+        """Run ``stages`` on ``article``; False (and issues for the rest) when the time budget ran out."""
+        from .budget import BudgetExceeded
+
+        for k, (name, fn) in enumerate(stages):
+            t0 = time.perf_counter()
+            left = deadline - t0
+            if left <= 0:
+                self._skip(article, stages[k:])
+                return False
+            try:
+                alarm.arm(left)
+                try:
+                    fn(article)
+                finally:
+                    alarm.disarm()
+            except BudgetExceeded:
+                self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+                article.issue(name, f"cut off: the article ran over its time budget of {self.max_seconds:g}s "
+                                    f"in this stage (its facts so far are kept)")
+                self._skip(article, stages[k + 1:])
+                return False
+            except Exception as exc:  # a stage failing must not lose the article (RecursionError, MemoryError too)
+                article.issue(name, f"{type(exc).__name__}: {exc}"[:500])
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+        return True
+
+    def _skip(self, article: Article, stages) -> None:
+        for name, _ in stages:
+            article.issue(name, f"skipped: the article ran over its time budget of {self.max_seconds:g}s")
+
+    def _run_chunked(self, article: Article, stages, deadline: float, alarm) -> None:
+        """The stages after ``chunk_after``, once for a short text, else on each chunk in turn."""
+        import dataclasses
+
+        from .budget import split_chunks
+
+        pieces = split_chunks(article.text, self.chunk_chars)
+        if len(pieces) == 1:
+            self._run_stages(article, stages, deadline, alarm)
+            return
+        article.issue("pipeline", f"text of {len(article.text)} characters processed in {len(pieces)} chunks "
+                                  f"of at most {self.chunk_chars}")
+        seen = {(iss.stage, iss.message) for iss in article.issues}
+        for i, (a, b) in enumerate(pieces):
+            sub = dataclasses.replace(article, text=article.text[a:b], dates=[], places=[], counts=[],
+                                      measures=[], issues=[], context=dict(article.context),
+                                      normalization=dict(article.normalization))
+            ok = self._run_stages(sub, stages, deadline, alarm)
+            for key in ("dates", "places", "counts", "measures"):
+                getattr(article, key).extend(_shifted(m, a) for m in getattr(sub, key))
+            for iss in sub.issues:  # one copy of each message, not one per chunk
+                if (iss.stage, iss.message) not in seen:
+                    seen.add((iss.stage, iss.message))
+                    article.issues.append(iss)
+            if not ok:
+                if i + 1 < len(pieces):
+                    article.issue("pipeline", f"chunks {i + 2}..{len(pieces)} (from character {b}) not processed: "
+                                              f"time budget")
+                return
+
+
+def _shifted(mention, offset: int):
+    if not offset:
+        return mention
+    return mention.model_copy(update={"start": mention.start + offset, "end": mention.end + offset})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _admit(article: Article, max_chars: int) -> None:
+    """Size budget and text hygiene before any stage runs: cut to ``max_chars``; lone surrogates
+    (which no reader produces, but a caller's str may hold) become U+FFFD."""
+    if not isinstance(article.raw, str):
+        article.raw = "" if article.raw is None else str(article.raw)
+    if len(article.raw) > max_chars:
+        article.issue("read", f"input has {len(article.raw)} characters; cut to the budget of {max_chars}")
+        article.raw = article.raw[:max_chars]
+    if _SURROGATE.search(article.raw):
+        n = len(_SURROGATE.findall(article.raw))
+        article.raw = _SURROGATE.sub("\ufffd", article.raw)
+        article.issue("read", f"{n} lone surrogate code point(s) replaced by U+FFFD")
+
+
+def _fact_problem(m, text: str) -> Optional[str]:
+    """Why a fact cannot go into the record (its span does not index ``text``, a value is not
+    finite, an interval is reversed), or None. Cheap checks only: facts were validated when built,
+    but a stage may have changed them since (pydantic does not re-validate on assignment)."""
+    try:
+        start, end, s = m.start, m.end, m.text
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)) \
+                or text[start:end] != s:
+            return f"span {start}:{end} does not index text: {s!r}"[:300]
+        for attr in ("value", "low", "high"):
+            v = getattr(m, attr, None)
+            if v is not None and not math.isfinite(v):
+                return f"{attr} {v} is not finite"
+        for iv in (m, getattr(m, "period", None), getattr(m, "date", None)):
+            lo, hi = getattr(iv, "from_", None), getattr(iv, "to", None)
+            if lo is not None and hi is not None and lo > hi:
+                return f"interval from {lo} after to {hi}"
+    except Exception as exc:  # not a mention model at all
+        return f"not a valid fact ({type(exc).__name__}: {exc})"[:300]
+    return None
+
 
 def to_record(article: Article) -> Record:
-    """Validate the article's state into a SPEC record; facts that fail validation become issues."""
+    """Validate the article's state into a SPEC record; facts that fail validation become issues.
+
+    Never raises: a record that does not validate is rebuilt from what does (the facts,
+    then only the text), each step leaving an issue.
+    """
     from pydantic import ValidationError
 
-    published = article.published_at.isoformat() if article.published_at else None
-    text = article.text
+    text = article.text if isinstance(article.text, str) else ""
     groups = {}
     for key in ("dates", "places", "counts", "measures"):
         kept = []
-        for m in getattr(article, key):
-            if text[m.start:m.end] != m.text:
-                article.issue(key, f"dropped a {key[:-1]} whose span {m.start}:{m.end} does not index text: {m.text!r}")
+        for m in getattr(article, key) or []:
+            why = _fact_problem(m, text)
+            if why:
+                article.issue(key, f"dropped a {key[:-1]}: {why}")
                 continue
             kept.append(m)
         groups[key] = kept
+    rid = article.content_hash or content_id(article.raw or article.source)
     try:
-        return Record(
-            id=article.content_hash or content_id(article.raw),
-            source=article.source,
-            title=article.title,
-            published_at=published,
-            outlet=article.outlet,
-            authors=article.authors,
-            editors=article.editors,
-            url=article.url,
-            script=article.script,
-            text=text,
-            issues=article.issues,
-            normalization=article.normalization,
-            **groups,
-        )
-    except ValidationError as exc:  # pragma: no cover - defensive: never lose the article
-        article.issue("record", f"invalid record: {exc.errors()[:3]}")
-        return Record(id=article.content_hash or content_id(article.raw), source=article.source,
-                      title=article.title, text=text, issues=article.issues)
+        published = article.published_at.isoformat() if article.published_at else None
+    except Exception:  # pragma: no cover - a stage put something odd there
+        published = None
+    meta = dict(title=article.title, published_at=published, outlet=article.outlet, authors=article.authors,
+                editors=article.editors, url=article.url, script=article.script,
+                normalization=article.normalization)
+    for attempt in ("full", "facts", "text"):
+        try:
+            return Record(id=rid, source=article.source, text=text, issues=list(article.issues),
+                          **(meta if attempt == "full" else {}), **(groups if attempt != "text" else {}))
+        except (ValidationError, TypeError, ValueError) as exc:  # never lose the article
+            errs = exc.errors()[:3] if isinstance(exc, ValidationError) else str(exc)
+            article.issue("record", f"invalid record ({attempt}): {errs}"[:500])
+    return Record(id=rid, source=str(article.source), issues=list(article.issues))  # pragma: no cover
 
 
 _DEFAULT: Optional[Pipeline] = None

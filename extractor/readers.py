@@ -23,7 +23,17 @@ from .pipeline import content_id
 
 ARTICLE_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
                     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-MAX_FILE_BYTES = 64 * 1024 * 1024   # larger files are read up to this size, with an issue
+MAX_FILE_BYTES = 64 * 1024 * 1024   # larger files are read up to this size, with an issue (budget.max_file_bytes)
+
+
+def max_file_bytes() -> int:
+    """``budget.max_file_bytes`` of patterns/pipeline.yaml, else :data:`MAX_FILE_BYTES`."""
+    try:
+        from .resources import load_yaml
+
+        return int(((load_yaml("pipeline.yaml") or {}).get("budget") or {}).get("max_file_bytes") or MAX_FILE_BYTES)
+    except Exception:  # pragma: no cover - a broken config must not stop reading
+        return MAX_FILE_BYTES
 
 
 @dataclass
@@ -40,12 +50,20 @@ _BOMS = [
 ]
 
 
+_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"BZh",
+          b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"MZ\x90\x00", b"\x00\x00\x01\x00", b"RIFF", b"OggS", b"fLaC",
+          b"ID3", b"\xd0\xcf\x11\xe0", b"SQLite format 3")
+
+
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many C0 control bytes in the first 8 KB (UTF-16/32 are caught by their BOM first)."""
+    """A known binary signature, NUL bytes (more than one per KB), or many C0 control bytes in the
+    first 8 KB (UTF-16/32 text is caught by its BOM first). A stray NUL in a text stays text."""
     head = data[:8192]
     if not head:
         return False
-    if b"\x00" in head:
+    if head.startswith(_MAGIC):
+        return True
+    if head.count(0) > max(1, len(head) // 1000):
         return True
     ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
     return ctrl > 0.05 * len(head)
@@ -67,12 +85,86 @@ def _implausible(text: str) -> float:
     return bad / max(1, len(sample))
 
 
+def _legacy_line(line: bytes, declared: Optional[str]) -> Optional[tuple[str, str]]:
+    """(text, encoding) of a non-UTF-8 line in the most plausible Chinese legacy encoding, or None."""
+    best = None
+    for enc in dict.fromkeys(c for c in (declared, "gb18030", "big5hkscs") if c and c != "utf-8"):
+        try:
+            text = line.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        cand = (_implausible(text), enc != declared, enc, text)
+        best = cand if best is None or cand < best else best
+    if best is None or best[0] > 0.2:
+        return None
+    return best[3], ("big5" if best[2] == "big5hkscs" else best[2])
+
+
+def _mostly_utf8(line: bytes) -> bool:
+    """A UTF-8 line with a few damaged bytes (its valid multi-byte characters outnumber the bad runs)."""
+    loose = line.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd")
+    good = sum(1 for ch in loose if ch > "\x7f") - bad
+    return good > 0 and good >= 2 * bad
+
+
+def _decode_lines(data: bytes, declared: Optional[str]) -> Optional[Decoded]:
+    """Line-by-line decoding of a file that is UTF-8 in places: damaged UTF-8 (a few invalid bytes,
+    replaced) or mixed encodings (lines in GBK/Big5 among UTF-8 ones). None when no line is
+    non-ASCII valid UTF-8, i.e. the file is a legacy-encoded one. Newline bytes never occur inside
+    a UTF-8, GBK or Big5 multi-byte character, so splitting at them is safe."""
+    lines = data.split(b"\n")
+    kinds = []  # per line: "ascii", "utf8", "damaged" (mostly UTF-8) or "other"
+    for ln in lines:
+        if ln.isascii():
+            kinds.append("ascii")
+            continue
+        try:
+            ln.decode("utf-8")
+            kinds.append("utf8")
+        except UnicodeDecodeError:
+            kinds.append("damaged" if _mostly_utf8(ln) else "other")
+    utf8_lines = kinds.count("utf8") + kinds.count("damaged")
+    if utf8_lines == 0:
+        return None
+    out: list[str] = []
+    replaced = 0
+    legacy: dict[str, int] = {}
+    for ln, kind in zip(lines, kinds):
+        if kind in ("ascii", "utf8"):
+            out.append(ln.decode("utf-8"))
+            continue
+        alt = None if kind == "damaged" else _legacy_line(ln, declared)
+        if alt is None:
+            text = ln.decode("utf-8", errors="replace")
+            replaced += text.count("\ufffd")
+        else:
+            text, enc = alt
+            legacy[enc] = legacy.get(enc, 0) + 1
+        out.append(text)
+    issues = []
+    enc = "utf-8"
+    if legacy:
+        enc = "+".join(["utf-8", *sorted(legacy)])
+        issues.append("mixed encodings: " + ", ".join(f"{n} line(s) decoded as {e.upper()}" for e, n in sorted(legacy.items()))
+                      + f" among {utf8_lines} UTF-8 line(s)")
+    if replaced:
+        issues.append(f"invalid UTF-8: {replaced} bad byte sequence(s) replaced by U+FFFD")
+    return Decoded("\n".join(out), enc, issues)
+
+
 def decode_bytes(data: bytes, declared: Optional[str] = None) -> Decoded:
-    """Decode scraped bytes: BOM, strict UTF-8, a declared charset, GB18030, Big5, then a detector.
+    """Decode scraped bytes: BOM, strict UTF-8, line-wise UTF-8 (damaged or mixed with GBK/Big5
+    lines), a declared charset, GB18030, Big5, then a detector. Never raises.
 
     UTF-8 with a few invalid sequences (a damaged page) stays UTF-8, the bad bytes are
     replaced and counted in an issue: re-decoding the whole file as GBK would garble it.
     """
+    if declared:
+        try:
+            declared = codecs.lookup(declared).name
+        except LookupError:
+            declared = None
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom):].decode(enc, errors="replace"), enc, [])
@@ -80,10 +172,9 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError:
         pass
-    loose = data.decode("utf-8", errors="replace")
-    bad = loose.count("\ufffd")
-    if bad and bad <= max(8, len(loose) // 100) and _cjk_share(loose) > 0.05:
-        return Decoded(loose, "utf-8", [f"invalid UTF-8: {bad} bad byte sequence(s) replaced by U+FFFD"])
+    lined = _decode_lines(data, declared)
+    if lined is not None:
+        return lined
     decoded = []
     for enc in dict.fromkeys(c for c in (declared, "gb18030", "big5hkscs") if c):
         try:
@@ -95,15 +186,31 @@ def decode_bytes(data: bytes, declared: Optional[str] = None) -> Decoded:
     if decoded:
         _, _, enc, text = min(decoded)
         return Decoded(text, "big5" if enc == "big5hkscs" else enc, [])
+    # a damaged legacy file: the Chinese encoding with the fewest bad sequences, if few
+    loose_best = None
+    for enc in ("gb18030", "big5hkscs"):
+        text = data.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        if _cjk_share(text) > 0.05 and bad <= max(8, len(text) // 100) and (loose_best is None or bad < loose_best[0]):
+            loose_best = (bad, enc, text)
+    if loose_best is not None:
+        bad, enc, text = loose_best
+        name = "big5" if enc == "big5hkscs" else enc
+        return Decoded(text, name, [f"invalid {name.upper()}: {bad} bad byte sequence(s) replaced by U+FFFD"])
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data[:1_000_000]).best()
+        best = from_bytes(data[:200_000]).best()
     except Exception:  # pragma: no cover - detector failure is not fatal
         best = None
     if best is not None and best.encoding:
-        text = data.decode(best.encoding, errors="replace")
-        return Decoded(text, best.encoding, [f"encoding guessed as {best.encoding}"])
+        try:
+            text = data.decode(best.encoding, errors="replace")
+            return Decoded(text, best.encoding, [f"encoding guessed as {best.encoding}"])
+        except LookupError:  # pragma: no cover
+            pass
+    loose = data.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd")
     return Decoded(loose, "utf-8", [f"undetectable encoding; {bad} undecodable sequence(s) replaced"])
 
 
@@ -130,36 +237,70 @@ def is_article_file(path: Path) -> bool:
     return path.suffix.lower() in ARTICLE_SUFFIXES
 
 
+def _failed(source: str, data, message: str) -> Article:
+    art = Article(source=source, content_hash=content_id(data or source))
+    art.issue("read", message)
+    return art
+
+
 def read_path(path: Path) -> Iterator[Article]:
-    """All articles in one file (one for .txt/.html, one per line for .jsonl)."""
+    """All articles in one file (one for .txt/.html, one per line for .jsonl). Never raises."""
     src = str(path)
+    limit = max_file_bytes()
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read(limit + 1)
     except OSError as exc:
-        art = Article(source=src, content_hash=content_id(src))
-        art.issue("read", f"cannot read file: {exc.strerror or exc}")
-        yield art
+        yield _failed(src, None, f"cannot read file: {exc.strerror or exc}")
         return
     kind = ARTICLE_SUFFIXES.get(path.suffix.lower(), "text")
-    yield from read_bytes(data, src, kind=kind, size=size)
+    yield from read_bytes(data, src, kind=kind, size=size, limit=limit)
 
 
-def read_bytes(data: bytes, source: str, kind: str = "text", size: Optional[int] = None) -> Iterator[Article]:
+def read_bytes(data: bytes, source: str, kind: str = "text", size: Optional[int] = None,
+               limit: Optional[int] = None) -> Iterator[Article]:
+    """The articles in ``data``; every failure becomes an Article with a ``read`` issue, never an exception."""
+    n_out = 0
+    try:
+        for art in _read_bytes(data, source, kind, size, limit):
+            n_out += 1
+            yield art
+    except Exception as exc:  # a reader bug must not stop the batch nor drop the input silently
+        where = f" after {n_out} article(s)" if n_out else ""
+        yield _failed(source if not n_out else f"{source}#rest", data,
+                      f"reader failed{where}: {type(exc).__name__}: {exc}"[:500])
+
+
+def _cut_at_line(data: bytes) -> bytes:
+    """Drop a partial last line (or UTF-8 character) left by cutting ``data`` at a byte limit."""
+    nl = data.rfind(b"\n", max(0, len(data) - 65536))
+    if nl > 0:
+        return data[: nl + 1]
+    i, k = len(data) - 1, 0
+    while i >= 0 and k < 3 and 0x80 <= data[i] < 0xC0:  # continuation bytes of a cut character
+        i, k = i - 1, k + 1
+    if i >= 0 and data[i] >= 0xC0:  # its lead byte
+        return data[:i]
+    return data
+
+
+def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit: Optional[int]) -> Iterator[Article]:
     size = len(data) if size is None else size
+    limit = max_file_bytes() if limit is None else limit
     pre: list[str] = []
-    if len(data) > MAX_FILE_BYTES:
-        data = data[:MAX_FILE_BYTES]
-        pre.append(f"file has {size} bytes; only the first {MAX_FILE_BYTES} were read")
+    if len(data) > limit:
+        data = _cut_at_line(data[:limit])
+        pre.append(f"file has {size} bytes, over the budget of {limit}: only the first {len(data)} were read")
     if not data.strip():
         art = Article(source=source, content_hash=content_id(data or source.encode()))
-        art.issue("read", "empty input: no text to extract")
+        art.issue("read", "empty input: no text to extract" if not data else "empty input: only whitespace, no text to extract")
         yield art
         return
     if looks_binary(data) and not any(data.startswith(b) for b, _ in _BOMS):
         art = Article(source=source, content_hash=content_id(data))
-        art.issue("read", "binary input (NUL or control bytes): not a text article")
+        art.issue("read", f"binary input ({len(data)} bytes with NUL/control bytes or a binary signature): "
+                          f"not a text article")
         yield art
         return
     if kind == "jsonl":
@@ -220,39 +361,72 @@ def jsonl_article(obj: dict, source: str, line_hash: str) -> Article:
     return art
 
 
+def jsonl_line_article(line: str, source: str, lineno: int) -> Optional[Article]:
+    """The article of one JSON Lines line (``source:lineno``), an Article with an issue for a bad
+    line, None for a blank one. Never raises (deep nesting, huge numbers, odd types included)."""
+    if not line.strip():
+        return None
+    src = f"{source}:{lineno}"
+    h = content_id(line)
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        msg = getattr(exc, "msg", str(exc))
+        col = getattr(exc, "colno", None)
+        where = f" at column {col}" if col else ""
+        art = Article(source=src, content_hash=h)
+        art.issue("read", f"line {lineno}: not valid JSON ({msg}{where}); truncated line?"[:500])
+        return art
+    except RecursionError:
+        art = Article(source=src, content_hash=h)
+        art.issue("read", f"line {lineno}: JSON nested too deeply to read")
+        return art
+    if not isinstance(obj, dict):
+        art = Article(source=src, content_hash=h)
+        art.issue("read", f"line {lineno}: a JSON {type(obj).__name__}, not an object")
+        return art
+    try:
+        return jsonl_article(obj, src, h)
+    except Exception as exc:  # e.g. a value whose str() fails
+        art = Article(source=src, content_hash=h)
+        art.issue("read", f"line {lineno}: JSON object not usable as an article ({type(exc).__name__}: {exc})"[:500])
+        return art
+
+
+def jsonl_lines(text: str, source: str, first_line: int = 1, issues: Iterable[str] = ()) -> Iterator[Article]:
+    """Articles of decoded JSON Lines text, lines numbered from ``first_line``. Lines end at ``\\n``
+    only: JSON strings may hold U+2028, U+0085 … raw, which ``str.splitlines`` would split at."""
+    issues = list(issues)
+    for i, line in enumerate(text.split("\n")):
+        art = jsonl_line_article(line.rstrip("\r"), source, first_line + i)
+        if art is None:
+            continue
+        for msg in issues:
+            art.issue("read", msg)
+        yield art
+
+
 def _read_jsonl(data: bytes, source: str, pre: list[str]) -> Iterator[Article]:
     dec = decode_bytes(data)
     text = dec.text
     stripped = text.strip()
-    lines: list[tuple[int, str]]
+    n_yield = 0
     if stripped.startswith("[") and source.endswith(".json"):
         # a JSON array of articles
         try:
             arr = json.loads(stripped)
-            lines = [(i + 1, json.dumps(x, ensure_ascii=False)) for i, x in enumerate(arr)]
-        except ValueError:
-            lines = list(enumerate(text.splitlines(), 1))
-    else:
-        lines = list(enumerate(text.splitlines(), 1))
-    n_yield = 0
-    for lineno, line in lines:
-        if not line.strip():
-            continue
-        src = f"{source}:{lineno}"
-        h = content_id(line)
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            art = Article(source=src, content_hash=h)
-            art.issue("read", f"line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}); truncated line?")
-        else:
-            if isinstance(obj, dict):
-                art = jsonl_article(obj, src, h)
-            else:
-                art = Article(source=src, content_hash=h)
-                art.issue("read", f"line {lineno}: a JSON {type(obj).__name__}, not an object")
-        for msg in pre + dec.issues:
-            art.issue("read", msg)
+        except (ValueError, RecursionError):
+            arr = None
+        if isinstance(arr, list):
+            for i, x in enumerate(arr):
+                art = jsonl_line_article(json.dumps(x, ensure_ascii=False), source, i + 1)
+                if art is not None:
+                    for msg in pre + dec.issues:
+                        art.issue("read", msg)
+                    n_yield += 1
+                    yield art
+            text = ""
+    for art in jsonl_lines(text, source, 1, pre + dec.issues):
         n_yield += 1
         yield art
     if n_yield == 0:
@@ -283,7 +457,17 @@ def html_article(html: str, source: str, h: str) -> Article:
 
 
 def iter_articles(paths: Iterable[os.PathLike | str]) -> Iterator[Article]:
-    """Every article under ``paths``; files with non-article extensions inside folders are skipped."""
-    for path, explicit in iter_files(paths):
-        if explicit or is_article_file(path):
-            yield from read_path(path)
+    """Every article under ``paths``; files with non-article extensions inside folders are skipped.
+
+    Never raises for a bad file or folder: an unreadable one yields an Article with an issue.
+    """
+    try:
+        for path, explicit in iter_files(paths):
+            try:
+                wanted = explicit or is_article_file(path)
+            except Exception:  # pragma: no cover - odd path objects
+                wanted = False
+            if wanted:
+                yield from read_path(path)
+    except OSError as exc:  # pragma: no cover - a folder vanishing during the walk
+        yield _failed(str(getattr(exc, "filename", "") or "<walk>"), None, f"cannot walk folder: {exc}")
