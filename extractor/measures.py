@@ -281,7 +281,8 @@ def _unquoted(text: str):
         last = None
         for c in r.unquoted_cue.finditer(name[:-len(m.group("kind"))]):
             last = c
-        if last is not None:  # 并严格执行国内差旅内部审批制度 → 国内差旅内部审批制度
+        if last is not None and len(name) - last.end() >= r.unquoted_min:
+            # 并严格执行国内差旅内部审批制度 → 国内差旅内部审批制度 (but 处分决定执行工作细则 stays whole)
             name, start = name[last.end():], start + last.end()
         if r.generic.search(name):
             continue
@@ -315,6 +316,19 @@ def _same_measure(key: str, seen) -> bool:
     return False
 
 
+def _fuller_name(text: str, f: tuple, r: _Rules) -> tuple:
+    """A quoted method named more fully elsewhere as ``X…模式`` takes that name
+    (“提级联动交叉” … 提级联动交叉巡察模式 → 提级联动交叉巡察), as “1+X”轮流接访模式 does in place."""
+    s, e, name, kind, form = f
+    if form == "document" or not r.unquoted_drop or len(name) < 2:
+        return f
+    pat = regex.compile(rf"{regex.escape(name)}”?(\p{{Han}}{{1,4}}?)({_alt(r.unquoted_drop)})")
+    m = pat.search(text)
+    if m and not regex.search(r"[的和与及或等]", m.group(1)) and not r.named_kind_at.fullmatch(m.group(1) + m.group(2)):
+        return s, e, name + m.group(1), m.group(2), "named"
+    return f
+
+
 def extract_measures(text: str) -> list[MeasureMention]:
     """Measures in ``text``, one per distinct name, ordered by first mention."""
     if not isinstance(text, str) or not text:
@@ -337,6 +351,7 @@ def extract_measures(text: str) -> list[MeasureMention]:
         if key in primary or _same_measure(key, primary) or any(k in key for k in primary):
             continue
         found.append(cand)
+    found = [_fuller_name(text, f, r) for f in found]
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list[MeasureMention] = []
     seen: set[str] = set()
