@@ -1,8 +1,454 @@
-"""Stage 'attribute' (placeholder until its issue lands): see ../shared/SPEC.md."""
+"""Stage 'attribute': the period and place every count is about, and a measure's issuer/date/place.
+
+Scope rules live in ``patterns/scope.yaml``; see that file for the order in which they are
+tried. In short, a figure takes
+
+* period — the enumerated date it pairs with (由2017、2018年的218件、222件), else the nearest time
+  expression before it in its sentence, else one after it in its clause, else the previous
+  sentence's when the sentence continues it (其中 …), else a period lead opening an earlier sentence
+  of its paragraph (1至9月份,元宝山区纪委监委…), else null;
+* place — the nearest place mention before it in its sentence or paragraph (organization names and
+  deixis such as 全市 are place mentions), else one after it in its clause, else the nearest before
+  it in the article, else the article's home place.
+
+Each count records the mention text its period and place came from (``period_source``,
+``place_source``; ``home`` for the home place). The stage never raises on odd input: a count it
+cannot place keeps null fields.
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import regex
+
 from .article import Article
+from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention
+from .resources import load_yaml
+from .sentences import clauses, paragraphs, sentences
+
+_NUM_CHARS = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿.]+")
+_LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    period_order: tuple
+    continuation: "regex.Pattern"
+    lead_prefix: "regex.Pattern"
+    lead_kinds: frozenset
+    lead_grans: frozenset
+    joiners: frozenset
+    list_item: "regex.Pattern"
+    place_order: tuple
+    ignore_levels: frozenset
+    issuer_verbs: "regex.Pattern"
+    issuer_organ: "regex.Pattern"
+    issuer_strip: "regex.Pattern"
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!x)x"
+
+
+@functools.lru_cache(maxsize=1)
+def scope() -> _Scope:
+    cfg = load_yaml("scope.yaml") or {}
+    per = cfg.get("period", {}) or {}
+    pla = cfg.get("place", {}) or {}
+    try:
+        mcfg = load_yaml("measures.yaml") or {}
+    except Exception:  # measures rules missing: no issuers
+        mcfg = {}
+    return _Scope(
+        period_order=tuple(per.get("order", ["distributive", "sentence", "clause_after", "continued", "lead"])),
+        continuation=regex.compile(rf"^(?:{_alt(per.get('continuation_openers', []))})"),
+        lead_prefix=regex.compile(rf"^(?:(?:{_alt(per.get('lead_prefixes', []))})[,，]?)*"),
+        lead_kinds=frozenset(per.get("lead_kinds", ["range", "since", "until"])),
+        lead_grans=frozenset(per.get("lead_granularities", ["year", "half", "quarter"])),
+        joiners=frozenset(per.get("enumeration_joiners", ["、"])),
+        list_item=regex.compile(rf"^\s*(?:{_alt(per.get('list_item_openers', []))})"),
+        place_order=tuple(pla.get("order", ["sentence", "paragraph", "clause_after", "preceding", "home"])),
+        ignore_levels=frozenset(pla.get("ignore_levels", []) or []),
+        issuer_verbs=regex.compile(rf"(?:{_alt(mcfg.get('issuer_verbs', ['制定', '出台', '印发']))})"),
+        issuer_organ=regex.compile(
+            rf"[\p{{Han}}()（）]{{0,16}}?(?:{_alt(mcfg.get('issuer_organs', ['纪委监委', '纪委']))})"),
+        issuer_strip=regex.compile(rf"^(?:{_alt(mcfg.get('issuer_strip_prefixes', []))})"),
+    )
+
+
+# ----------------------------------------------------------------------------- text layout
+
+class Layout:
+    """Paragraphs, sentences and clauses of one text, with lookups by offset."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.paras = paragraphs(text)
+        self.sents = sentences(text)
+        self._para_starts = [s for s, _ in self.paras]
+        self._sent_starts = [s for s, _ in self.sents]
+        self._clauses: dict[int, list[tuple[int, int]]] = {}
+
+    @staticmethod
+    def _find(starts: list[int], spans: list[tuple[int, int]], pos: int) -> int:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+            return i
+        return -1
+
+    def sentence_of(self, pos: int) -> int:
+        return self._find(self._sent_starts, self.sents, pos)
+
+    def paragraph_of(self, pos: int) -> int:
+        return self._find(self._para_starts, self.paras, pos)
+
+    def clause_of(self, si: int, pos: int) -> tuple[int, int]:
+        if si not in self._clauses:
+            s, e = self.sents[si]
+            self._clauses[si] = clauses(self.text, s, e) or [(s, e)]
+        for cs, ce in self._clauses[si]:
+            if cs <= pos < ce:
+                return cs, ce
+        return self.sents[si]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def value_anchor(count: CountMention) -> int:
+    """Where the figure's number stands in the text (the value inside a shared span such as 67、88件)."""
+    t = count.text
+    v = count.value
+    reps = []
+    if v is not None:
+        reps.append(str(int(v)) if float(v).is_integer() else repr(v))
+        reps.append(f"{v:g}")
+    for rep in reps:
+        i = t.rfind(rep)
+        if i >= 0:
+            return count.start + i
+    runs = list(_NUM_CHARS.finditer(t))
+    if runs:
+        return count.start + runs[-1].start()
+    return max(count.start, count.end - 1)
+
+
+def period_of(d: DateMention) -> Optional[Period]:
+    if d.from_ is None and d.to is None:
+        return None
+    return Period(from_=d.from_, to=d.to)
+
+
+def union_period(ds: list[DateMention]) -> Optional[Period]:
+    froms = [d.from_ for d in ds]
+    tos = [d.to for d in ds]
+    lo = None if any(f is None for f in froms) else min(froms)
+    hi = None if any(t is None for t in tos) else max(tos)
+    if lo is None and hi is None:
+        return None
+    return Period(from_=lo, to=hi)
+
+
+def home_adcode(article: Article) -> tuple[Optional[str], Optional[str]]:
+    """(adcode, label) of the article's home place from ``context['home_place']``."""
+    hp: Any = article.context.get("home_place")
+    if hp is None:
+        code = article.context.get("home_adcode")
+        return (str(code), str(code)) if code else (None, None)
+    if isinstance(hp, PlaceMention):
+        return hp.adcode, hp.name
+    if isinstance(hp, dict):
+        return hp.get("adcode"), hp.get("name") or hp.get("adcode")
+    if isinstance(hp, str) and regex.fullmatch(r"\d{6}", hp):
+        return hp, hp
+    code = getattr(hp, "adcode", None)
+    return (code, getattr(hp, "name", code)) if code else (None, None)
+
+
+# ----------------------------------------------------------------------------- periods
+
+class PeriodResolver:
+    def __init__(self, article: Article, layout: Layout):
+        self.text = article.text
+        self.layout = layout
+        self.sc = scope()
+        self.dates = sorted((d for d in article.dates if 0 <= d.start < d.end <= len(self.text)),
+                            key=lambda d: d.start)
+        self._starts = [d.start for d in self.dates]
+        self.counts = article.counts
+        self._anchors = sorted(value_anchor(c) for c in self.counts)
+        self._lead_cache: dict[int, Optional[DateMention]] = {}
+
+    # dates in [s, e)
+    def _dates_in(self, s: int, e: int) -> list[DateMention]:
+        i = bisect.bisect_left(self._starts, s)
+        out = []
+        while i < len(self.dates) and self.dates[i].start < e:
+            if self.dates[i].end <= e:
+                out.append(self.dates[i])
+            i += 1
+        return out
+
+    def _groups(self, ds: list[DateMention]) -> list[list[DateMention]]:
+        """Enumerations: dates joined only by 、/和/及 … (2017、2018年)."""
+        groups: list[list[DateMention]] = []
+        for d in ds:
+            if groups:
+                prev = groups[-1][-1]
+                gap = self.text[prev.end:d.start].strip()
+                if prev.end <= d.start and gap in self.sc.joiners:
+                    groups[-1].append(d)
+                    continue
+            groups.append([d])
+        return groups
+
+    def resolve(self, c: CountMention) -> tuple[Optional[Period], Optional[str]]:
+        a = value_anchor(c)
+        si = self.layout.sentence_of(a)
+        if si < 0:
+            return None, None
+        for rule in self.sc.period_order:
+            fn = getattr(self, "_rule_" + rule, None)
+            if fn is None:
+                continue
+            got = fn(si, a)
+            if got is not None:
+                return got
+        return None, None
+
+    def _rule_distributive(self, si: int, a: int):
+        s, e = self.layout.sents[si]
+        ds = self._dates_in(s, e)
+        before = [d for d in ds if d.end <= a]
+        if not before:
+            return None
+        groups = self._groups(ds)
+        g = next((g for g in groups if before[-1] in g), None)
+        if g is None or len(g) < 2:
+            return None
+        # the figures between this enumeration and the next date in the same clause
+        cs, ce = self.layout.clause_of(si, a)
+        nxt = [d.start for d in ds if d.start >= g[-1].end]
+        stop = min([ce] + nxt)
+        lo = bisect.bisect_left(self._anchors, g[-1].end)
+        hi = bisect.bisect_left(self._anchors, stop)
+        anchors = sorted(set(self._anchors[lo:hi]))
+        src = "、".join(d.text for d in g)
+        if len(anchors) == len(g) and a in anchors:
+            d = g[anchors.index(a)]
+            return period_of(d), d.text
+        return union_period(g), src
+
+    def _rule_sentence(self, si: int, a: int):
+        s, _ = self.layout.sents[si]
+        before = [d for d in self._dates_in(s, a + 1) if d.end <= a]
+        if before:
+            d = before[-1]
+            return period_of(d), d.text
+        return None
+
+    def _rule_clause_after(self, si: int, a: int):
+        cs, ce = self.layout.clause_of(si, a)
+        after = [d for d in self._dates_in(a, ce)]
+        if after:
+            d = after[0]
+            return period_of(d), d.text
+        return None
+
+    def _rule_continued(self, si: int, a: int):
+        s, e = self.layout.sents[si]
+        head = self.text[s:e].lstrip(_LEAD_JUNK)
+        if not self.sc.continuation.match(head) or si == 0:
+            return None
+        pi = self.layout.paragraph_of(s)
+        ps, pe = self.layout.sents[si - 1]
+        if self.layout.paragraph_of(ps) != pi:
+            return None
+        ds = self._dates_in(ps, pe)
+        if ds:
+            d = ds[-1]
+            return period_of(d), d.text
+        lead = self._lead_before(si - 1)
+        if lead is not None:
+            return period_of(lead), lead.text
+        return None
+
+    def _rule_lead(self, si: int, a: int):
+        lead = self._lead_before(si)
+        if lead is not None:
+            return period_of(lead), lead.text
+        return None
+
+    # leads --------------------------------------------------------------
+    def sentence_lead(self, si: int) -> Optional[DateMention]:
+        """The time expression opening sentence ``si`` (after an optional 据统计, …), if any."""
+        s, e = self.layout.sents[si]
+        ds = self._dates_in(s, e)
+        if not ds:
+            return None
+        d = ds[0]
+        head = self.text[s:d.start].strip(_LEAD_JUNK)
+        head = self.sc.lead_prefix.sub("", head).strip(_LEAD_JUNK + ",，")
+        if head:
+            return None
+        return d
+
+    def is_period_lead(self, d: DateMention) -> bool:
+        return d.kind in self.sc.lead_kinds or (d.granularity in self.sc.lead_grans)
+
+    def _lead_before(self, si: int) -> Optional[DateMention]:
+        """The nearest period lead in an earlier sentence of the paragraph (or the list it belongs to)."""
+        if si in self._lead_cache:
+            return self._lead_cache[si]
+        result = None
+        s0 = self.layout.sents[si][0]
+        pi = self.layout.paragraph_of(s0)
+        j = si - 1
+        while j >= 0:
+            sj = self.layout.sents[j][0]
+            pj = self.layout.paragraph_of(sj)
+            if pj != pi:
+                # a list item continues the paragraph before it
+                ps, pe = self.layout.paras[pi] if pi >= 0 else (s0, s0)
+                if pi >= 0 and self.sc.list_item.match(self.text[ps:pe]):
+                    pi = pj
+                else:
+                    break
+            lead = self.sentence_lead(j)
+            if lead is not None:
+                if self.is_period_lead(lead):
+                    result = lead
+                break
+            j -= 1
+        self._lead_cache[si] = result
+        return result
+
+
+# ----------------------------------------------------------------------------- places
+
+class PlaceResolver:
+    def __init__(self, article: Article, layout: Layout):
+        self.layout = layout
+        self.sc = scope()
+        self.places = sorted((p for p in article.places
+                              if p.adcode and p.level not in self.sc.ignore_levels
+                              and 0 <= p.start < p.end <= len(article.text)),
+                             key=lambda p: p.start)
+        self._ends = [p.end for p in self.places]
+        self._starts = [p.start for p in self.places]
+        self.home, self.home_label = home_adcode(article)
+
+    def _before(self, limit: int, floor: int) -> Optional[PlaceMention]:
+        i = bisect.bisect_right(self._ends, limit) - 1
+        while i >= 0:
+            p = self.places[i]
+            if p.end <= limit:
+                return p if p.start >= floor else None
+            i -= 1
+        return None
+
+    def resolve(self, anchor: int, start: Optional[int] = None) -> tuple[Optional[str], Optional[str]]:
+        a = anchor
+        si = self.layout.sentence_of(a)
+        for rule in self.sc.place_order:
+            p = None
+            if rule == "sentence" and si >= 0:
+                p = self._before(a, self.layout.sents[si][0])
+            elif rule == "paragraph":
+                pi = self.layout.paragraph_of(a)
+                if pi >= 0:
+                    p = self._before(a, self.layout.paras[pi][0])
+            elif rule == "clause_after" and si >= 0:
+                cs, ce = self.layout.clause_of(si, a)
+                i = bisect.bisect_left(self._starts, a)
+                if i < len(self.places) and self.places[i].start < ce:
+                    p = self.places[i]
+            elif rule == "preceding":
+                p = self._before(a, 0)
+            elif rule == "home" and self.home:
+                return self.home, "home:" + str(self.home_label)
+            if p is not None:
+                return p.adcode, p.text
+        return None, None
+
+
+# ----------------------------------------------------------------------------- measures
+
+def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optional[tuple[str, int]]:
+    """The organ that issued/adopted ``m``: ``X制定出台了《…》`` in the measure's clause run."""
+    sc = scope()
+    s = sent[0]
+    # the last clause start before the measure that is followed by organ + verb … measure
+    window = text[s:m.start]
+    best = None
+    for cs in [0] + [k.end() for k in regex.finditer(r"[,，;；:：。]", window)]:
+        seg = window[cs:]
+        seg_l = seg.lstrip(_LEAD_JUNK)
+        off = cs + (len(seg) - len(seg_l))
+        seg_l2 = sc.issuer_strip.sub("", seg_l)
+        off += len(seg_l) - len(seg_l2)
+        om = sc.issuer_organ.match(seg_l2)
+        if om and sc.issuer_verbs.search(seg_l2, om.end()):
+            best = (om.group(0), s + off)
+    return best
+
+
+def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver, places: PlaceResolver) -> None:
+    text = article.text
+    for i, m in enumerate(article.measures):
+        si = layout.sentence_of(m.start)
+        if si < 0:
+            continue
+        sent = layout.sents[si]
+        upd: dict[str, Any] = {}
+        if m.issuer is None:
+            got = measure_issuer(text, sent, m)
+            if got:
+                upd["issuer"] = got[0]
+                if m.place is None:
+                    org_start = got[1]
+                    inside = [p for p in places.places if org_start <= p.start and p.end <= org_start + len(got[0])]
+                    if inside:
+                        upd["place"] = inside[-1].adcode
+        if m.date is None and (m.issuer or upd.get("issuer")):  # a date says when the organ adopted it
+            ds = [d for d in periods._dates_in(sent[0], m.start) if d.end <= m.start]
+            if ds:
+                per = period_of(ds[-1])
+                if per is not None:
+                    upd["date"] = per
+        if upd:
+            article.measures[i] = m.model_copy(update=upd)
+
+
+# ----------------------------------------------------------------------------- stage
+
+def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
+    layout = layout or Layout(article.text)
+    periods = PeriodResolver(article, layout)
+    places = PlaceResolver(article, layout)
+    out = []
+    for c in article.counts:
+        upd: dict[str, Any] = {}
+        a = value_anchor(c)
+        if c.period is None and c.period_source is None:
+            per, src = periods.resolve(c)
+            upd["period"], upd["period_source"] = per, src
+        if c.place is None:
+            code, src = places.resolve(a)
+            upd["place"], upd["place_source"] = code, src
+        if c.sentence is None:
+            si = layout.sentence_of(a)
+            if si >= 0:
+                s, e = layout.sents[si]
+                upd["sentence"] = article.text[s:e]
+        out.append(c.model_copy(update=upd) if upd else c)
+    article.counts = out
+    attribute_measures(article, layout, periods, places)
 
 
 def stage(article: Article) -> None:
-    return None
+    if not article.text or not (article.counts or article.measures):
+        return
+    attribute_counts(article)
