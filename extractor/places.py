@@ -480,9 +480,16 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
             for prev in reversed(mentions[:k]):
                 if prev.start < lo:
                     break
-                if prev.uid and _fits(gz, prev.uid, kind):
+                if not prev.uid:
+                    continue
+                if _fits(gz, prev.uid, kind):
                     uid, why = prev.uid, label
                     break
+                if kind in ("市", "省"):  # 成武县…全市 → the county's city (菏泽市)
+                    up = next((a for a in gz.lineage(prev.uid)[1:] if _fits(gz, a, kind)), None)
+                    if up:
+                        uid, why = up, label
+                        break
             if uid:
                 break
         if uid is None and ctx.home:

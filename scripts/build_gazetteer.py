@@ -77,12 +77,15 @@ def short_form(name: str, rules: dict) -> str | None:
         if stem.endswith(suf) and len(stem) > len(suf):
             stem = stem[: -len(suf)]
             break
-    ethnic = sorted(rules["ethnic_groups"], key=len, reverse=True)
+    ethnic = list(rules["ethnic_groups"])
+    if "自治" in name:   # 新疆维吾尔自治区, 伊犁哈萨克自治州: the name may leave out 族
+        ethnic += [e[:-1] for e in rules["ethnic_groups"] if e.endswith("族") and len(e) >= 3]
+    ethnic.sort(key=len, reverse=True)
     changed = True
     while changed:
         changed = False
         for e in ethnic:
-            if stem.endswith(e) and len(stem) > len(e):
+            if stem.endswith(e) and len(stem) >= len(e) + 2:
                 stem = stem[: -len(e)]
                 changed = True
                 break
