@@ -1,9 +1,55 @@
-"""Stage 'normalize' (first cut): OpenCC Traditional→Simplified and script detection."""
+"""Stage 'normalize': one clean, Simplified text with a recorded trail of every repair.
+
+Steps, in order (each counted in ``repairs`` under its kind):
+
+1. ``control``/``surrogate``: C0 control characters (except tab and newline) removed, lone
+   surrogates → U+FFFD; ``newline``: CR LF, CR, U+2028/9 → ``\\n``.
+2. ``entity``: HTML entities left in text dumps (``&nbsp;``, ``&ldquo;``, ``&#160;``) decoded.
+3. Character folding (one ``str.translate``): ``width`` full-width forms U+FF01–FF5E → ASCII
+   (digits, letters and punctuation: ``，`` → ``,``, ``（`` → ``(``); ``space`` no-break/ideographic
+   spaces → `` ``; ``zero_width`` removed; ``radical`` CJK radical code points → ideographs
+   (``⻄`` → ``西``); ``compat`` CJK compatibility ideographs → unified ones (NFKC).
+4. ``pinyin``: readings injected after characters removed (``紀(jì)委`` → ``紀委``), real
+   parentheses kept (``(试行)``, ``(2019)``, ``(JOS)``, ``(市)``).
+5. ``mojibake``: byte-misaligned GBK runs re-decoded (:mod:`extractor.mojibake`); guessed
+   lost bytes and runs left unrepaired become issue messages. Before OpenCC, since the repaired
+   bytes may decode to Traditional text. Then step 4 once more (``發(fā)`` after ``陌l(fā)``).
+6. ``t2s``: script detected (``hans``/``hant``/``mixed``) and OpenCC Traditional → Simplified.
+7. ``whitespace``: runs of spaces collapsed, spaces at line ends dropped, more than one blank
+   line → one; ``\\n`` between lines is kept (the metadata stage splits on lines).
+
+Everything configurable is in ``patterns/normalize/`` (``normalize.yaml``, ``radicals.tsv``,
+``pinyin_syllables.txt``, ``char_logfreq.tsv``).
+"""
 from __future__ import annotations
 
 import functools
+import html
+import re
+import unicodedata
+from collections import Counter
+from typing import Optional
 
+from . import mojibake
 from .article import Article
+from .resources import load_tsv, load_wordlist, load_yaml
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+_ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));?")
+_HAN_RE = re.compile(f"[{_HAN}]")
+# a parenthesized Latin word (with tone diacritics or a tone digit) right after a Han character …
+_PINYIN_RE = re.compile(r"\(\s?([A-Za-z\u00c0-\u024f\u0300-\u036f]{1,8}[1-5]?)\s?\)")
+# … or the rest of one whose "X(" a mojibake run swallowed into a lost-byte marker: 談?wù)勅…
+_PINYIN_REMNANT_RE = re.compile(r"(?<=[?\ufffd])([a-z\u00c0-\u024f\u0300-\u036f]{1,8})\)")
+_TONED = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ") | {"\u0304", "\u0301", "\u030c", "\u0300"}
+_SPACES_RE = re.compile(r"  +")
+_BLANKS_RE = re.compile(r"\n\n\n+")
+
+
+@functools.lru_cache(maxsize=1)
+def _settings() -> dict:
+    return load_yaml("normalize/normalize.yaml") or {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -13,14 +59,273 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], str | None]:
-    """Return (text, repairs by kind, issue messages, script)."""
-    conv = _t2s().convert(raw)
-    script = None
-    if raw.strip():
-        changed = sum(1 for a, b in zip(raw, conv) if a != b)
-        script = "hant" if changed > 0.02 * max(1, len(raw)) else ("mixed" if changed else "hans")
-    return conv, ({"t2s": changed} if raw.strip() and changed else {}), [], script
+@functools.lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> tuple[dict[int, Optional[str]], dict[str, str], "re.Pattern[str]"]:
+    """(translate table, kind of each folded char, regex of the folded chars)."""
+    cfg = _settings()
+    table: dict[int, Optional[str]] = {}
+    kind: dict[str, str] = {}
+
+    def put(ch: str, to: Optional[str], k: str) -> None:
+        if len(ch) == 1 and ch != to:
+            table[ord(ch)] = to
+            kind[ch] = k
+
+    for cp in range(0xF900, 0xFB00):  # CJK compatibility ideographs → unified
+        ch = chr(cp)
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) == 1 and n != ch and _HAN_RE.match(n):
+            put(ch, n, "compat")
+    for cp in range(0x2F00, 0x2FE0):  # Kangxi radicals
+        ch = chr(cp)
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) == 1 and n != ch:
+            put(ch, n, "radical")
+    for row in load_tsv("normalize/radicals.tsv"):
+        if row.get("radical") and row.get("ideograph"):
+            put(row["radical"], row["ideograph"], "radical")
+    if cfg.get("fold_fullwidth", True):
+        for cp in range(0xFF01, 0xFF5F):
+            put(chr(cp), chr(cp - 0xFEE0), "width")
+    for ch in cfg.get("spaces", []) or []:
+        put(ch, " ", "space")
+    for ch in cfg.get("zero_width", []) or []:
+        put(ch, None, "zero_width")
+    for ch in cfg.get("newlines", []) or []:
+        if len(ch) == 1:
+            put(ch, "\n", "newline")
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(kind)) + "]")
+    return table, kind, pattern
+
+
+@functools.lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    return frozenset(load_wordlist("normalize/pinyin_syllables.txt"))
+
+
+def _add(repairs: Counter, kind: str, n: int) -> None:
+    if n:
+        repairs[kind] += n
+
+
+def clean_controls(text: str, repairs: Counter) -> str:
+    """Line separators → ``\\n``; control characters out; lone surrogates → U+FFFD."""
+    if "\r" in text:
+        n = text.count("\r")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        _add(repairs, "newline", n)
+    if _CONTROL_RE.search(text):
+        def sub(m: re.Match) -> str:
+            ch = m.group()
+            if "\ud800" <= ch <= "\udfff":
+                repairs["surrogate"] += 1
+                return "\ufffd"
+            repairs["control"] += 1
+            return ""
+
+        text = _CONTROL_RE.sub(sub, text)
+    return text
+
+
+def decode_entities(text: str, repairs: Counter) -> str:
+    """``&nbsp;`` ``&ldquo;`` ``&#160;`` ``&#x3000;`` → characters (known names only)."""
+    if "&" not in text:
+        return text
+    names = _settings().get("entities", {}) or {}
+
+    def sub(m: re.Match) -> str:
+        dec, hexa, name = m.groups()
+        try:
+            if dec is not None:
+                cp = int(dec)
+            elif hexa is not None:
+                cp = int(hexa, 16)
+            else:
+                val = names.get(name) or names.get(name.lower())
+                if val is None:
+                    return m.group()
+                repairs["entity"] += 1
+                return val
+            if cp == 0 or cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+                return m.group()
+            repairs["entity"] += 1
+            return chr(cp)
+        except (ValueError, OverflowError):
+            return m.group()
+
+    return _ENTITY_RE.sub(sub, text)
+
+
+def fold_chars(text: str, repairs: Counter) -> str:
+    """Full-width forms, odd spaces, zero-width chars, radicals, compatibility ideographs."""
+    table, kind, pattern = _fold_table()
+    if pattern.search(text) is None:
+        return text
+    # a few distinct characters, each replaced by one C-speed str.replace (faster than translate)
+    for ch, n in Counter(pattern.findall(text)).items():
+        repairs[kind[ch]] += n
+        text = text.replace(ch, table[ord(ch)] or "")
+    return text
+
+
+def _strip_tone(s: str) -> tuple[str, bool]:
+    """(toneless lower-case syllable with ü, whether a tone was marked)."""
+    toned = s[-1:].isdigit()
+    if toned:
+        s = s[:-1]
+    toned = toned or any(c in _TONED for c in s)
+    s = s.replace("v", "ü")
+    base = []
+    for c in unicodedata.normalize("NFD", s):
+        if unicodedata.combining(c):
+            if c == "\u0308":  # diaeresis: keep ü
+                base[-1:] = ["ü"] if base[-1:] == ["u"] else base[-1:]
+            continue
+        base.append(c)
+    return "".join(base), toned
+
+
+def is_pinyin(word: str, allow_toneless: bool = False) -> bool:
+    """One pinyin syllable, lower case, with a tone mark (or toneless when allowed)."""
+    if not word or word != word.lower():
+        return False
+    base, toned = _strip_tone(word)
+    return (toned or allow_toneless) and base in _pinyin_syllables()
+
+
+def strip_pinyin(text: str, repairs: Counter) -> str:
+    """Remove pinyin readings injected after Han characters: ``紀(jì)委`` → ``紀委``."""
+    if "(" not in text and ")" not in text:
+        return text
+    cands = [m for m in _PINYIN_RE.finditer(text) if m.start() and _HAN_RE.match(text, m.start() - 1)]
+    remnants = list(_PINYIN_REMNANT_RE.finditer(text)) if ("?" in text or "\ufffd" in text) else []
+    if not cands and not remnants:
+        return text
+    toned = sum(1 for m in cands if is_pinyin(m.group(1)))
+    min_toned = int((_settings().get("pinyin", {}) or {}).get("min_toned_for_toneless", 3))
+    allow_toneless = toned >= min_toned
+    cuts = [(m.start(), m.end()) for m in cands if is_pinyin(m.group(1), allow_toneless)]
+    cuts += [(m.start(), m.end()) for m in remnants if is_pinyin(m.group(1))]
+    if not cuts:
+        return text
+    cuts.sort()
+    out, pos = [], 0
+    for a, b in cuts:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        pos = b
+    out.append(text[pos:])
+    repairs["pinyin"] += len(cuts)
+    return "".join(out)
+
+
+def _count_diff(a: str, b: str) -> int:
+    """Characters that differ between a text and its conversion (line by line when lengths differ)."""
+    if a == b:
+        return 0
+    if len(a) == len(b):
+        return sum(map(str.__ne__, a, b))
+    la, lb = a.split("\n"), b.split("\n")
+    if len(la) != len(lb):
+        return max(1, abs(len(a) - len(b)))
+    n = 0
+    for x, y in zip(la, lb):
+        if x == y:
+            continue
+        if len(x) == len(y):
+            n += sum(map(str.__ne__, x, y))
+        else:
+            ys = set(y)
+            n += sum(1 for c in x if c not in ys) or 1
+    return n
+
+
+def has_traditional(text: str) -> bool:
+    """Whether any character of ``text`` is one OpenCC t2s changes (one regex scan; OpenCC is
+    only run on texts that have one)."""
+    return mojibake.traditional_re().search(text) is not None
+
+
+def detect_script(text: str, simplified: Optional[str] = None) -> tuple[Optional[str], int]:
+    """(``hans``/``hant``/``mixed`` or None without Han characters, count of Traditional-only chars).
+
+    Traditional-only characters are those OpenCC t2s changes, Simplified-only ones those s2t changes;
+    a text is ``hant`` when at least 90 % of the script-specific characters are Traditional, ``hans``
+    when at most 10 % are, ``mixed`` otherwise.
+    """
+    if not _HAN_RE.search(text):
+        return None, 0
+    if simplified is None:
+        simplified = _t2s().convert(text)
+    n_trad = _count_diff(text, simplified)
+    if n_trad == 0:
+        return "hans", 0
+    n_simp = _count_diff(text, _s2t().convert(text))
+    share = n_trad / (n_trad + n_simp)
+    if share >= 0.9:
+        return "hant", n_trad
+    if share <= 0.1:
+        return "hans", n_trad
+    return "mixed", n_trad
+
+
+def collapse_whitespace(text: str, repairs: Counter) -> str:
+    """Spaces collapsed inside lines, dropped at line edges; at most one blank line in a row."""
+    n_total = 0
+    text, n = _SPACES_RE.subn(" ", text)
+    n_total += n
+    if " \n" in text or "\n " in text:
+        lines = text.split("\n")
+        stripped_lines = [ln.strip(" ") for ln in lines]
+        n_total += sum(map(str.__ne__, lines, stripped_lines))
+        text = "\n".join(stripped_lines)
+    text, n = _BLANKS_RE.subn("\n\n", text)
+    n_total += n
+    stripped = text.strip(" \n")
+    if stripped != text:
+        n_total += 1
+    _add(repairs, "whitespace", n_total)
+    return stripped
+
+
+def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[str]]:
+    """Return (text, repairs by kind, issue messages, script of the input)."""
+    if raw is None:
+        return "", {}, [], None
+    if not isinstance(raw, str):
+        raw = str(raw)
+    repairs: Counter = Counter()
+    issues: list[str] = []
+    text = clean_controls(raw, repairs)
+    text = decode_entities(text, repairs)
+    text = fold_chars(text, repairs)
+    text = strip_pinyin(text, repairs)
+    try:
+        text, counts, msgs = mojibake.repair(text)
+    except Exception as exc:  # never lose the article over a repair
+        counts, msgs = {}, [f"mojibake repair failed: {type(exc).__name__}: {exc}"]
+    issues.extend(msgs)
+    if counts:
+        repairs.update(counts)
+        text = fold_chars(text, Counter())  # repaired runs decode to full-width forms (，（：)
+        text = strip_pinyin(text, repairs)
+    if has_traditional(text):
+        simplified = _t2s().convert(text)
+        script, n_trad = detect_script(text, simplified)
+    else:
+        simplified, n_trad = text, 0
+        script = "hans" if _HAN_RE.search(text) else None
+    _add(repairs, "t2s", n_trad)
+    text = collapse_whitespace(simplified, repairs)
+    return text, dict(repairs), issues, script
 
 
 def stage(article: Article) -> None:

@@ -1,0 +1,442 @@
+"""Detect and repair byte-misaligned GBK mojibake runs.
+
+When the GBK/GB18030 bytes of a text are decoded one byte off, every two-byte
+character is read from the trail byte of one character and the lead byte of
+the next: ``在新征程上`` (D4DA D0C2 D5F7 B3CC C9CF) comes out as ``痹谛抡鞒躺…``.
+The decoder usually leaves a lost byte as ``?`` (or U+FFFD) where the run
+starts and ends, and the run re-aligns on an ASCII byte (``的發`` B5C4 B06C →
+``陌l``).
+
+Detection is cheap: one regex pass finds *rare* characters (log frequency after
+Traditional→Simplified below a threshold, ``patterns/normalize/normalize.yaml``);
+only clusters of rare characters are examined. For a cluster, runs with
+boundaries a few characters around it are re-encoded to GB18030 bytes, shifted
+by one byte and decoded again; a byte lost at either end is guessed from the
+character frequencies and two-character dictionary words (jieba's dictionary)
+with the neighbouring characters. The best candidate replaces the run when the
+window around it becomes clearly more plausible Chinese (mean log character
+frequency). A suspicious run that no candidate repairs is returned as an issue
+message, never silently kept.
+
+Runs that are UTF-8 bytes read as GBK (``鍙傝€冩秷鎭`` → ``参考消息``) are tried too.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .resources import load_yaml, pattern_path
+
+MARKERS = "?\ufffd"
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# ranges whose characters a misaligned GBK decode produces (Han, compatibility ideographs, PUA,
+# kana, bopomofo, Greek, Cyrillic, box drawing, CJK symbols)
+_SCAN_RANGES = [(0x0370, 0x03FF), (0x0400, 0x04FF), (0x2500, 0x257F), (0x2E80, 0x2FDF), (0x3000, 0x33FF),
+                (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xE000, 0xF8FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F)]
+
+
+@functools.lru_cache(maxsize=1)
+def config() -> dict:
+    cfg = (load_yaml("normalize/normalize.yaml") or {}).get("mojibake", {}) or {}
+    defaults = dict(rare_logp=-13.0, floor_logp=-19.0, cluster_gap=3, min_rare=3, min_density=0.4,
+                    min_rare_with_marker=2, max_run=5000, search=8, min_gain=2.5, min_repaired_mean=-10.5,
+                    word_bonus=2.0, word_bonus_per_logfreq=0.5, max_clusters=50, guess_penalty=4.0,
+                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25)
+    defaults.update(cfg)
+    return defaults
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, float], dict[str, str], "re.Pattern[str]"]:
+    """(log frequency by char, simplified form of each scanned char that t2s changes, rare-char regex)."""
+    logf = _load_logfreq()
+    floor = float(config()["floor_logp"])
+    rare_cut = float(config()["rare_logp"])
+    chars = [chr(cp) for a, b in _SCAN_RANGES for cp in range(a, b + 1)]
+    conv = _t2s().convert("\n".join(chars)).split("\n")
+    simp = {}
+    if len(conv) == len(chars):
+        simp = {c: s for c, s in zip(chars, conv) if s != c and len(s) == 1}
+    rare_cps = [ord(c) for c in chars if logf.get(simp.get(c, c), floor) < rare_cut]
+    return logf, simp, re.compile(_char_class(rare_cps))
+
+
+def _load_logfreq() -> dict[str, float]:
+    """``char<TAB>logp`` lines (read by hand: the table holds the characters ``#`` and ``"``)."""
+    out: dict[str, float] = {}
+    with open(pattern_path("normalize/char_logfreq.tsv"), encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < 3:  # two comment lines and the header
+                continue
+            ch, _, val = line.rstrip("\n").partition("\t")
+            if len(ch) == 1:
+                try:
+                    out[ch] = float(val)
+                except ValueError:
+                    pass
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def traditional_re() -> "re.Pattern[str]":
+    """Characters that OpenCC t2s changes on their own (Traditional-only forms)."""
+    return re.compile(_char_class(sorted(ord(c) for c in _tables()[1])))
+
+
+def _char_class(cps: list[int]) -> str:
+    parts = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(re.escape(chr(cps[i])) if i == j else f"{re.escape(chr(cps[i]))}-{re.escape(chr(cps[j]))}")
+        i = j + 1
+    return "[" + "".join(parts) + "]" if parts else "(?!)"
+
+
+def logp(ch: str) -> float:
+    """Log relative frequency of a character (its Simplified form), floor for unknown ones."""
+    logf, simp, _ = _tables()
+    return logf.get(simp.get(ch, ch), float(config()["floor_logp"]))
+
+
+def mean_logp(text: str) -> float:
+    vals = [logp(c) for c in text if not c.isspace()]
+    return sum(vals) / len(vals) if vals else 0.0
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> dict[str, float]:
+    """Two-character words of jieba's dictionary → log frequency (loaded on first guessed byte)."""
+    out: dict[str, float] = {}
+    try:
+        import os
+
+        import jieba
+
+        dict_path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+        with open(dict_path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split(" ", 2)
+                if len(parts) >= 2 and len(parts[0]) == 2:
+                    try:
+                        out[parts[0]] = math.log(max(1, int(parts[1])))
+                    except ValueError:
+                        pass
+    except Exception:  # pragma: no cover - jieba missing: guess by character frequency only
+        pass
+    for pair, lf in (config().get("context_pairs") or {}).items():
+        if isinstance(pair, str) and len(pair) == 2:
+            out[pair] = float(lf)
+    return out
+
+
+def _simp(ch: str) -> str:
+    return _tables()[1].get(ch, ch)
+
+
+def _word_bonus(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    lf = _words().get(_simp(a) + _simp(b))
+    if lf is None:
+        return 0.0
+    cfg = config()
+    return float(cfg["word_bonus"]) + float(cfg["word_bonus_per_logfreq"]) * lf
+
+
+def _is_pua(ch: str) -> bool:
+    return 0xE000 <= ord(ch) <= 0xF8FF
+
+
+@functools.lru_cache(maxsize=512)
+def _chars_with_trail(trail: int) -> tuple[str, ...]:
+    out = []
+    for lead in range(0x81, 0xFF):
+        try:
+            ch = bytes((lead, trail)).decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and not _is_pua(ch):
+            out.append(ch)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _chars_with_lead(lead: int) -> tuple[str, ...]:
+    out = []
+    for trail in list(range(0x40, 0x7F)) + list(range(0x80, 0xFF)):
+        try:
+            ch = bytes((lead, trail)).decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and not _is_pua(ch):
+            out.append(ch)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _guess_lead(trail: int, left: str, right: str) -> Optional[str]:
+    return _guess(_chars_with_trail(trail), left, right)
+
+
+@functools.lru_cache(maxsize=4096)
+def _guess_trail(lead: int, left: str, right: str) -> Optional[str]:
+    return _guess(_chars_with_lead(lead), left, right)
+
+
+def _guess(cands: tuple[str, ...], left: str, right: str) -> Optional[str]:
+    """The candidate character most plausible between ``left`` and ``right``."""
+    best, best_s = None, -math.inf
+    for c in cands:
+        s = logp(c) + _word_bonus(left, c) + _word_bonus(c, right)
+        if s > best_s:
+            best, best_s = c, s
+    return best
+
+
+@functools.lru_cache(maxsize=8192)
+def _gbk_bytes(ch: str) -> Optional[bytes]:
+    """The GBK bytes a run character came from: two bytes, or the full-width form of ASCII punctuation
+    (a misaligned decode yields full-width A3xx forms that a later width fold turned into ASCII)."""
+    o = ord(ch)
+    if 0x21 <= o <= 0x7E:
+        ch = chr(o + 0xFEE0)
+    try:
+        b = ch.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+def shift_repair(run: str, left: str = "", right: str = "") -> Optional[tuple[str, int]]:
+    """Re-decode ``run`` one byte off. ``run`` may start with a lost-byte marker and end with a marker
+    or with the ASCII byte the decoder re-aligned on. Returns (repaired text, guessed bytes) or None."""
+    if not run:
+        return None
+    body = run
+    if body[0] in MARKERS:
+        body = body[1:]
+    tail_ascii = None
+    if body and body[-1] in MARKERS:
+        body = body[:-1]
+    elif body and 0x40 <= ord(body[-1]) <= 0x7E and body[-1].isalnum():
+        tail_ascii = body[-1]
+        body = body[:-1]
+    if not body:
+        return None
+    parts = []
+    for ch in body:
+        b = _gbk_bytes(ch)
+        if b is None:
+            return None
+        parts.append(b)
+    data = b"".join(parts)
+    if tail_ascii is not None:
+        data += tail_ascii.encode("ascii")
+    need_tail = len(data) % 2 == 0  # lead wildcard + even bytes → one trail byte missing
+    middle = data[1:-1] if need_tail else data[1:]
+    try:
+        mid = middle.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    if len(mid) * 2 != len(middle) or any(_is_pua(c) for c in mid):
+        return None
+    first_trail = data[0]
+    if first_trail < 0x40 or first_trail == 0x7F:
+        return None
+    nxt = mid[0] if mid else right[:1]
+    first = _guess_lead(first_trail, left[-1:], nxt)
+    if first is None:
+        return None
+    out = first + mid
+    guessed = 1
+    if need_tail:
+        last_lead = data[-1]
+        if last_lead < 0x81:
+            return None
+        last = _guess_trail(last_lead, out[-1:], right[:1])
+        if last is None:
+            return None
+        out += last
+        guessed += 1
+    return out, guessed
+
+
+def utf8_repair(run: str) -> Optional[str]:
+    """UTF-8 bytes that were decoded as GBK: ``鍙傝€冩秷鎭`` → ``参考消息``."""
+    try:
+        fixed = run.encode("gb18030").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return fixed if fixed != run else None
+
+
+@dataclass
+class Cluster:
+    start: int
+    end: int
+    rare: int
+    marked: bool = False   # a lost-byte marker (? or U+FFFD) right next to it
+
+
+def find_clusters(text: str) -> list[Cluster]:
+    """Clusters of rare characters dense enough to be mojibake."""
+    cfg = config()
+    rare_re = _tables()[2]
+    gap = int(cfg["cluster_gap"])
+    out: list[Cluster] = []
+    cur: Optional[Cluster] = None
+    for m in rare_re.finditer(text):
+        p = m.start()
+        if cur is not None and p - cur.end < gap and "\n" not in text[cur.end:p]:
+            cur.end = p + 1
+            cur.rare += 1
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur = Cluster(p, p + 1, 1)
+    if cur is not None:
+        out.append(cur)
+    keep = []
+    for c in out:
+        span = text[c.start:c.end]
+        if len(_HAN_RE.findall(span)) < 2:  # kana/Greek/symbols alone are foreign text, not mojibake
+            continue
+        near = text[max(0, c.start - 3):c.start] + text[c.end:c.end + 3]
+        c.marked = any(m in near for m in MARKERS)
+        dense = c.rare >= int(cfg["min_rare"]) and c.rare / (c.end - c.start) >= float(cfg["min_density"])
+        if dense or (c.marked and c.rare >= int(cfg["min_rare_with_marker"])):
+            keep.append(c)
+    return keep
+
+
+def word_rate(text: str) -> float:
+    """Share of adjacent character pairs that are two-character dictionary words (after t2s)."""
+    chars = [_simp(c) for c in text if not c.isspace()]
+    if len(chars) < 2:
+        return 0.0
+    words = _words()
+    return sum(1 for a, b in zip(chars, chars[1:]) if a + b in words) / (len(chars) - 1)
+
+
+@dataclass
+class Repair:
+    start: int
+    end: int
+    text: str
+    guessed: int
+    kind: str
+
+
+def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
+    cfg = config()
+    search = int(cfg["search"])
+    ls = text.rfind("\n", 0, c.start) + 1
+    le = text.find("\n", c.end)
+    if le < 0:
+        le = len(text)
+    s0 = max(ls, c.start - search)
+    e0 = min(le, c.end + search)
+    base = mean_logp(text[s0:e0])
+    penalty = float(cfg["guess_penalty"])
+    best: Optional[Repair] = None
+    best_score = -math.inf
+    best_mean = -math.inf
+    for s in range(s0, c.start + 1):
+        if s - 1 >= ls and text[s - 1] in MARKERS:
+            continue  # a lost-byte marker just before the run belongs to it
+        for e in range(c.end, e0 + 1):
+            if e < le and text[e] in MARKERS:
+                continue
+            run = text[s:e]
+            left, right = text[max(ls, s - 1):s], text[e:e + 1]
+            cands = []
+            r = shift_repair(run, left, right)
+            if r is not None:
+                cands.append(Repair(s, e, r[0], r[1], "shift"))
+            u = utf8_repair(run)
+            if u is not None:
+                cands.append(Repair(s, e, u, 0, "utf8"))
+            for cand in cands:
+                window = text[s0:s] + cand.text + text[e:e0]
+                vals = [logp(ch) for ch in window if not ch.isspace()]
+                if not vals:
+                    continue
+                mean = sum(vals) / len(vals)
+                score = (sum(vals) - penalty * cand.guessed) / len(vals)
+                if score > best_score:
+                    best, best_score, best_mean = cand, score, mean
+    if best is None:
+        return None
+    if not acceptable(text[best.start:best.end], best.text, best_mean - base, c.marked):
+        return None
+    return best
+
+
+def acceptable(run: str, repaired: str, gain: float, marked: bool) -> bool:
+    """Whether a re-decoding is clearly more plausible Chinese than the run: a window gain in mean
+    log character frequency, a plausible repaired run, more dictionary words than before, and —
+    for a short run with no lost-byte marker, where a shifted decode of real rare words can look
+    plausible by chance — no repair at all."""
+    cfg = config()
+    if gain < float(cfg["min_gain"]) or mean_logp(repaired) < float(cfg["min_repaired_mean"]):
+        return False
+    if not marked and len(run) < int(cfg["min_run_unmarked"]):
+        return False
+    rate = word_rate(repaired)
+    return rate >= float(cfg["min_word_rate"]) and rate > word_rate(run)
+
+
+def repair(text: str) -> tuple[str, dict[str, int], list[str]]:
+    """Repair mojibake runs in ``text``. Returns (text, repair counts, issue messages)."""
+    counts: dict[str, int] = {}
+    issues: list[str] = []
+    if not text:
+        return text, counts, issues
+    try:
+        clusters = find_clusters(text)
+    except Exception as exc:  # pragma: no cover - defensive
+        return text, counts, [f"mojibake scan failed: {type(exc).__name__}"]
+    if not clusters:
+        return text, counts, issues
+    cfg = config()
+    max_clusters = int(cfg.get("max_clusters", 50))
+    max_run = int(cfg["max_run"])
+    out = []
+    pos = 0
+    for i, c in enumerate(clusters):
+        if c.start < pos:
+            continue
+        snippet = text[c.start:c.end][:20]
+        if i >= max_clusters or c.end - c.start > max_run:
+            issues.append(f"suspicious character run at {c.start} not examined (too many/too long): {snippet!r}")
+            continue
+        r = _best_repair(text, c)
+        if r is None or r.start < pos:
+            # rare characters that form dictionary words (an idiom, a name) are text, not mojibake
+            if c.marked or word_rate(text[c.start:c.end]) < float(cfg["flag_below_word_rate"]):
+                issues.append(f"suspicious character run at {c.start} left unrepaired (no plausible "
+                              f"re-decoding): {snippet!r}")
+            continue
+        out.append(text[pos:r.start])
+        out.append(r.text)
+        pos = r.end
+        counts["mojibake"] = counts.get("mojibake", 0) + 1
+        if r.guessed:
+            counts["mojibake_guessed_bytes"] = counts.get("mojibake_guessed_bytes", 0) + r.guessed
+            issues.append(f"mojibake run {text[r.start:r.end][:20]!r} re-decoded as {r.text[:20]!r}; "
+                          f"{r.guessed} lost byte(s) at its ends guessed")
+    out.append(text[pos:])
+    return "".join(out), counts, issues
