@@ -69,7 +69,7 @@ def scope() -> _Scope:
         lead_kinds=frozenset(per.get("lead_kinds", ["range", "since", "until"])),
         lead_grans=frozenset(per.get("lead_granularities", ["year", "half", "quarter"])),
         joiners=frozenset(per.get("enumeration_joiners", ["、"])),
-        list_item=regex.compile(rf"^\s*(?:{_alt(per.get('list_item_openers', []))})"),
+        list_item=regex.compile(rf"\s*(?:{_alt(per.get('list_item_openers', []))})"),
         place_order=tuple(pla.get("order", ["sentence", "paragraph", "clause_after", "preceding", "home"])),
         ignore_levels=frozenset(pla.get("ignore_levels", []) or []),
         issuer_verbs=regex.compile(rf"(?:{_alt(mcfg.get('issuer_verbs', ['制定', '出台', '印发']))})"),
@@ -179,7 +179,7 @@ class PeriodResolver:
         self._starts = [d.start for d in self.dates]
         self.counts = article.counts
         self._anchors = sorted(value_anchor(c) for c in self.counts)
-        self._lead_cache: dict[int, Optional[DateMention]] = {}
+        self._leads: Optional[list[Optional[DateMention]]] = None
 
     # dates in [s, e)
     def _dates_in(self, s: int, e: int) -> list[DateMention]:
@@ -218,9 +218,17 @@ class PeriodResolver:
                 return got
         return None, None
 
+    def _last_before(self, a: int, floor: int) -> Optional[DateMention]:
+        i = bisect.bisect_right(self._starts, a) - 1
+        while i >= 0 and self.dates[i].start >= floor:
+            if self.dates[i].end <= a:
+                return self.dates[i]
+            i -= 1
+        return None
+
     def _rule_distributive(self, si: int, a: int):
-        s, e = self.layout.sents[si]
-        ds = self._dates_in(s, e)
+        cs, ce = self.layout.clause_of(si, a)
+        ds = self._dates_in(cs, ce)
         before = [d for d in ds if d.end <= a]
         if not before:
             return None
@@ -229,7 +237,6 @@ class PeriodResolver:
         if g is None or len(g) < 2:
             return None
         # the figures between this enumeration and the next date in the same clause
-        cs, ce = self.layout.clause_of(si, a)
         nxt = [d.start for d in ds if d.start >= g[-1].end]
         stop = min([ce] + nxt)
         lo = bisect.bisect_left(self._anchors, g[-1].end)
@@ -242,10 +249,8 @@ class PeriodResolver:
         return union_period(g), src
 
     def _rule_sentence(self, si: int, a: int):
-        s, _ = self.layout.sents[si]
-        before = [d for d in self._dates_in(s, a + 1) if d.end <= a]
-        if before:
-            d = before[-1]
+        d = self._last_before(a, self.layout.sents[si][0])
+        if d is not None:
             return period_of(d), d.text
         return None
 
@@ -299,31 +304,28 @@ class PeriodResolver:
         return d.kind in self.sc.lead_kinds or (d.granularity in self.sc.lead_grans)
 
     def _lead_before(self, si: int) -> Optional[DateMention]:
-        """The nearest period lead in an earlier sentence of the paragraph (or the list it belongs to)."""
-        if si in self._lead_cache:
-            return self._lead_cache[si]
-        result = None
-        s0 = self.layout.sents[si][0]
-        pi = self.layout.paragraph_of(s0)
-        j = si - 1
-        while j >= 0:
-            sj = self.layout.sents[j][0]
+        """The period lead of the nearest earlier sentence of the paragraph (or of the list it
+        belongs to) that opens with a time expression; None when that one is an event date."""
+        if self._leads is None:
+            self._leads = self._forward_leads()
+        return self._leads[si] if 0 <= si < len(self._leads) else None
+
+    def _forward_leads(self) -> list[Optional[DateMention]]:
+        leads: list[Optional[DateMention]] = []
+        current: Optional[DateMention] = None
+        prev_para = -2
+        for j, (sj, ej) in enumerate(self.layout.sents):
             pj = self.layout.paragraph_of(sj)
-            if pj != pi:
-                # a list item continues the paragraph before it
-                ps, pe = self.layout.paras[pi] if pi >= 0 else (s0, s0)
-                if pi >= 0 and self.sc.list_item.match(self.text[ps:pe]):
-                    pi = pj
-                else:
-                    break
+            if pj != prev_para:
+                ps, pe = self.layout.paras[pj] if pj >= 0 else (sj, ej)
+                if not (pj >= 0 and self.sc.list_item.match(self.text, ps, pe)):
+                    current = None
+                prev_para = pj
+            leads.append(current)
             lead = self.sentence_lead(j)
             if lead is not None:
-                if self.is_period_lead(lead):
-                    result = lead
-                break
-            j -= 1
-        self._lead_cache[si] = result
-        return result
+                current = lead if self.is_period_lead(lead) else None
+        return leads
 
 
 # ----------------------------------------------------------------------------- places
@@ -379,7 +381,7 @@ class PlaceResolver:
 def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optional[tuple[str, int]]:
     """The organ that issued/adopted ``m``: ``X制定出台了《…》`` in the measure's clause run."""
     sc = scope()
-    s = sent[0]
+    s = max(sent[0], m.start - 120)
     # the last clause start before the measure that is followed by organ + verb … measure
     window = text[s:m.start]
     best = None
@@ -413,9 +415,9 @@ def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver
                     if inside:
                         upd["place"] = inside[-1].adcode
         if m.date is None and (m.issuer or upd.get("issuer")):  # a date says when the organ adopted it
-            ds = [d for d in periods._dates_in(sent[0], m.start) if d.end <= m.start]
-            if ds:
-                per = period_of(ds[-1])
+            d = periods._last_before(m.start, sent[0])
+            if d is not None:
+                per = period_of(d)
                 if per is not None:
                     upd["date"] = per
         if upd:

@@ -16,6 +16,7 @@ One entry per distinct name per article, at its first mention.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from typing import Optional
@@ -27,11 +28,35 @@ from .models import MeasureMention
 from .resources import load_yaml
 
 _QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
+_HAN = regex.compile(r"\p{Han}")
+_YEAR_LED = regex.compile(r"\d{4}年")
+_FUNCTION_CHARS = regex.compile(r"[的和与及或等]")
 
 
 def name_key(name: str) -> str:
     """The identity of a measure name (quotes, 《》 and spaces removed), as the scorer compares them."""
     return _QUOTE_STRIP.sub("", name or "")
+
+
+class _Hit(str):
+    """A suffix found by :class:`_Suffixes` (``group(0)`` like a regex match)."""
+
+    def group(self, _i: int = 0) -> str:
+        return str(self)
+
+
+class _Suffixes:
+    """Which of a word list a string ends with (longest first) — ``str.endswith``, no regex scan."""
+
+    def __init__(self, words):
+        self.words = tuple(sorted({w for w in words if w}, key=len, reverse=True))
+
+    def search(self, s: str):
+        if self.words and s.endswith(self.words):
+            for w in self.words:
+                if s.endswith(w):
+                    return _Hit(w)
+        return None
 
 
 def _alt(words) -> str:
@@ -42,34 +67,36 @@ def _alt(words) -> str:
 @dataclass(frozen=True)
 class _Rules:
     doc_title: "regex.Pattern"
-    doc_kind: "regex.Pattern"
+    doc_kind: _Suffixes
     title_note: "regex.Pattern"
     min_doc_chars: int
     quote: "regex.Pattern"
     named_kind_at: "regex.Pattern"
-    named_kind_end: "regex.Pattern"
+    named_kind_end: _Suffixes
     gap_kind_at: "regex.Pattern"
     style_kinds: frozenset
     link_kind_at: "regex.Pattern"
     group_next: "regex.Pattern"
     group_kind_at: "regex.Pattern"
-    cue_before: "regex.Pattern"
+    cue_before: _Suffixes
     frame_after: "regex.Pattern"
     frame_before: str
-    organ_before: "regex.Pattern"
+    organ_before: _Suffixes
     formula_shape: "regex.Pattern"
     formula_max: int
     excluded: frozenset
-    org_end: "regex.Pattern"
+    org_end: _Suffixes
     bad_tail: "regex.Pattern"
-    bad_end: "regex.Pattern"
+    bad_end: _Suffixes
     max_name: int
     min_name: int
     sentence_marks: frozenset
     list_marks: frozenset
     outcome_marks: frozenset
-    unquoted: "regex.Pattern"
+    unquoted_kind: "regex.Pattern"
+    unquoted_max: int
     unquoted_drop: frozenset
+    fuller_tail: "regex.Pattern"
     unquoted_min: int
     unquoted_cue: "regex.Pattern"
     generic: "regex.Pattern"
@@ -100,36 +127,36 @@ def rules() -> _Rules:
     umin, umax = int(unq.get("min_chars", 8)), int(unq.get("max_chars", 26))
     return _Rules(
         doc_title=regex.compile(r"《([^《》\n]{1,100})》"),
-        doc_kind=regex.compile(rf"(?:{_alt(doc_kinds)})$"),
+        doc_kind=_Suffixes(doc_kinds),
         title_note=regex.compile(r"[(\uff08][^()\uff08\uff09]{1,12}[)\uff09]$"),
         min_doc_chars=int(cfg.get("min_document_chars", 4)),
         quote=regex.compile(r"“([^“”\n]{1,60})”"),
         named_kind_at=regex.compile(rf"(?:{_alt(named)})"),
-        named_kind_end=regex.compile(rf"(?:{_alt(named)})$"),
+        named_kind_end=_Suffixes(named),
         gap_kind_at=regex.compile(rf"(\p{{Han}}{{1,{gap_max}}}?)({_alt(gap)})"),
         style_kinds=frozenset(cfg.get("gap_kinds_need_style_mark", [])),
         link_kind_at=regex.compile(rf"(?:{_alt(links)})({_alt(cfg.get('link_kinds', named))})"),
         group_next=regex.compile(r"[、和及与]?“[^“”\n]{1,20}”"),
         group_kind_at=regex.compile(rf"{group_tail}?({_alt(named + ['方式方法'])})"),
-        cue_before=regex.compile(rf"(?:{_alt(cues)})$"),
+        cue_before=_Suffixes(cues),
         frame_after=regex.compile(rf"(?:{_alt(cfg.get('cue_frame_after', []))})"),
         frame_before=cfg.get("cue_frame_before", "以"),
-        organ_before=regex.compile(rf"(?:{_alt(organs)})$"),
+        organ_before=_Suffixes(organs),
         formula_shape=regex.compile(rf"^[{nums}]"),
         formula_max=int(cfg.get("formula_max_chars", 14)),
         excluded=frozenset(excluded),
-        org_end=regex.compile(rf"(?:{_alt(cfg.get('organization_endings', []))})$"),
+        org_end=_Suffixes(cfg.get('organization_endings', [])),
         bad_tail=regex.compile(rf"(?:{_alt(cfg.get('not_measure_tails', []))})"),
-        bad_end=regex.compile(rf"(?:{_alt(cfg.get('not_measure_endings', []))})$"),
+        bad_end=_Suffixes(cfg.get('not_measure_endings', [])),
         max_name=int(cfg.get("max_name_chars", 20)),
         min_name=int(cfg.get("min_name_chars", 2)),
         sentence_marks=frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a")),
         list_marks=frozenset(cfg.get("list_marks", "、")),
         outcome_marks=frozenset(cfg.get("outcome_marks", "<>=")),
-        unquoted=regex.compile(
-            rf"(?:{unq_cues})(?:了)?(?P<name>\p{{Han}}{{{max(umin - 2, 1)},{umax}}}?(?P<kind>{unq_kinds}))"
-            rf"(?=[,\uff0c。;\uff1b、:\uff1a!?\uff01\uff1f\s)\uff09”《等的和及与]|$)"),
+        unquoted_kind=regex.compile(rf"(?:{unq_kinds})(?=[,\uff0c。;\uff1b、:\uff1a!?\uff01\uff1f\s)\uff09”《等的和及与]|$)"),
+        unquoted_max=umax,
         unquoted_drop=frozenset(unq.get("drop_kind", [])),
+        fuller_tail=regex.compile(rf"”?(\p{{Han}}{{1,4}}?)({_alt(unq.get('drop_kind', []) or ['模式'])})"),
         unquoted_min=umin,
         unquoted_cue=regex.compile(rf"(?:{unq_cues})"),
         generic=regex.compile(rf"(?:{_alt(unq.get('generic_words', []) or ['各类'])})"),
@@ -174,7 +201,7 @@ def _is_formula(q: str) -> bool:
     r = rules()
     if not r.formula_shape.search(q) or len(q) > r.formula_max:
         return False
-    if q.isdigit() or regex.match(r"^\d{4}年", q):
+    if q.isdigit() or _YEAR_LED.match(q):
         return False
     return True
 
@@ -188,10 +215,10 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
     q = text[qs:qe].strip()
     if not (r.min_name <= len(q) <= r.max_name):
         return None
-    if any(c in r.sentence_marks for c in q) or q in r.excluded:
+    if q in r.excluded or not r.sentence_marks.isdisjoint(q):
         return None
-    has_list = any(c in r.list_marks for c in q)
-    has_han = bool(regex.search(r"\p{Han}", q))
+    has_list = not r.list_marks.isdisjoint(q)
+    has_han = bool(_HAN.search(q))
     after_pos = qe + 1  # after the closing ”
     after = text[after_pos: after_pos + 24]
     kind = None
@@ -232,7 +259,7 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
     formula = has_han and _is_formula(q) or (not has_han and kind is not None)
     if formula and not has_han and name != q:
         formula = False  # 1+X轮流接访 is a named method
-    if formula and (any(c in r.outcome_marks for c in q) or r.org_end.search(q)):
+    if formula and (not r.outcome_marks.isdisjoint(q) or r.org_end.search(q)):
         return None
     if not has_han and kind is None:
         return None
@@ -260,10 +287,16 @@ def _cued(text: str, open_pos: int, qe: int) -> bool:
     return False
 
 
+def _inside(pos: int, blocked: list[tuple[int, int]], starts: list[int]) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and blocked[i][0] <= pos < blocked[i][1]
+
+
 def _quoted(text: str, blocked: list[tuple[int, int]]):
     r = rules()
+    starts = [b[0] for b in blocked]
     for m in r.quote.finditer(text):
-        if any(s <= m.start() < e for s, e in blocked):
+        if _inside(m.start(), blocked, starts):
             continue
         got = classify_quote(text, m.start(1), m.end(1))
         if got:
@@ -273,28 +306,36 @@ def _quoted(text: str, blocked: list[tuple[int, int]]):
 
 # ----------------------------------------------------------------------------- unquoted names
 
+_HAN_RUN_BACK = regex.compile(r"\p{Han}+$")
+
+
 def _unquoted(text: str):
+    """Kind words (制度, 办法, 细则 …) closing a run of Chinese that starts after a cue verb."""
     r = rules()
-    for m in r.unquoted.finditer(text):
-        name = m.group("name")
-        start = m.start("name")
-        last = None
-        for c in r.unquoted_cue.finditer(name[:-len(m.group("kind"))]):
-            last = c
-        if last is not None and len(name) - last.end() >= r.unquoted_min:
-            # 并严格执行国内差旅内部审批制度 → 国内差旅内部审批制度 (but 处分决定执行工作细则 stays whole)
-            name, start = name[last.end():], start + last.end()
-        if r.generic.search(name):
+    for k in r.unquoted_kind.finditer(text):
+        ks, ke = k.span()
+        lo = max(0, ks - r.unquoted_max)
+        run = _HAN_RUN_BACK.search(text, lo, ks)
+        if run is None:
             continue
+        cues = list(r.unquoted_cue.finditer(text, run.start(), ks))
+        if not cues:
+            continue
+        first, last = cues[0], cues[-1]
+        cut = last if ke - last.end() >= r.unquoted_min else first
+        start = cut.end()
+        if text.startswith("了", start):
+            start += 1
+        name = text[start:ke]
         p = r.organ_prefix.match(name)
         if p and len(name) - p.end() >= r.unquoted_min:
             name, start = name[p.end():], start + p.end()
-        if len(name) < r.unquoted_min or regex.search(r"[的和与及或等]", name):
+        if len(name) < r.unquoted_min or _FUNCTION_CHARS.search(name) or r.generic.search(name):
             continue
-        kind = m.group("kind")
+        kind = k.group(0)
         if kind in r.unquoted_drop:
             name = name[: -len(kind)]
-        yield start, m.end("name"), name, kind, "named"
+        yield start, ke, name, kind, "named"
 
 
 def _fixed(text: str):
@@ -322,10 +363,12 @@ def _fuller_name(text: str, f: tuple, r: _Rules) -> tuple:
     s, e, name, kind, form = f
     if form == "document" or not r.unquoted_drop or len(name) < 2:
         return f
-    pat = regex.compile(rf"{regex.escape(name)}”?(\p{{Han}}{{1,4}}?)({_alt(r.unquoted_drop)})")
-    m = pat.search(text)
-    if m and not regex.search(r"[的和与及或等]", m.group(1)) and not r.named_kind_at.fullmatch(m.group(1) + m.group(2)):
-        return s, e, name + m.group(1), m.group(2), "named"
+    pos = text.find(name)
+    while pos >= 0:
+        m = r.fuller_tail.match(text, pos + len(name))
+        if m and not _FUNCTION_CHARS.search(m.group(1)) and not r.named_kind_at.fullmatch(m.group(1) + m.group(2)):
+            return s, e, name + m.group(1), m.group(2), "named"
+        pos = text.find(name, pos + 1)
     return f
 
 
@@ -340,18 +383,20 @@ def extract_measures(text: str) -> list[MeasureMention]:
     found: list[tuple] = []
     docs = list(_documents(text))
     blocked = [(m.start(), m.end()) for m in r.doc_title.finditer(text)]
+    starts = [b[0] for b in blocked]
     found.extend(docs)
     found.extend(_quoted(text, blocked))
     found.extend(_fixed(text))
     primary = {name_key(f[2]) for f in found}
     for cand in _unquoted(text):
-        if any(s <= cand[0] < e for s, e in blocked):
+        if _inside(cand[0], blocked, starts):
             continue
         key = name_key(cand[2])
         if key in primary or _same_measure(key, primary) or any(k in key for k in primary):
             continue
         found.append(cand)
-    found = [_fuller_name(text, f, r) for f in found]
+    if any(k in text for k in r.unquoted_drop):
+        found = [_fuller_name(text, f, r) for f in found]
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list[MeasureMention] = []
     seen: set[str] = set()
