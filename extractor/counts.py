@@ -396,7 +396,7 @@ def _extract(text: str) -> list[CountMention]:
         if hit is not None:
             indicator = hit.key
             label = hit.text
-            between = [o for o in out if hit.end <= o.start < q.start]
+            between = [o for o in out if hit.end < o.end <= q.start]
             if ss <= hit.start < q.start and not between and hit.end <= q.start:
                 start = hit.start
         elif inherited is not None:
