@@ -31,7 +31,7 @@ from typing import Optional
 from .resources import load_yaml, pattern_path
 
 MARKERS = "?\ufffd"
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff]")  # Han or private use
 # ranges whose characters a misaligned GBK decode produces (Han, compatibility ideographs, PUA,
 # kana, bopomofo, Greek, Cyrillic, box drawing, CJK symbols)
 _SCAN_RANGES = [(0x0370, 0x03FF), (0x0400, 0x04FF), (0x2500, 0x257F), (0x2E80, 0x2FDF), (0x3000, 0x33FF),
@@ -42,9 +42,9 @@ _SCAN_RANGES = [(0x0370, 0x03FF), (0x0400, 0x04FF), (0x2500, 0x257F), (0x2E80, 0
 def config() -> dict:
     cfg = (load_yaml("normalize/normalize.yaml") or {}).get("mojibake", {}) or {}
     defaults = dict(rare_logp=-13.0, floor_logp=-19.0, cluster_gap=3, min_rare=3, min_density=0.4,
-                    min_rare_with_marker=2, max_run=5000, search=8, min_gain=2.5, min_repaired_mean=-10.5,
+                    min_rare_with_marker=2, max_run=5000, search=8, min_gain=3.0, min_repaired_mean=-10.5,
                     word_bonus=2.0, word_bonus_per_logfreq=0.5, max_clusters=50, guess_penalty=4.0,
-                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25)
+                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16)
     defaults.update(cfg)
     return defaults
 
@@ -106,7 +106,10 @@ def _char_class(cps: list[int]) -> str:
 
 
 def logp(ch: str) -> float:
-    """Log relative frequency of a character (its Simplified form), floor for unknown ones."""
+    """Log relative frequency of a character (its Simplified form), floor for unknown ones and for
+    lost-byte markers (a window that keeps one is less plausible)."""
+    if ch in MARKERS:
+        return float(config()["floor_logp"])
     logf, simp, _ = _tables()
     return logf.get(simp.get(ch, ch), float(config()["floor_logp"]))
 
@@ -234,7 +237,7 @@ def shift_repair(run: str, left: str = "", right: str = "") -> Optional[tuple[st
     elif body and 0x40 <= ord(body[-1]) <= 0x7E and body[-1].isalnum():
         tail_ascii = body[-1]
         body = body[:-1]
-    if not body:
+    if not body or any(m in body for m in MARKERS):
         return None
     parts = []
     for ch in body:
@@ -309,17 +312,23 @@ def find_clusters(text: str) -> list[Cluster]:
             cur = Cluster(p, p + 1, 1)
     if cur is not None:
         out.append(cur)
-    keep = []
+    merge_gap = int(cfg["merge_gap"])
+    groups: list[tuple[Cluster, bool]] = []   # (group, has a suspicious member)
     for c in out:
         span = text[c.start:c.end]
-        if len(_HAN_RE.findall(span)) < 2:  # kana/Greek/symbols alone are foreign text, not mojibake
-            continue
         near = text[max(0, c.start - 3):c.start] + text[c.end:c.end + 3]
         c.marked = any(m in near for m in MARKERS)
+        # kana/Greek/symbols alone are foreign text, not mojibake: need Han or private-use characters
+        cjk = len(_CJK_RE.findall(span)) >= 2
         dense = c.rare >= int(cfg["min_rare"]) and c.rare / (c.end - c.start) >= float(cfg["min_density"])
-        if dense or (c.marked and c.rare >= int(cfg["min_rare_with_marker"])):
-            keep.append(c)
-    return keep
+        suspicious = cjk and (dense or (c.marked and c.rare >= int(cfg["min_rare_with_marker"])))
+        if groups:
+            g, g_susp = groups[-1]
+            if c.start - g.end <= merge_gap and "\n" not in text[g.end:c.start]:
+                groups[-1] = (Cluster(g.start, c.end, g.rare + c.rare, g.marked or c.marked), g_susp or suspicious)
+                continue
+        groups.append((Cluster(c.start, c.end, c.rare, c.marked), suspicious))
+    return [g for g, susp in groups if susp]
 
 
 def word_rate(text: str) -> float:
@@ -349,11 +358,9 @@ def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
         le = len(text)
     s0 = max(ls, c.start - search)
     e0 = min(le, c.end + search)
-    base = mean_logp(text[s0:e0])
     penalty = float(cfg["guess_penalty"])
     best: Optional[Repair] = None
     best_score = -math.inf
-    best_mean = -math.inf
     for s in range(s0, c.start + 1):
         if s - 1 >= ls and text[s - 1] in MARKERS:
             continue  # a lost-byte marker just before the run belongs to it
@@ -374,24 +381,24 @@ def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
                 vals = [logp(ch) for ch in window if not ch.isspace()]
                 if not vals:
                     continue
-                mean = sum(vals) / len(vals)
                 score = (sum(vals) - penalty * cand.guessed) / len(vals)
                 if score > best_score:
-                    best, best_score, best_mean = cand, score, mean
+                    best, best_score = cand, score
     if best is None:
         return None
-    if not acceptable(text[best.start:best.end], best.text, best_mean - base, c.marked):
+    if not acceptable(text[best.start:best.end], best.text, c.marked):
         return None
     return best
 
 
-def acceptable(run: str, repaired: str, gain: float, marked: bool) -> bool:
-    """Whether a re-decoding is clearly more plausible Chinese than the run: a window gain in mean
-    log character frequency, a plausible repaired run, more dictionary words than before, and —
-    for a short run with no lost-byte marker, where a shifted decode of real rare words can look
+def acceptable(run: str, repaired: str, marked: bool) -> bool:
+    """Whether a re-decoding is clearly more plausible Chinese than the run: a gain in mean log
+    character frequency, a plausible repaired run, more dictionary words than before, and — for a
+    short run with no lost-byte marker, where a shifted decode of real rare words can look
     plausible by chance — no repair at all."""
     cfg = config()
-    if gain < float(cfg["min_gain"]) or mean_logp(repaired) < float(cfg["min_repaired_mean"]):
+    new = mean_logp(repaired)
+    if new - mean_logp(run) < float(cfg["min_gain"]) or new < float(cfg["min_repaired_mean"]):
         return False
     if not marked and len(run) < int(cfg["min_run_unmarked"]):
         return False
