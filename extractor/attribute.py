@@ -151,6 +151,15 @@ def union_period(ds: list[DateMention]) -> Optional[Period]:
     return Period(from_=lo, to=hi)
 
 
+def within(code: Optional[str], area: Optional[str]) -> bool:
+    """Whether division ``code`` lies inside division ``area`` (or is it): 350122 in 350100."""
+    if not code or not area:
+        return False
+    prefix = area.rstrip("0")
+    prefix = prefix + "0" * (len(prefix) % 2)  # keep whole 2-digit levels: 120000 → 12, 350100 → 3501
+    return str(code).startswith(prefix)
+
+
 def home_adcode(article: Article) -> tuple[Optional[str], Optional[str]]:
     """(adcode, label) of the article's home place from ``context['home_place']``."""
     hp: Any = article.context.get("home_place")
@@ -369,6 +378,12 @@ class PlaceResolver:
                     p = self.places[i]
             elif rule == "preceding":
                 p = self._before(a, 0)
+            elif rule == "preceding_in_home" and self.home:
+                # a place named earlier keeps governing (an interview turn of 静海区纪委监委) only
+                # inside the article's home: in a national round-up an example place does not
+                p = self._before(a, 0)
+                if p is not None and not within(p.adcode, self.home):
+                    p = None
             elif rule == "home" and self.home:
                 return self.home, "home:" + str(self.home_label)
             if p is not None:

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from extractor.article import CST, Article
-from extractor.attribute import attribute_counts, home_adcode, measure_issuer, value_anchor
+from extractor.attribute import attribute_counts, home_adcode, measure_issuer, value_anchor, within
 from extractor.models import CountMention, DateMention, MeasureMention, PlaceMention
 from extractor.sentences import clauses, paragraphs, sentences
 
@@ -222,6 +222,23 @@ def test_speaker_district_governs_the_following_paragraphs():
                 home="120000")
     attribute_counts(a)
     assert a.counts[0].place == "120118"
+
+
+def test_example_place_in_a_national_round_up_does_not_carry_over():
+    # real/001: a photo caption names 石狮市; the next paragraph's figure is national
+    t = ("福建省石狮市纪委监委紧盯违规公款消费、违规收送礼品礼金等问题,深入辖区酒店、餐馆、茶叶店等场所开展监督检查。\n"
+         "梳理此次通报的10起案例可以看到,少数党员领导干部顶风违纪,在党的二十大后仍然不收敛不收手。")
+    a = article(t, places=[place(t, "福建省石狮市", "350581", "county")], counts=[count(t, "10起", 10, "起")])
+    attribute_counts(a)
+    assert a.counts[0].place is None
+
+
+@pytest.mark.parametrize("code,area,inside", [
+    ("350122", "350100", True), ("120118", "120000", True), ("371723", "371723", True),
+    ("371700", "371723", False), ("110101", "120000", False), ("350110", "350110", True),
+])
+def test_within(code, area, inside):
+    assert within(code, area) is inside
 
 
 def test_deixis_mention_in_the_clause_wins_over_an_earlier_county():
