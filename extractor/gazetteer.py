@@ -21,7 +21,6 @@ a county the article is about (``townships_of``).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Optional
 
 from .resources import load_tsv, load_yaml, pattern_path
@@ -29,8 +28,7 @@ from .resources import load_tsv, load_yaml, pattern_path
 MAINLAND_EXCLUDED_PREFIXES = ("71", "81", "82")    # 台湾, 香港, 澳门: candidates, but a weaker prior
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     uid: str            # adcode for divisions; "<county adcode>:<name>" for townships
     adcode: str         # the unit's code; a township's county code
     level: str          # province | city | county | township
@@ -55,6 +53,25 @@ class TownForm(NamedTuple):
     kind: str           # full2 (a two-character full name) | jie (新开河街) | stem (上马台)
 
 
+class _LazyHits:
+    """``hits[key_index]`` -> tuple of Hit, made on first access (most keys never occur)."""
+
+    __slots__ = ("_raw", "_made")
+
+    def __init__(self, raw: list) -> None:
+        self._raw = raw
+        self._made: dict[int, tuple] = {}
+
+    def __getitem__(self, i: int) -> tuple:
+        got = self._made.get(i)
+        if got is None:
+            got = self._made[i] = tuple(Hit(uid, kind) for uid, kind in self._raw[i].items())
+        return got
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class Gazetteer:
     def __init__(self) -> None:
         self.units: dict[str, Unit] = {}
@@ -62,10 +79,10 @@ class Gazetteer:
         self._load_divisions()
         self._load_townships()
         self._keys: list[str] = []
-        self.hits: list[tuple[Hit, ...]] = []
         self._build_index()
         self._automaton = None
         self._town_forms: dict[str, tuple[TownForm, ...]] = {}
+
 
     # ---- loading -------------------------------------------------------------------------------
     def _load_divisions(self) -> None:
@@ -78,26 +95,28 @@ class Gazetteer:
                 self.children.setdefault(u.parent, []).append(u.uid)
 
     def _load_townships(self) -> None:
+        units, children = self.units, self.children
         with open(pattern_path("gazetteer/townships.tsv"), encoding="utf-8") as fh:
             for line in fh:
                 if line.startswith("#") or line.startswith("county\t"):
                     continue
                 county, _, names = line.rstrip("\n").partition("\t")
-                if county not in self.units:
+                if county not in units or not names:
                     continue
+                kids = children.setdefault(county, [])
                 for name in names.split("|"):
-                    if not name:
-                        continue
-                    uid = f"{county}:{name}"
-                    self.units[uid] = Unit(uid=uid, adcode=county, level="township", name=name, parent=county)
-                    self.children.setdefault(county, []).append(uid)
+                    uid = county + ":" + name
+                    units[uid] = Unit(uid, county, "township", name, county)
+                    kids.append(uid)
 
     def _build_index(self) -> None:
         index: dict[str, dict[str, str]] = {}
 
         def add(key: str, uid: str, kind: str) -> None:
-            slot = index.setdefault(key, {})
-            if uid not in slot or (kind == "full" and slot[uid] != "full"):
+            slot = index.get(key)
+            if slot is None:
+                index[key] = {uid: kind}
+            elif uid not in slot or (kind == "full" and slot[uid] != "full"):
                 slot[uid] = kind
 
         for u in self.units.values():
@@ -112,7 +131,8 @@ class Gazetteer:
             if r["adcode"] in self.units:
                 add(r["former"], r["adcode"], "former")
         self._keys = list(index)
-        self.hits = [tuple(Hit(uid, kind) for uid, kind in index[k].items()) for k in self._keys]
+        self._index = [index[k] for k in self._keys]
+        self.hits = _LazyHits(self._index)
         self._key_of = {k: i for i, k in enumerate(self._keys)}
 
     @property
@@ -194,6 +214,26 @@ class Gazetteer:
         got = tuple(forms)
         self._town_forms[county] = got
         return got
+
+    def find_town_forms(self, text: str, counties) -> list[tuple[TownForm, int, int]]:
+        """(form, start, end) of the township forms (two-character names, 街 forms, stems) of
+        ``counties`` in ``text``, overlapping, longest first at each start. A small automaton over
+        those counties' forms only is built per call (a few hundred keys: microseconds)."""
+        if not text or not counties:
+            return []
+        import ahocorasick_rs
+
+        by_form: dict[str, list[TownForm]] = {}
+        for county in dict.fromkeys(counties):
+            for f in self.town_forms(county):
+                by_form.setdefault(f.form, []).append(f)
+        if not by_form:
+            return []
+        keys = list(by_form)
+        ac = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        out = [(f, s, e) for ki, s, e in ac.find_matches_as_indexes(text, overlapping=True) for f in by_form[keys[ki]]]
+        out.sort(key=lambda x: (x[1], -(x[2] - x[1])))
+        return out
 
     def units_named(self, names: Iterable[str]) -> list[str]:
         out = []

@@ -24,6 +24,7 @@ How a mention is found and linked (rules and word lists: ``patterns/gazetteer/li
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ class Rules:
     not_township: re.Pattern
     share: float
     min_mentions: int
+    sentence_end_re: re.Pattern = None
+    paragraph_end_re: re.Pattern = None
     outlets: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -78,7 +81,11 @@ def rules() -> Rules:
                 outlets[r["outlet"]] = r["place_path"].split("/")
     except FileNotFoundError:
         pass
-    return Rules(media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
+    sentence_end = cfg.get("sentence_end") or "。！？!?；;\n"
+    paragraph_end = cfg.get("paragraph_end") or "\n"
+    return Rules(sentence_end_re=re.compile("[" + re.escape(sentence_end) + "]"),
+                 paragraph_end_re=re.compile("[" + re.escape(paragraph_end) + "]"),
+                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  sentence_end=cfg.get("sentence_end") or "。！？!?；;\n",
                  paragraph_end=cfg.get("paragraph_end") or "\n",
@@ -97,6 +104,7 @@ class Occ:
     hits: tuple[Hit, ...]
     strong: tuple[Hit, ...] = ()
     considered: tuple[Hit, ...] = ()   # every unit the name could be, before context filtering
+    word_start: Optional[bool] = None  # cached starts_a_word()
     uid: Optional[str] = None
     resolved_by: Optional[str] = None
     candidates: tuple[str, ...] = ()
@@ -125,10 +133,6 @@ def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ
     for ki, s, e in gz.find(text):
         key = gz.key(ki)
         hits = gz.hits[ki]
-        if any(_needs_boundary_check(key, h) for h in hits) and not starts_a_word(text, s, e):
-            hits = tuple(h for h in hits if not _needs_boundary_check(key, h) or _after_ancestor(gz, text, s, h.uid))
-            if not hits:
-                continue
         occ = Occ(s, e, key, hits, tuple(h for h in hits if _is_strong(gz, key, h)))
         if r.media.match(text, e):
             media.append(occ)
@@ -159,6 +163,12 @@ def starts_a_word(text: str, start: int, end: int, window: int = 6) -> bool:
         if pos >= start:
             return pos == start
     return False
+
+
+def _starts_word(text: str, o: Occ) -> bool:
+    if o.word_start is None:
+        o.word_start = starts_a_word(text, o.start, o.end)
+    return o.word_start
 
 
 def _after_ancestor(gz: Gazetteer, text: str, start: int, uid: str) -> bool:
@@ -275,17 +285,15 @@ class Context:
     home: Optional[str]
     home_lineage: tuple
     earlier: dict = field(default_factory=dict)   # name as written -> uid it resolved to before
+    _prefix: dict = field(default_factory=dict)
 
     def prefix_ancestor(self, uid: str, start: int) -> bool:
         """An ancestor (or its short form) is written right before the name: 闽清县金沙镇, 福州市连江县."""
-        before = self.text[max(0, start - 12):start]
-        if not before:
-            return False
-        for anc in self.gz.lineage(uid)[1:]:
-            for n in self.gz.names_of(anc):
-                if before.endswith(n):
-                    return True
-        return False
+        key = (uid, start)
+        got = self._prefix.get(key)
+        if got is None:
+            got = self._prefix[key] = _after_ancestor(self.gz, self.text, start, uid)
+        return got
 
     def score(self, uid: str, kind: str, start: int, written: str = "", province_short: bool = False
               ) -> tuple[float, str]:
@@ -370,17 +378,25 @@ class Context:
 def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceMention:
     if occ.uid is not None:
         u = gz.units[occ.uid]
-        return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
-                            path=list(gz.path(u.uid)), candidates=list(occ.candidates), resolved_by=occ.resolved_by)
+        # built without re-validation: every field comes from the gazetteer or the match itself
+        return PlaceMention.model_construct(text=text, start=start, end=end, name=u.name, level=u.level,
+                                            adcode=u.adcode, path=list(gz.path(u.uid)),
+                                            candidates=list(occ.candidates), resolved_by=occ.resolved_by)
     # unresolved tie: keep the name and level, no code
     u = gz.units[occ.hits[0].uid]
-    return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
-                        candidates=list(occ.candidates), resolved_by="ambiguous")
+    return PlaceMention.model_construct(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None,
+                                        path=[], candidates=list(occ.candidates), resolved_by="ambiguous")
 
 
 def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
     """Choose ``occ.uid`` among ``hits``; the other units considered go to ``occ.candidates``."""
     gz = ctx.gz
+    if len(hits) == 1 and len(occ.considered) <= 1:   # one unit of that name: nothing to weigh
+        h = hits[0]
+        occ.uid, occ.candidates = h.uid, ()
+        occ.resolved_by = "former_name" if h.kind == "former" else "unique"
+        ctx.earlier.setdefault(occ.text, h.uid)
+        return
     province_short = any(h.kind == "short" and gz.units[h.uid].level == "province" for h in hits)
     scored = sorted(((ctx.score(h.uid, h.kind, occ.start, occ.text, province_short), h) for h in hits),
                     key=lambda x: -x[0][0])
@@ -417,24 +433,18 @@ def _mark(used: bytearray, s: int, e: int) -> None:
 def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> list[Occ]:
     gz, text, r = ctx.gz, ctx.text, rules()
     out = []
-    for county in counties:
-        for f in gz.town_forms(county):
-            i = text.find(f.form)
-            while i >= 0:
-                j = i + len(f.form)
-                ok = False
-                if _free(used, i, j):
-                    if f.kind == "jie":
-                        ok = not text.startswith("道", j)
-                    elif f.kind == "full2":
-                        ok = ctx.prefix_ancestor(f.uid, i)
-                    else:
-                        ok = bool(r.town_cue.match(text[j:j + 40]))
-                if ok:
-                    occ = Occ(i, j, f.form, (Hit(f.uid, "short"),), uid=f.uid, resolved_by="township_in_context")
-                    out.append(occ)
-                    _mark(used, i, j)
-                i = text.find(f.form, j)
+    for f, i, j in gz.find_town_forms(text, counties):
+        if not _free(used, i, j):
+            continue
+        if f.kind == "jie":
+            ok = not text.startswith("道", j)
+        elif f.kind == "full2":
+            ok = ctx.prefix_ancestor(f.uid, i)
+        else:
+            ok = bool(r.town_cue.match(text[j:j + 40]))
+        if ok:
+            out.append(Occ(i, j, f.form, (Hit(f.uid, "short"),), uid=f.uid, resolved_by="township_in_context"))
+            _mark(used, i, j)
     return out
 
 
@@ -465,15 +475,20 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     gz, text = ctx.gz, ctx.text
     out = []
     starts = [m.start for m in mentions]
-    import bisect
+    sent_ends = para_ends = None
 
     for m in r.deixis.finditer(text):
         s, e = m.start(), m.end()
         if not _free(used, s, e) or (s > 0 and text[s - 1] in r.blockers):
             continue
+        if sent_ends is None:  # positions just after each sentence / paragraph end, once per text
+            sent_ends = [x.end() for x in r.sentence_end_re.finditer(text)]
+            para_ends = [x.end() for x in r.paragraph_end_re.finditer(text)]
         kind = r.deixis_kind[m.group()]
-        sent0 = max(text.rfind(c, 0, s) for c in r.sentence_end) + 1
-        para0 = max(text.rfind(c, 0, s) for c in r.paragraph_end) + 1
+        i = bisect.bisect_right(sent_ends, s)
+        sent0 = sent_ends[i - 1] if i else 0
+        i = bisect.bisect_right(para_ends, s)
+        para0 = para_ends[i - 1] if i else 0
         uid, why = None, None
         k = bisect.bisect_left(starts, s)
         for lo, label in ((sent0, "deixis:sentence"), (para0, "deixis:paragraph")):
@@ -512,15 +527,28 @@ def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None
     occs, media = scan(text, gz)
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
-    def division_hits(hits):
-        return tuple(h for h in hits if gz.units[h.uid].level != "township")
+    def strong_divisions(o: Occ) -> tuple:
+        hits = tuple(h for h in o.strong if gz.units[h.uid].level != "township")
+        if hits and any(_needs_boundary_check(o.text, h) for h in hits) and not _starts_word(text, o):
+            hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
+                         or _after_ancestor(gz, text, o.start, h.uid))
+        return hits
 
-    strong = non_overlapping([o for o in occs if division_hits(o.strong)])
+    div: dict[int, tuple] = {}
+    for o in occs:
+        if o.strong:
+            hits = strong_divisions(o)
+            if hits:
+                div[id(o)] = hits
+    strong = non_overlapping([o for o in occs if id(o) in div])
     sure = set()
+    sure_mentions = []
     for o in strong:
-        cands = {h.uid for h in division_hits(o.strong)}
+        cands = {h.uid for h in div[id(o)]}
         if len(cands) == 1:
-            sure.add(next(iter(cands)))
+            u = next(iter(cands))
+            sure.add(u)
+            sure_mentions.append(u)
 
     # 3. home place
     start = home_from_outlet(outlet, gz)
@@ -535,8 +563,6 @@ def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None
             cands = {h.uid for h in o.hits if h.uid in sure or (start and gz.is_within(h.uid, start))}
             if len(cands) == 1:
                 title_uids.append(next(iter(cands)))
-    sure_mentions = [u for o in strong for u in [next(iter({h.uid for h in division_hits(o.strong)}))]
-                     if len({h.uid for h in division_hits(o.strong)}) == 1]
     home = descend_home(gz, start, sure_mentions, title_uids, r.share, r.min_mentions)
     ctx = Context(gz=gz, text=text, sure=set(), sure_lineage=set(), home=home,
                   home_lineage=gz.lineage(home) if home else ())
@@ -545,7 +571,7 @@ def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None
     # strong division names resolved first: what they resolve to is evidence for the rest
     first: dict[tuple[int, int], Occ] = {}
     for o in strong:
-        probe = Occ(o.start, o.end, o.text, division_hits(o.strong))
+        probe = Occ(o.start, o.end, o.text, div[id(o)])
         resolve(ctx, probe, probe.hits)
         first[(o.start, o.end)] = probe
         if probe.uid:
@@ -560,6 +586,9 @@ def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None
                 if ctx.town_ok(h.uid, o.start) and not r.not_township.match(text, o.end):
                     hits.append(h)
             elif h in o.strong or ctx.weak_ok(h, o.start):
+                if _needs_boundary_check(o.text, h):   # 焦作 in 聚焦作决策: not where a word starts
+                    if not _starts_word(text, o) and not ctx.prefix_ancestor(h.uid, o.start):
+                        continue
                 hits.append(h)
         if hits:
             o.considered, o.hits = o.hits, tuple(hits)
