@@ -60,6 +60,9 @@ class _Rules:
     left_range_month: "regex.Pattern"
     left_range_day: "regex.Pattern"
     blocked_left: "regex.Pattern"
+    right_day: "regex.Pattern"
+    right_year: "regex.Pattern"
+    right_present: "regex.Pattern"
     future_left: "regex.Pattern"
     future_right: "regex.Pattern"
     holidays: "regex.Pattern"
@@ -68,6 +71,9 @@ class _Rules:
 
 
 _Y4 = r"(?:1[89]\d\d|20\d\d)"
+_Y4W = r"(?:1\d\d\d|20\d\d)"   # with a month or a day, older years are dates too (1357年6月10日)
+_CN2 = r"[〇零一二三四五六七八九]{2}"
+_CNNUM = r"(?:\d{1,2}|[一二]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _CNY4 = r"[〇零一二三四五六七八九]{4}"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
@@ -98,27 +104,41 @@ def rules() -> _Rules:
         mp_alts.append(regex.escape(w) + yp_guard.get(w, ""))
     rel_years = _alt(v.get("relative_years", {}))
     rel_months = _alt(v.get("relative_months", {}))
+    rel_quarters = _alt(v.get("relative_quarters", {}))
+    edges = _alt(v.get("part_edges", {}))
+    dec_parts = _alt(v.get("decade_parts", {}))
+    cent_parts = _alt(v.get("century_parts", {}))
+    rel_cent = _alt(v.get("relative_centuries", {}))
+    year_follow = rf"(?:{_MON}月|第?[一二三四1-4]季度|底|末|初|[上下]半年)"
     bare_yp = "|".join(regex.escape(w) + ("(?!一)" if w.endswith("季度") else "")
                        for w in sorted(v.get("bare_year_parts", []), key=len, reverse=True))
     atom = rf"""
-    (?P<ts>(?<![\d\-./:])(?P<ts_y>\d{{4}}|\d{{2}})-(?P<ts_m>1[0-2]|0?[1-9])-(?P<ts_d>3[01]|[12]\d|0?[1-9])
+    (?P<cp>(?<![\d.\-/])(?P<cp_y>(?:19|20)\d\d)(?P<cp_m>0[1-9]|1[0-2])(?P<cp_d>0[1-9]|[12]\d|3[01])(?![\d.]))
+    |(?P<dm>(?<![\d./])(?P<dm_y>{_Y4})\.(?P<dm_m>0[1-9]|1[0-2])(?![\d.]|[万亿元%‰倍个人件次名]))
+    |(?P<dec>(?:(?P<dec_rc>{rel_cent})|(?P<dec_c>{_CNNUM})世纪)?(?P<dec_n>[1-9]0|[一二三四五六七八九]十)年代
+        (?P<dec_p>{dec_parts})?)
+    |(?P<cent>(?P<cent_n>{_CNNUM})世纪(?P<cent_p>{cent_parts})?)
+    |(?P<qrel>{rel_quarters})(?P<qrel_e>{edges})?
+    |(?P<ts>(?<![\d\-./:])(?P<ts_y>\d{{4}}|\d{{2}})-(?P<ts_m>1[0-2]|0?[1-9])-(?P<ts_d>3[01]|[12]\d|0?[1-9])
         (?P<ts_t>[ T]+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?![\d\-:]))
-    |(?P<sl>(?<![\d\-./])(?P<sl_y>{_Y4})(?P<sl_sep>[/.])(?P<sl_m>1[0-2]|0?[1-9])(?P=sl_sep)(?P<sl_d>3[01]|[12]\d|0?[1-9])(?![\d./]))
+    |(?P<sp>(?<![\d.])(?P<sp_y>{_Y4})[ ](?P<sp_m>0[1-9]|1[0-2])[ ](?P<sp_d>0[1-9]|[12]\d|3[01])(?![\d.]))
+    |(?P<sl>(?<![\d\-./])(?P<sl_y>{_Y4W})(?P<sl_sep>[/.])(?P<sl_m>1[0-2]|0?[1-9])(?P=sl_sep)(?P<sl_d>3[01]|[12]\d|0?[1-9])(?![\d./]))
     |(?P<ymd>
         (?:
-          (?<![\d.\-/])(?P<y>{_Y4}|{_CNY4})[ ]?年(?:度(?!考核|报告|计划|工作|述职))?
-          |(?<![\d.\-/])(?P<y2>\d\d)(?=年{_MON}月)年
+          (?<![\d./])(?P<y>{_Y4W}|{_CNY4})[ ]?年(?:度(?!考核|报告|计划|工作|述职))?
+          |(?<![\d.\-/〇零一二三四五六七八九十])(?P<y2>\d\d|{_CN2})(?=年{year_follow})年
           |(?P<yrel>{rel_years})
         )
         (?:
           (?P<m>{_MON})[ ]?月份?
             (?:(?P<d>{_DAY})[ ]?[日号](?P<t>{_TIME})?)?
             (?P<mp>{"|".join(mp_alts)})?
-          |(?P<yp>{"|".join(yp_alts)})
+          |(?P<yp>{"|".join(yp_alts)})(?P<ype>{edges})?
+          |前(?P<ypn>[2-9]|1[01]?|[两二三四五六七八九]|十[一]?)个?月(?!份)
         )?
       )
-    |(?P<mrel>{rel_months})(?:(?P<mrel_d>{_DAY})[日号])?
-    |(?P<bm_all>{_NUM_LEFT}(?<![个每])(?P<bm>{_MON})[ ]?月份?(?!一[^日号十二三])
+    |(?P<mrel>{rel_months})(?:(?P<mrel_d>{_DAY})[日号]|(?P<mrel_p>{"|".join(mp_alts)}))?
+    |(?P<bm_all>(?<![\d./〇零一二三四五六七八九十两第个每])(?P<bm>{_MON})[ ]?月份?(?!一[^日号十二三])
         (?:(?P<bd>{_DAY})[ ]?[日号](?P<bt>{_TIME})?)?
         (?P<bmp>{"|".join(mp_alts)})?)
     |(?P<bday_all>(?<![\d.\-/月年号])(?P<bday>3[01]|[12]\d|0?[1-9])日)
@@ -128,8 +148,8 @@ def rules() -> _Rules:
     words_re = rf"(?P<non>{_alt(v.get('non_dates', []))})|(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
-      (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}})
-      (?P<ru>{_alt(v.get('recent_units', {}))})
+      (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,3}}|[一二两三四五六七八九十仨]{{1,3}})
+      (?P<ge>个)?(?P<rm>多|半)?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>多|半)?
       (?P<rs>{_alt(v.get('recent_suffixes', []))})?
     """
     anchors = []
@@ -157,6 +177,9 @@ def rules() -> _Rules:
         left_enum_month=regex.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
         left_range_month=regex.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
         left_range_day=regex.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
+        right_year=regex.compile(rf"[ ]?(?:{seps})[ ]?(?P<y>{_Y4})(?![\d.年/\-])"),
+        right_day=regex.compile(rf"[ ]?(?:{seps})[ ]?(?P<d>{_DAY})[日号]"),
+        right_present=regex.compile(rf"[ ]?(?:至|到)[ ]?(?:{_alt(v.get('present_ends', []))})"),
         blocked_left=regex.compile(rf"(?:{blocked})[年月周天日]?$"),
         future_left=regex.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
         future_right=regex.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
@@ -184,6 +207,10 @@ class _Atom:
     ypart: Optional[str] = None      # key of year_parts
     mpart: Optional[str] = None      # key of month_parts
     explicit_year: bool = False      # year written in the atom (absolute)
+    yedge: Optional[str] = None      # first/last month of a year part (一季度末)
+    first_months: Optional[int] = None  # 今年前五个月
+    qrel: Optional[int] = None       # relative quarter offset
+    span_years: Optional[tuple] = None  # decades/centuries: (first year, last year) or (decade, century-or-None, part)
     kind: str = "point"
     # results
     lo: Optional[_dt.date] = None
@@ -194,13 +221,44 @@ class _Atom:
 def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
     g = m.groupdict()
     R = rules()
+    if g.get("cp"):
+        return _Atom(m.start(), m.end(), y=int(g["cp_y"]), m=int(g["cp_m"]), d=int(g["cp_d"]), explicit_year=True)
+    if g.get("sp"):
+        return _Atom(m.start(), m.end(), y=int(g["sp_y"]), m=int(g["sp_m"]), d=int(g["sp_d"]), explicit_year=True)
+    if g.get("dm"):
+        return _Atom(m.start(), m.end(), y=int(g["dm_y"]), m=int(g["dm_m"]), explicit_year=True)
+    if g.get("dec"):
+        n = T.cn_int(g["dec_n"])
+        if n is None or n % 10:
+            return None
+        part = R.vocab["decade_parts"].get(g.get("dec_p") or "", [0, 9])
+        if g.get("dec_rc"):
+            cent = ("rel", R.vocab["relative_centuries"][g["dec_rc"]])
+        elif g.get("dec_c"):
+            c = T.cn_int(g["dec_c"])
+            if not c or c > 21:
+                return None
+            cent = ("abs", (c - 1) * 100)
+        else:
+            cent = None
+        return _Atom(m.start(), m.end(), span_years=("decade", n, cent, tuple(part)), kind="range")
+    if g.get("cent"):
+        c = T.cn_int(g["cent_n"])
+        if not c or c > 21:
+            return None
+        part = R.vocab["century_parts"].get(g.get("cent_p") or "", [0, 99])
+        base = (c - 1) * 100
+        return _Atom(m.start(), m.end(), span_years=("fixed", base + part[0], base + part[1]), kind="range",
+                     explicit_year=False)
+    if g.get("qrel"):
+        return _Atom(m.start(), m.end(), qrel=R.vocab["relative_quarters"][g["qrel"]], yedge=g.get("qrel_e"))
     if g.get("ts"):
         yy = int(g["ts_y"])
         if len(g["ts_y"]) == 2:
             if not g.get("ts_t"):
                 return None  # 20-10-09 alone is too ambiguous; with a clock time it is a date line
             yy = T.expand_two_digit_year(yy, pub.year if pub else None)
-        elif not (1900 <= yy <= 2099):
+        elif not (1000 <= yy <= 2099):
             return None
         return _Atom(m.start(), m.end(), y=yy, m=int(g["ts_m"]), d=int(g["ts_d"]), minute=bool(g.get("ts_t")),
                      explicit_year=True)
@@ -211,10 +269,13 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
         if g.get("y"):
             at.y = T.cn_digits(g["y"])
             at.explicit_year = True
-            if at.y is None or not (1900 <= at.y <= 2099):
+            if at.y is None or not (1000 <= at.y <= 2099) or (at.y < 1900 and not g.get("m")):
                 return None
         elif g.get("y2"):
-            at.y = T.expand_two_digit_year(int(g["y2"]), pub.year if pub else None)
+            yy = T.cn_digits(g["y2"])
+            if yy is None:
+                return None
+            at.y = T.expand_two_digit_year(yy, pub.year if pub else None)
             at.explicit_year = True
         else:
             at.yrel = R.vocab["relative_years"][g["yrel"]]
@@ -225,11 +286,18 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
         at.minute = bool(g.get("t"))
         at.mpart = g.get("mp")
         at.ypart = g.get("yp")
+        at.yedge = g.get("ype")
+        if g.get("ypn"):
+            at.first_months = T.cn_int(g["ypn"])
+            if not at.first_months or at.first_months > 12:
+                return None
+            at.kind = "range"
         return at
     if g.get("mrel"):
         at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][g["mrel"]])
         if g.get("mrel_d"):
             at.d = T.cn_int(g["mrel_d"])
+        at.mpart = g.get("mrel_p")
         return at
     if g.get("bm_all"):
         at = _Atom(m.start(), m.end(), m=T.cn_int(g["bm"]))
@@ -260,8 +328,24 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
     """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date."""
     v = rules().vocab
     pub = ctx.pub
+    if at.span_years is not None:
+        return _resolve_span_years(at, pub)
     year: Optional[int] = None
     unresolved = False
+    if at.qrel is not None:
+        if pub is None:
+            at.lo = at.hi = None
+            at.gran = "month" if at.yedge else "quarter"
+            return True
+        q = (pub.month - 1) // 3 + at.qrel
+        qy, qm = T.shift_month(pub.year, 1, q * 3)
+        first, last = qm, qm + 2
+        if at.yedge:
+            first = last = first if v["part_edges"][at.yedge] == "first" else last
+            at.lo, at.hi, at.gran = _dt.date(qy, first, 1), T.month_end(qy, last), "month"
+        else:
+            at.lo, at.hi, at.gran = _dt.date(qy, first, 1), T.month_end(qy, last), "quarter"
+        return True
     if at.y is not None:
         year = at.y
     elif at.yrel is not None:
@@ -289,16 +373,19 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
                 year, month = pub.year, pub.month
                 if at.d > pub.day:
                     year, month = T.shift_month(year, month, -1)
+                    while not T.valid_day(year, month, at.d) and month != pub.month:
+                        year, month = T.shift_month(year, month, -1)  # 31日 read in a 30-day month
             else:
                 unresolved = True
         elif ctx.year is not None and ctx.year_sentence == sentence:
             year = ctx.year
         elif pub is not None:
             year = pub.year
-            if month is not None and month > pub.month and not future_ok:
-                # a past narrative month later in the year than the publication: the paragraph's
-                # year, else the year before (7月 in a January review of the past year)
-                year = ctx.pyear if (ctx.pyear is not None and ctx.pyear_paragraph == paragraph) else pub.year - 1
+            if month is not None and month > pub.month and not future_ok \
+                    and ctx.pyear is not None and ctx.pyear_paragraph == paragraph:
+                # a past narrative month later in the year than the publication (7月 in a January
+                # review of the past year): the year the paragraph named
+                year = ctx.pyear
         else:
             unresolved = True
 
@@ -310,7 +397,9 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
     elif month is not None:
         gran = "month"
     elif at.ypart:
-        gran = v["year_parts"][at.ypart].get("granularity", "year")
+        gran = "month" if at.yedge else v["year_parts"][at.ypart].get("granularity", "year")
+    elif at.first_months:
+        gran = "month"
     else:
         gran = "year"
     at.gran = gran
@@ -319,6 +408,10 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
         return True
     try:
         if at.d is not None:
+            if not at.explicit_year and at.yrel is None and month == 2 and at.d == 29:
+                back = 0
+                while not T.valid_day(year, 2, 29) and back < 3:
+                    year, back = year - 1, back + 1  # 2月29日 without a year: the last leap year
             if not T.valid_day(year, month, at.d):
                 return False
             at.lo = at.hi = _dt.date(year, month, at.d)
@@ -331,10 +424,14 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
             at.lo, at.hi = T.month_bounds(year, month)
         elif at.ypart:
             part = v["year_parts"][at.ypart]
-            first, last = part["months"]
-            at.lo, at.hi = T.months_bounds(year, int(first), int(last))
-            if part.get("kind"):
+            first, last = int(part["months"][0]), int(part["months"][1])
+            if at.yedge:
+                first = last = first if v["part_edges"][at.yedge] == "first" else last
+            elif part.get("kind"):
                 at.kind = part["kind"]
+            at.lo, at.hi = T.months_bounds(year, first, last)
+        elif at.first_months:
+            at.lo, at.hi = T.months_bounds(year, 1, at.first_months)
         else:
             at.lo, at.hi = T.year_bounds(year)
     except (ValueError, OverflowError):
@@ -345,6 +442,31 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
         ctx.pyear, ctx.pyear_paragraph = year, paragraph
     if month is not None:
         ctx.ym, ctx.ym_paragraph = (year, month), paragraph
+    return True
+
+
+def _resolve_span_years(at: _Atom, pub: Optional[_dt.date]) -> bool:
+    """Decades and centuries: 上世纪80年代, 19世纪70年代末期, 九十年代, 18世纪."""
+    sy = at.span_years
+    at.gran = "year"
+    if sy[0] == "fixed":
+        first, last = sy[1], sy[2]
+    else:
+        _, n, cent, part = sy
+        ref_year = pub.year if pub else None
+        if cent is None:
+            base = 2000 if (ref_year is not None and 2000 + n <= ref_year) else 1900
+        elif cent[0] == "rel":
+            if ref_year is None:
+                at.lo = at.hi = None
+                return True
+            base = (ref_year // 100 + cent[1]) * 100
+        else:
+            base = cent[1]
+        first, last = base + n + part[0], base + n + part[1]
+    if not (1 <= first <= last <= 9999):
+        return False
+    at.lo, at.hi = _dt.date(first, 1, 1), _dt.date(last, 12, 31)
     return True
 
 
@@ -412,6 +534,7 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
     R = rules()
     ctx = _Ctx(pub=pub)
     out = []
+    blocked_end = -1
     for m in R.atom.finditer(t):
         if _in_spans(m.start(), m.end(), blocked_spans):
             continue
@@ -419,7 +542,9 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
         if at is None:
             continue
         left = t[max(0, at.start - 3):at.start]
-        if R.blocked_left.search(left) and not m.group("ts"):
+        if (R.blocked_left.search(left) and not m.group("ts")) or \
+                (blocked_end >= 0 and t[blocked_end:at.start].strip(" ") in R.vocab.get("range_separators", [])):
+            blocked_end = at.end  # 每年9月到11月: the second end of a blocked range is blocked too
             continue
         if m.group("bday_all"):
             if _startswith_any(t, at.end, _sorted_words()["day_duration_suffixes"]):
@@ -461,13 +586,39 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
         if i + 1 < len(atoms):
             b = atoms[i + 1]
             gap = t[end:b.start].strip(" ")
-            if gap and gap in R.vocab.get("range_separators", []) and b.start - end <= len(gap) + 2:
+            between = None
+            if gap in ("与", "和", "至") and b.start - end <= 3:
+                between = _startswith_any(t, b.end, ("之间", "间"))  # 2007年与2009年之间
+            if gap.startswith("起") and gap[1:] in R.vocab.get("range_separators", []):
+                gap = gap[1:]  # 自2020-05-26起至2020-05-29止
+            if gap and (gap in R.vocab.get("range_separators", []) or between) and b.start - end <= len(gap) + 3:
+                _inherit_range_end(a, b, pub)
                 if a.lo is None or b.hi is None or a.lo <= b.hi:
-                    _inherit_range_end(a, b, pub)
-                    end, hi = b.end, b.hi
+                    end, hi = b.end + len(between or ""), b.hi
+                    if t.startswith("止", end):
+                        end += 1
                     gran = T.finer(a.gran, b.gran)
                     kind = "range"
                     i += 1
+        if kind != "range" and a.d is not None:
+            # 从2018年12月九号到十五号: a second day written in Chinese numerals
+            m = R.right_day.match(t, end)
+            if m:
+                d2 = T.cn_int(m.group("d"))
+                if d2 and a.lo is not None and a.lo.day < d2 and T.valid_day(a.lo.year, a.lo.month, d2):
+                    end, hi, kind = m.end(), a.lo.replace(day=d2), "range"
+                elif d2 and a.lo is None:
+                    end, kind = m.end(), "range"
+        if kind != "range" and a.explicit_year and a.lo is not None:
+            # 2008.03-2009 / 2016年3月至2018: the second end is a bare year
+            m = R.right_year.match(t, end)
+            if m and a.lo.year < int(m.group("y")):
+                end, hi, kind = m.end(), _dt.date(int(m.group("y")), 12, 31), "range"
+        if kind != "range":
+            # 去年到现在: a since interval up to the publication day
+            m = R.right_present.match(t, end)
+            if m:
+                end, kind, hi = m.end(), "since", _since_to(lo, pub)
         # bare number before the atom: 1至9月份, 2016-2018年, 21至23日; enumerations 2017、2018年
         left = t[max(0, start - 12):start]
         if kind != "range":
@@ -542,8 +693,18 @@ def _before(a: _Atom, pub: Optional[_dt.date]) -> Optional[_dt.date]:
 
 
 def _inherit_range_end(a: _Atom, b: _Atom, pub) -> None:
-    """``2017年8月11日至8月22日``: the second end takes the year (and month) of the first."""
+    """``2017年8月11日至8月22日``: the second end takes the year (and month) of the first;
+    ``8月至2月`` (no year on either end) runs into the next year."""
     if b.explicit_year or b.yrel is not None or b.mrel is not None or a.lo is None:
+        return
+    if not a.explicit_year and a.yrel is None and b.lo is not None and b.hi is not None and b.hi < a.lo \
+            and b.m is not None:
+        try:
+            b.lo, b.hi = T.shift_years(b.lo, 1), T.shift_years(b.hi, 1)
+            if b.d is None and b.hi.day != T.month_end(b.hi.year, b.hi.month).day:
+                b.hi = T.month_end(b.hi.year, b.hi.month)
+        except ValueError:
+            pass
         return
     year = a.lo.year
     try:
@@ -617,6 +778,7 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
     R = rules()
     v = R.vocab
     blocked_after = v.get("present_blocked_after", "")
+    not_before = v.get("present_blocked_before", {}) or {}
     out = []
     for m in R.words.finditer(t):
         s, e = m.start(), m.end()
@@ -629,6 +791,8 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
             out.append(_Cand(s, e, "until", None, pub, "day", prio=1))
         elif m.group("present"):
             if s > 0 and t[s - 1] in blocked_after:
+                continue
+            if t[e:e + 1] and t[e:e + 1] in not_before.get(m.group("present"), ""):
                 continue
             out.append(_Cand(s, e, "point", pub, pub, "day", prio=1))
         elif m.group("rday"):
@@ -643,16 +807,18 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
     for m in R.recent.finditer(t):
         if not (m.group("rp") or m.group("rs")):
             continue
+        ru = ("个" if m.group("ge") else "") + m.group("ru")
+        if ru not in v["recent_units"]:
+            ru = m.group("ru")
+        if not m.group("rp") and ru in v.get("recent_units_need_prefix", []):
+            continue
+        if m.group("rm") and not m.group("ge"):
+            continue  # 三多年 is not Chinese
         n = T.cn_int(m.group("rn"))
         if not n or n > 100:
             continue
-        unit = v["recent_units"][m.group("ru")]
-        if pub is None:
-            lo = None
-        elif unit == "year":
-            lo = T.shift_years(pub, -n)
-        else:
-            lo = T.shift_months(pub, -n)
+        unit = v["recent_units"][ru]
+        lo = None if pub is None else _recent_from(pub, n, unit, m.group("rm") or m.group("rm2"))
         out.append(_Cand(m.start(), m.end(), "since", lo, pub, unit, prio=1))
     # event anchors: <name>[<verb>]以来
     for m in regex.finditer("以来", t):
@@ -664,6 +830,22 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
                 out.append(_Cand(st, m.end(), "since", d, _since_to(d, pub), "day", prio=3))
                 break
     return out
+
+
+def _recent_from(pub: _dt.date, n: int, unit: str, blur: Optional[str]) -> _dt.date:
+    """Start of ``N年来`` (exactly N units back); ``N年多``/``N个多月`` start at the unit's beginning,
+    ``N年半``/``N个半月``/``N天半`` half a unit further back (then at the month's or day's start)."""
+    if unit == "year":
+        if blur == "半":
+            return T.shift_months(pub, -(12 * n + 6)).replace(day=1)
+        d = T.shift_years(pub, -n)
+        return d.replace(month=1, day=1) if blur == "多" else d
+    if unit == "month":
+        d = T.shift_months(pub, -n)
+        if blur == "半":
+            d = (d - _dt.timedelta(days=15)).replace(day=1)
+        return d.replace(day=1) if blur == "多" else d
+    return pub - _dt.timedelta(days=n + (1 if blur else 0))
 
 
 def _resolve_anaphors(cands: list[_Cand], pos: _Positions) -> list[_Cand]:
