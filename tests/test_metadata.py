@@ -49,7 +49,6 @@ def test_given_metadata_wins():
     assert (r.published_at, r.title, r.outlet) == ("2019-03-01T00:00:00+08:00", "给定标题", "某日报")
 
 
-@pytest.mark.xfail(reason="seed 001's headline needs pinyin removal from the normalize stage", strict=False)
 def test_seed_metadata_matches_gold(seed_records):
     """Issue 2: title, published_at (to the minute) and outlet right on every seed."""
     import json
