@@ -266,7 +266,7 @@ class PeriodResolver:
     def _rule_clause_after(self, si: int, a: int):
         cs, ce = self.layout.clause_of(si, a)
         after = [d for d in self._dates_in(a, ce)]
-        if after:
+        if after and "”" not in self.text[a:after[0].start]:  # not across the end of a quotation
             d = after[0]
             return period_of(d), d.text
         return None

@@ -2,12 +2,18 @@
 
 Tiny and dependency-free so every stage can share it:
 
-    paragraphs(text)            -> [(s, e), ...]   one per non-blank line
+    paragraphs(text)            -> [(s, e), ...]   one per non-blank line, and per space-joined
+                                                   paragraph of a flattened page (see below)
     sentences(text)             -> [(s, e), ...]   split after 。 ! ? (half or full width) (and a closing quote)
-    clauses(text, start, end)   -> [(s, e), ...]   split at commas, semicolons, colons (half or full width) inside [start, end)
+    clauses(text, start, end)   -> [(s, e), ...]   split at commas, semicolons, colons (half or full width), dashes and ellipses inside [start, end)
 
 Offsets never cover the surrounding whitespace; ``text[s:e]`` is the piece.
 A digit-grouping comma (``1,234``) does not split a clause.
+
+Scraped pages often arrive flattened, paragraphs joined by a space (``…公布。 重拳纠治…``,
+``…真抓实干 2024年11月,…``). A run of spaces after sentence-final punctuation, or between Chinese
+text of at least ``SOFT_BREAK_MIN`` characters and the next Chinese word, digit or quote, ends a
+paragraph; short runs such as the padded name ``沈 洁`` do not.
 """
 from __future__ import annotations
 
@@ -17,8 +23,12 @@ import functools
 import regex
 
 _SENT_END = regex.compile(r"[。!?\uff01\uff1f]+[”’」』\"')\uff09]*|\n+")
-_CLAUSE_SEP = regex.compile(r"[\uff0c;\uff1b:\uff1a]|(?<!\d),(?!\d)|——")
+_CLAUSE_SEP = regex.compile(r"[\uff0c;\uff1b:\uff1a]|(?<!\d),(?!\d)|——|…+")
 _PARA_SEP = regex.compile(r"\n+")
+_SOFT_BREAK = regex.compile(
+    r"(?<=[。!?\uff01\uff1f…”’」』])[ \t\u3000\u00a0]+(?=\S)"
+    r"|(?<=\p{Han})[ \t\u3000\u00a0]+(?=[\p{Han}\d“—《【])")
+SOFT_BREAK_MIN = 6
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -44,19 +54,56 @@ def _split(text: str, start: int, end: int, sep: "regex.Pattern", keep_sep: bool
     return out
 
 
+def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Paragraph separators in ``text[start:end]``: line breaks and soft (space) breaks."""
+    out: list[tuple[int, int]] = []
+    last = start
+    for m in _PARA_SEP.finditer(text, start, end):
+        for b in _SOFT_BREAK.finditer(text, last, m.start()):
+            if b.start() - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b.start() - 1] in "。!?\uff01\uff1f…”’」』":
+                out.append(b.span())
+        out.append(m.span())
+        last = m.end()
+    for b in _SOFT_BREAK.finditer(text, last, end):
+        if b.start() - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b.start() - 1] in "。!?\uff01\uff1f…”’」』":
+            out.append(b.span())
+    return out
+
+
+def _piece_start(breaks: list[tuple[int, int]], floor: int) -> int:
+    return max(floor, breaks[-1][1]) if breaks else floor
+
+
+def _split_at(text: str, start: int, end: int, seps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = start
+    for a, b in seps:
+        s, e = _trim(text, pos, a)
+        if e > s:
+            out.append((s, e))
+        pos = b
+    s, e = _trim(text, pos, end)
+    if e > s:
+        out.append((s, e))
+    return out
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines."""
+    """Non-blank lines, and the space-joined paragraphs of a flattened page."""
     if not isinstance(text, str) or not text:
         return []
-    return _split(text, 0, len(text), _PARA_SEP, keep_sep=False)
+    return _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentences (a line break also ends one); the end punctuation stays in the sentence."""
+    """Sentences (a paragraph break also ends one); the end punctuation stays in the sentence."""
     if not isinstance(text, str) or not text:
         return []
     end = len(text) if end is None else min(end, len(text))
-    return _split(text, max(0, start), end, _SENT_END, keep_sep=True)
+    out: list[tuple[int, int]] = []
+    for ps, pe in _split_at(text, max(0, start), end, _breaks(text, max(0, start), end)):
+        out.extend(_split(text, ps, pe, _SENT_END, keep_sep=True))
+    return out
 
 
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -195,6 +195,29 @@ def test_present_reference_in_the_same_sentence():
     assert periods(a) == [day] * 3
 
 
+def test_a_date_after_a_quotation_does_not_date_the_quoted_figure():
+    # real/041: the date opens the narration after the quote
+    t = ("“徐林军利用职务便利,通过虚报入库粮食数量、私卖国有政策性粮食等方式,贪污公款138万余元……”"
+         "4月12日,安徽省纪委监委通报六安市霍邱县临水粮油购销有限责任公司原法定代表人徐林军贪污案。")
+    a = article(t, dates=[date(t, "4月12日", "point", D(2023, 4, 12), D(2023, 4, 12), "day")],
+                counts=[count(t, "138万余元", 1380000, "元")])
+    attribute_counts(a)
+    assert periods(a) == [None]
+
+
+def test_a_date_after_the_figure_in_its_clause():
+    t = "全省共查处违反中央八项规定精神问题1200余起,截至2023年底。"
+    a = article(t, dates=[date(t, "截至2023年底", "until", None, D(2023, 12, 31), "month")],
+                counts=[count(t, "1200余起", 1200, "起")])
+    attribute_counts(a)
+    assert periods(a) == [None]  # a comma separates them: not the same clause
+    t2 = "全省共查处违反中央八项规定精神问题1200余起(截至2023年底)。"
+    a2 = article(t2, dates=[date(t2, "截至2023年底", "until", None, D(2023, 12, 31), "month")],
+                 counts=[count(t2, "1200余起", 1200, "起")])
+    attribute_counts(a2)
+    assert periods(a2) == [(None, D(2023, 12, 31))]
+
+
 def test_no_time_expression_gives_null():
     t = "在市、县、乡“三站走”中,市纪委领导督导接访两不误,对全市纪检干部提出“听”“督”“压”“降”等四点要求。"
     a = article(t, counts=[count(t, "四点", 4, "点")], home="350100")
@@ -326,7 +349,25 @@ def test_sentences_clauses_paragraphs_offsets():
     assert len(paragraphs(t)) == 2
 
 
-@pytest.mark.parametrize("text", ["", "。。。", "\n\n", "1" * 10000, "其中,其中。" * 500])
+def test_flattened_page_paragraphs_split_at_spaces():
+    # real/007: paragraphs joined by a space; the padded name 沈 洁 (seed 001) stays whole
+    t = ("这是该数据连续第135个月公布。以习近平同志为核心的党中央常抓不懈。 重拳纠治干部群众反映强烈的形式主义、官僚主义,"
+         "推动党员干部求真务实、真抓实干 2024年11月,中央层面整治形式主义为基层减负专项工作机制办公室对3起典型问题进行通报。\n"
+         "沈 洁 静海区委常委、区纪委书记、区监委主任")
+    assert [t[s:e][:6] for s, e in paragraphs(t)] == ["这是该数据连", "重拳纠治干部", "2024年1", "沈 洁 静海"]
+
+
+def test_a_year_lead_does_not_run_through_a_flattened_page():
+    t = ("2024年,中央纪委国家监委和各级纪检监察机关毫不松懈狠抓作风,坚决遏制风腐问题滋生蔓延。 "
+         "整治形式主义、官僚主义,习近平总书记高度重视。 上海市纪委监委推动市委社工部将信息系统全部接入“社区云”,"
+         "全市6500多个村居使用的平台系统基本实现“一键登录、一屏使用”。")
+    a = article(t, dates=[date(t, "2024年", "point", D(2024, 1, 1), D(2024, 12, 31))],
+                counts=[count(t, "6500多个", 6500, "个")])
+    attribute_counts(a)
+    assert periods(a) == [None]
+
+
+@pytest.mark.parametrize("text", ["", "。。。", "\n\n", "1" * 10000, "其中,其中。" * 500, "  \u3000 " * 300])
 def test_never_raises(text):
     counts = [CountMention(text="1", start=0, end=1, value=1, unit="个")] if text.startswith("1") else []
     counts.append(CountMention(text="x", start=10**6, end=10**6 + 1, value=1, unit="个"))  # outside the text
