@@ -42,9 +42,9 @@ _SCAN_RANGES = [(0x0370, 0x03FF), (0x0400, 0x04FF), (0x2500, 0x257F), (0x2E80, 0
 def config() -> dict:
     cfg = (load_yaml("normalize/normalize.yaml") or {}).get("mojibake", {}) or {}
     defaults = dict(rare_logp=-13.0, floor_logp=-19.0, cluster_gap=3, min_rare=3, min_density=0.4,
-                    min_rare_with_marker=2, max_run=5000, search=8, min_gain=3.0, min_repaired_mean=-10.5,
+                    min_rare_with_marker=2, max_run=200000, search=8, min_gain=3.0, min_repaired_mean=-10.5,
                     word_bonus=2.0, word_bonus_per_logfreq=0.5, max_clusters=50, guess_penalty=4.0,
-                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16)
+                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16, edge_window=12)
     defaults.update(cfg)
     return defaults
 
@@ -349,33 +349,29 @@ class Repair:
     kind: str
 
 
-def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
-    cfg = config()
-    search = int(cfg["search"])
-    ls = text.rfind("\n", 0, c.start) + 1
-    le = text.find("\n", c.end)
-    if le < 0:
-        le = len(text)
-    s0 = max(ls, c.start - search)
-    e0 = min(le, c.end + search)
-    penalty = float(cfg["guess_penalty"])
+def _grid(text: str, starts, ends, s0: int, e0: int, ls: int, le: int, kinds=("shift", "utf8")
+          ) -> Optional[Repair]:
+    """The best re-decoding among runs text[s:e] (s in starts, e in ends), scored on the window
+    text[s0:e0] with the run replaced: mean log frequency, guessed bytes penalized."""
+    penalty = float(config()["guess_penalty"])
     best: Optional[Repair] = None
     best_score = -math.inf
-    for s in range(s0, c.start + 1):
+    for s in starts:
         if s - 1 >= ls and text[s - 1] in MARKERS:
             continue  # a lost-byte marker just before the run belongs to it
-        for e in range(c.end, e0 + 1):
-            if e < le and text[e] in MARKERS:
+        for e in ends:
+            if e <= s or (e < le and text[e] in MARKERS):
                 continue
             run = text[s:e]
-            left, right = text[max(ls, s - 1):s], text[e:e + 1]
             cands = []
-            r = shift_repair(run, left, right)
-            if r is not None:
-                cands.append(Repair(s, e, r[0], r[1], "shift"))
-            u = utf8_repair(run)
-            if u is not None:
-                cands.append(Repair(s, e, u, 0, "utf8"))
+            if "shift" in kinds:
+                r = shift_repair(run, text[max(ls, s - 1):s], text[e:e + 1])
+                if r is not None:
+                    cands.append(Repair(s, e, r[0], r[1], "shift"))
+            if "utf8" in kinds:
+                u = utf8_repair(run)
+                if u is not None:
+                    cands.append(Repair(s, e, u, 0, "utf8"))
             for cand in cands:
                 window = text[s0:s] + cand.text + text[e:e0]
                 vals = [logp(ch) for ch in window if not ch.isspace()]
@@ -384,6 +380,38 @@ def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
                 score = (sum(vals) - penalty * cand.guessed) / len(vals)
                 if score > best_score:
                     best, best_score = cand, score
+    return best
+
+
+def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
+    cfg = config()
+    search = int(cfg["search"])
+    edge = max(3, int(cfg["edge_window"]) // 3 * 3)
+    ls = text.rfind("\n", 0, c.start) + 1
+    le = text.find("\n", c.end)
+    if le < 0:
+        le = len(text)
+    s0 = max(ls, c.start - search)
+    e0 = min(le, c.end + search)
+    if c.end - c.start <= 2 * edge + search:
+        best = _grid(text, range(s0, c.start + 1), range(c.end, e0 + 1), s0, e0, ls, le)
+    else:
+        # a long run: its start and its end are chosen on windows around each edge (every character
+        # of a shifted run is two bytes, so the alignment inside does not depend on the edges)
+        left = _grid(text, range(s0, c.start + 1), [c.start + edge], s0, c.start + edge, ls, le)
+        if left is None:
+            return None
+        rs = left.start + (c.end - edge - left.start) // 3 * 3   # same UTF-8/GBK phase as the start
+        right = _grid(text, [rs], range(c.end, e0 + 1), rs, e0, rs, le, kinds=(left.kind,))
+        if right is None:
+            return None
+        run = text[left.start:right.end]
+        if left.kind == "shift":
+            r = shift_repair(run, text[max(ls, left.start - 1):left.start], text[right.end:right.end + 1])
+            best = Repair(left.start, right.end, r[0], r[1], "shift") if r else None
+        else:
+            u = utf8_repair(run)
+            best = Repair(left.start, right.end, u, 0, "utf8") if u else None
     if best is None:
         return None
     if not acceptable(text[best.start:best.end], best.text, c.marked):
@@ -423,12 +451,16 @@ def repair(text: str) -> tuple[str, dict[str, int], list[str]]:
     max_run = int(cfg["max_run"])
     out = []
     pos = 0
+    skipped = 0
     for i, c in enumerate(clusters):
         if c.start < pos:
             continue
         snippet = text[c.start:c.end][:20]
         if i >= max_clusters or c.end - c.start > max_run:
-            issues.append(f"suspicious character run at {c.start} not examined (too many/too long): {snippet!r}")
+            skipped += 1
+            if skipped == 1:
+                issues.append(f"suspicious character run at {c.start} not examined (over the limit of "
+                              f"{max_clusters} runs of at most {max_run} characters): {snippet!r}")
             continue
         r = _best_repair(text, c)
         if r is None or r.start < pos:
@@ -446,4 +478,6 @@ def repair(text: str) -> tuple[str, dict[str, int], list[str]]:
             issues.append(f"mojibake run {text[r.start:r.end][:20]!r} re-decoded as {r.text[:20]!r}; "
                           f"{r.guessed} lost byte(s) at its ends guessed")
     out.append(text[pos:])
+    if skipped > 1:
+        issues.append(f"{skipped - 1} more suspicious character runs not examined")
     return "".join(out), counts, issues

@@ -192,6 +192,7 @@ def _strip_tone(s: str) -> tuple[str, bool]:
     return "".join(base), toned
 
 
+@functools.lru_cache(maxsize=4096)
 def is_pinyin(word: str, allow_toneless: bool = False) -> bool:
     """One pinyin syllable, lower case, with a tone mark (or toneless when allowed)."""
     if not word or word != word.lower():
