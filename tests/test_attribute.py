@@ -375,3 +375,25 @@ def test_never_raises(text):
     a.dates = [DateMention(text="z", start=10**6, end=10**6 + 1, kind="point")]
     attribute_counts(a)
     assert len(a.counts) == len(counts)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=list("2019年,。其中全市3个人\n ——、以来截至"), max_size=120), st.data())
+def test_fuzz_attribution_never_raises(text, data):
+    n = len(text)
+    spans = st.tuples(st.integers(0, n + 3), st.integers(0, 4))
+    ds = []
+    for s, w in data.draw(st.lists(spans, max_size=5)):
+        ds.append(DateMention(text=text[s:s + w], start=s, end=s + len(text[s:s + w]), kind="point",
+                              from_=D(2019, 1, 1), to=D(2019, 12, 31), granularity="year"))
+    cs = []
+    for s, w in data.draw(st.lists(spans, max_size=5)):
+        cs.append(CountMention(text=text[s:s + w], start=s, end=s + len(text[s:s + w]), value=3, unit="个"))
+    ps = [PlaceMention(text=text[s:s + w], start=s, end=s + len(text[s:s + w]), name="x", level="city", adcode="350100")
+          for s, w in data.draw(st.lists(spans, max_size=3))]
+    a = article(text, dates=ds, places=ps, counts=cs, home=data.draw(st.sampled_from([None, "350100", 42, object()])))
+    attribute_counts(a)
+    assert len(a.counts) == len(cs)

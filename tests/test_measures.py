@@ -196,3 +196,18 @@ def test_classify_quote_offsets():
     name, kind, form, end = classify_quote(s, qs, qe)
     assert (name, kind, form) == ("1+X轮流接访", "模式", "named")
     assert s[qs - 1:end] == "“1+X”轮流接访模式"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("“”《》〈〉()、,。的等制度模式一二三四五六1+X开展运用市纪委制定出台规定意见办法中央八项 \n"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=200).map("".join))
+def test_fuzz_spans_always_index_the_text(text):
+    seen = set()
+    for m in extract_measures(text):
+        assert text[m.start:m.end] == m.text
+        assert name_key(m.name) not in seen
+        seen.add(name_key(m.name))
