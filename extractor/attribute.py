@@ -40,6 +40,7 @@ class _Scope:
     lead_prefix: "regex.Pattern"
     lead_kinds: frozenset
     lead_grans: frozenset
+    ignore_grans: frozenset
     joiners: frozenset
     list_item: "regex.Pattern"
     place_order: tuple
@@ -68,6 +69,7 @@ def scope() -> _Scope:
         lead_prefix=regex.compile(rf"^(?:(?:{_alt(per.get('lead_prefixes', []))})[,，]?)*"),
         lead_kinds=frozenset(per.get("lead_kinds", ["range", "since", "until"])),
         lead_grans=frozenset(per.get("lead_granularities", ["year", "half", "quarter"])),
+        ignore_grans=frozenset(per.get("ignore_granularities", ["minute"]) or []),
         joiners=frozenset(per.get("enumeration_joiners", ["、"])),
         list_item=regex.compile(rf"\s*(?:{_alt(per.get('list_item_openers', []))})"),
         place_order=tuple(pla.get("order", ["sentence", "paragraph", "clause_after", "preceding", "home"])),
@@ -183,7 +185,8 @@ class PeriodResolver:
         self.text = article.text
         self.layout = layout
         self.sc = scope()
-        self.dates = sorted((d for d in article.dates if 0 <= d.start < d.end <= len(self.text)),
+        self.dates = sorted((d for d in article.dates if 0 <= d.start < d.end <= len(self.text)
+                             and d.granularity not in self.sc.ignore_grans),
                             key=lambda d: d.start)
         self._starts = [d.start for d in self.dates]
         self.counts = article.counts

@@ -218,6 +218,14 @@ def test_a_date_after_the_figure_in_its_clause():
     assert periods(a2) == [(None, D(2023, 12, 31))]
 
 
+def test_the_page_timestamp_does_not_govern():
+    t = "2020-11-09 11:19:11 来源: 大众网 作者: 张迪 成武县纪委监委会同组织部门为镇街各配备1名专职副书记。"
+    a = article(t, dates=[date(t, "2020-11-09 11:19:11", "point", D(2020, 11, 9), D(2020, 11, 9), "minute")],
+                counts=[count(t, "1名", 1, "人")])
+    attribute_counts(a)
+    assert periods(a) == [None]
+
+
 def test_no_time_expression_gives_null():
     t = "在市、县、乡“三站走”中,市纪委领导督导接访两不误,对全市纪检干部提出“听”“督”“压”“降”等四点要求。"
     a = article(t, counts=[count(t, "四点", 4, "点")], home="350100")
