@@ -211,3 +211,9 @@ def test_fuzz_spans_always_index_the_text(text):
         assert text[m.start:m.end] == m.text
         assert name_key(m.name) not in seen
         seen.add(name_key(m.name))
+
+
+def test_corner_brackets_quote_names_too():
+    # Hong Kong/Taiwan style quotes survive the Traditional→Simplified conversion
+    s = "年初以来,元宝山区纪委监委继续推行「1+X」轮流接访模式,严格执行信访件「一签批一移交」制度"
+    assert names(s) == {"1+X轮流接访", "一签批一移交"}
