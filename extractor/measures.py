@@ -69,6 +69,7 @@ class _Rules:
     doc_title: "regex.Pattern"
     doc_kind: _Suffixes
     title_note: "regex.Pattern"
+    work_cue: _Suffixes
     min_doc_chars: int
     quote: "regex.Pattern"
     named_kind_at: "regex.Pattern"
@@ -128,6 +129,7 @@ def rules() -> _Rules:
     return _Rules(
         doc_title=regex.compile(r"《([^《》\n]{1,100})》"),
         doc_kind=_Suffixes(doc_kinds),
+        work_cue=_Suffixes(cfg.get("document_not_before", []) or []),
         title_note=regex.compile(r"[(\uff08][^()\uff08\uff09]{1,12}[)\uff09]$"),
         min_doc_chars=int(cfg.get("min_document_chars", 4)),
         quote=regex.compile(r"[“「]([^“”「」\n]{1,60})[”」]"),
@@ -190,6 +192,8 @@ def document_kind(title: str) -> Optional[str]:
 def _documents(text: str):
     r = rules()
     for m in r.doc_title.finditer(text):
+        if r.work_cue.search(text[max(0, m.start() - 8):m.start()].rstrip()):
+            continue  # 专题片《…》, 发表《…》: a work, not a policy
         kind = document_kind(m.group(1))
         if kind:
             yield m.start(), m.end(), m.group(1), kind, "document"

@@ -217,3 +217,11 @@ def test_corner_brackets_quote_names_too():
     # Hong Kong/Taiwan style quotes survive the Traditional→Simplified conversion
     s = "年初以来,元宝山区纪委监委继续推行「1+X」轮流接访模式,严格执行信访件「一签批一移交」制度"
     assert names(s) == {"1+X轮流接访", "一签批一移交"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "组织党员干部观看警示教育片《持续发力 纵深推进》,以身边事教育身边人",
+    "在《求是》杂志发表《关于新时代坚持和发展中国特色社会主义的几个问题》,深刻阐述",
+])
+def test_titles_of_works_after_a_work_cue(sentence):
+    assert {m.name for m in extract_measures(sentence) if m.form == "document"} == set()
