@@ -16,6 +16,7 @@ import datetime as _dt
 import hashlib
 import importlib
 import math
+import os
 import re
 import time
 from typing import Callable, Iterable, Optional, Union
@@ -70,7 +71,9 @@ def content_id(data: Union[bytes, str]) -> str:
 class Pipeline:
     """The stages of ``patterns/pipeline.yaml`` (or ``stages``), ready to run.
 
-    Budgets (``budget:`` in pipeline.yaml, or keyword arguments): ``max_chars`` cuts
+    Budgets (``budget:`` in pipeline.yaml, overridden by the environment variables
+    ``EXTRACTOR_MAX_SECONDS``, ``EXTRACTOR_MAX_CHARS``, ``EXTRACTOR_CHUNK_CHARS``, ``EXTRACTOR_CHUNK_AFTER``,
+    overridden by keyword arguments): ``max_chars`` cuts
     longer inputs; ``max_seconds`` bounds one article — a stage still running when it
     runs out is interrupted (see :mod:`extractor.budget`) and the remaining stages are
     skipped, each with an issue; ``chunk_chars`` makes the stages after ``chunk_after``
@@ -86,8 +89,11 @@ class Pipeline:
         self.stages = [(n, get_stage(n)) for n in self.stage_names]
         budget = cfg.get("budget", {}) or {}
 
-        def pick(given, key, default):
-            return given if given is not None else budget.get(key, default)
+        def pick(given, key, default):  # argument > environment (EXTRACTOR_MAX_SECONDS …) > pipeline.yaml
+            if given is not None:
+                return given
+            env = os.environ.get(f"EXTRACTOR_{key.upper()}")
+            return env if env not in (None, "") else budget.get(key, default)
 
         self.max_seconds = float(pick(max_seconds, "max_seconds", 20.0))
         self.max_chars = int(pick(max_chars, "max_chars", 2_000_000))

@@ -27,9 +27,13 @@ MAX_FILE_BYTES = 64 * 1024 * 1024   # larger files are read up to this size, wit
 
 
 def max_file_bytes() -> int:
-    """``budget.max_file_bytes`` of patterns/pipeline.yaml, else :data:`MAX_FILE_BYTES`."""
+    """``EXTRACTOR_MAX_FILE_BYTES``, else ``budget.max_file_bytes`` of patterns/pipeline.yaml, else
+    :data:`MAX_FILE_BYTES`."""
     try:
         from .resources import load_yaml
+
+        if os.environ.get("EXTRACTOR_MAX_FILE_BYTES"):
+            return int(os.environ["EXTRACTOR_MAX_FILE_BYTES"])
 
         return int(((load_yaml("pipeline.yaml") or {}).get("budget") or {}).get("max_file_bytes") or MAX_FILE_BYTES)
     except Exception:  # pragma: no cover - a broken config must not stop reading
@@ -312,6 +316,8 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
         art = html_article(dec.text, source, content_id(data))
     else:
         art = Article(source=source, raw=dec.text, content_hash=content_id(data))
+        if not dec.text.strip():  # e.g. only ideographic spaces, which bytes.strip() keeps
+            pre.append("empty input: only whitespace, no text to extract")
     art.fields.setdefault("encoding", dec.encoding)
     for msg in pre + dec.issues:
         art.issue("read", msg)
