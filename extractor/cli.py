@@ -20,14 +20,33 @@ def _cmd_run(args) -> int:
         print(f"extractor run: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     out = Path(args.output)
-    if out.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
-        print(f"extractor run: output must end in .jsonl (got {out.name})", file=sys.stderr)
+    try:
+        fmt = batch.output_format(out, args.format)
+    except ValueError as exc:
+        print(f"extractor run: {exc}", file=sys.stderr)
         return 2
-    summary = batch.run(paths, out, quiet=args.quiet)
+    if args.workers is not None and args.workers < 1:
+        print("extractor run: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.scheduler and args.engine != "dask":
+        args.engine = "dask"
+    try:
+        summary = batch.run(paths, out, fmt=fmt, workers=args.workers, engine=args.engine,
+                            scheduler=args.scheduler, resume=args.resume, progress=args.progress,
+                            quiet=args.quiet, ship=args.ship)
+    except ImportError as exc:
+        print(f"extractor run: {exc} (install the 'datasets' or 'dask' extra)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"extractor run: {exc}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
+        print(summary.accounting(), file=sys.stderr)
+        if summary.errors:
+            print(f"errors in {batch.errors_path_for(out)}", file=sys.stderr)
         print(f"wrote {out}", file=sys.stderr)
-    return 0 if summary.records + summary.errors == summary.articles and summary.errors == 0 else 1
+    return 0 if summary.ok else 1
 
 
 def _cmd_schema(args) -> int:
@@ -58,8 +77,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="extract records from files or folders")
     r.add_argument("paths", nargs="+", help="files (.txt .html .jsonl) or folders (recursed)")
-    r.add_argument("-o", "--output", required=True, help="output file (.jsonl)")
-    r.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    r.add_argument("-o", "--output", required=True,
+                   help="output: .jsonl (JSON Lines), .parquet (a folder of <table>.parquet) or .duckdb")
+    r.add_argument("-f", "--format", choices=("jsonl", "parquet", "duckdb"), default=None,
+                   help="output format (default: from the output's extension)")
+    r.add_argument("-w", "--workers", type=int, default=None,
+                   help="worker processes (default: the machine's cores; 1 runs in this process)")
+    r.add_argument("--resume", action="store_true",
+                   help="keep the records already in OUTPUT, skip their articles (by id), do the rest")
+    r.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local process pool (default) or a Dask cluster")
+    r.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address (tcp://host:8786); --engine dask without it starts a LocalCluster")
+    r.add_argument("--ship", action="store_true", default=None,
+                   help="send input bytes with each task (for cluster workers without the inputs' file system; "
+                        "default with --scheduler)")
+    r.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: on a terminal, off when CI=true)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary on stderr")
     s = sub.add_parser("schema", help="write (or --check) the JSON Schema in schemas/")
     s.add_argument("--check", action="store_true")
     s.add_argument("--dir", type=Path, default=None)
