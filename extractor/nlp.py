@@ -141,7 +141,7 @@ register_extensions()
 
 def token_span(doc: Doc, start: int, end: int, label: str = "", span_id: int = 0) -> Optional[Span]:
     """The smallest token span covering characters ``start:end`` (None when it covers nothing)."""
-    n = len(doc.text)
+    n = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0   # len(doc.text) without joining tokens
     start, end = max(0, start), min(n, end)
     if end <= start:
         return None
@@ -165,7 +165,7 @@ def set_record(doc: Doc, record: Union[Record, dict], span_keys: Iterable[str] =
                all_key: Optional[str] = ALL_KEY) -> Doc:
     """Put ``record``'s facts on ``doc`` as span groups; its text must be ``doc.text``."""
     data = record.to_dict() if isinstance(record, Record) else record
-    if data.get("text", "") != doc.text:
+    if data.get("text", "") != doc.text:   # (doc.text joins the tokens: read it once)
         raise ValueError("the record's text is not the Doc's text (normalize before making the Doc)")
     doc.user_data[_KEY_RECORD] = data
     index: list[list] = []

@@ -292,7 +292,7 @@ def svg_indicator_panel(indicator: str, unit: str, points: list[dict], *, name: 
     parts = [f'<svg class="chart panel" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" data-indicator="{_esc(indicator)}" data-unit="{_esc(unit)}">',
              f'<title>{_esc(head)}</title>',
-             f'<text x="{left}" y="16" class="ct">{_esc(head)}</text>',
+             f'<a href="#figures/indicator={_esc(indicator)}"><text x="{left}" y="16" class="ct">{_esc(head)}</text></a>',
              f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="ax"/>',
              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" class="ax"/>']
     for v in vticks:
@@ -551,11 +551,12 @@ svg a.pt:hover circle{r:5}
 </style>
 </head>
 <body>
-<header><h1>%%TITLE%%</h1><nav><a href="#index" data-view="index">Articles</a><a href="#charts" data-view="charts">Charts</a><a href="#article/0" data-view="article">Article</a></nav><span class="sum">%%SUMMARY%%</span></header>
+<header><h1>%%TITLE%%</h1><nav><a href="#index" data-view="index">Articles</a><a href="#figures" data-view="figures">Figures</a><a href="#charts" data-view="charts">Charts</a><a href="#article/0" data-view="article">Article</a></nav><span class="sum">%%SUMMARY%%</span></header>
 <div id="err"></div>
 <main>
 <section id="v-index" class="view"></section>
 <section id="v-article" class="view"></section>
+<section id="v-figures" class="view"></section>
 <section id="v-charts" class="view">%%CHARTS%%</section>
 </main>
 <div id="tip"></div>
@@ -679,10 +680,39 @@ function select(a,fi,scroll){
 }
 function tip(ev,text){var t=document.getElementById("tip");if(!ev){t.style.display="none";return;}t.textContent=text;t.style.display="block";
   var x=ev.clientX+14,y=ev.clientY+14;if(x+430>innerWidth)x=Math.max(0,ev.clientX-430);if(y+t.offsetHeight>innerHeight)y=Math.max(0,ev.clientY-t.offsetHeight-10);t.style.left=x+"px";t.style.top=y+"px";}
+/* ---------------- figures: every count of every article, one table */
+var FIG=null, fstate={q:"",ind:"",sort:"a",dir:1,page:0};
+function figures(){
+  if(FIG)return FIG;FIG=[];
+  A.forEach(function(a){a.facts.forEach(function(f,i){if(f.t==="counts")FIG.push({a:a.n,i:i,f:f,d:(f.period&&(f.period.to||f.period.from))||"",pl:placeName(f.place),art:a.title||a.source||""});});});
+  return FIG;
+}
+function renderFigures(){
+  var all=figures(),inds={};all.forEach(function(x){var k=x.f.indicator||"other";inds[k]=(inds[k]||0)+1;});
+  var q=fstate.q.toLowerCase(),r=all.filter(function(x){
+    if(fstate.ind&&(x.f.indicator||"other")!==fstate.ind)return false;
+    return !q||(x.f.text+" "+(x.f.label||"")+" "+(x.f.object||"")+" "+x.pl+" "+x.art).toLowerCase().indexOf(q)>=0;});
+  var k=fstate.sort,d=fstate.dir,kf=function(x){return k==="v"?Number(x.f.value):k==="d"?x.d:k==="u"?(x.f.unit||""):k==="p"?x.pl:x.a*1e6+x.i;};
+  r.sort(function(x,y){var a=kf(x),b=kf(y);return a<b?-d:a>b?d:(x.a-y.a)||(x.i-y.i);});
+  var ps=D.page_size||50,pages=Math.max(1,Math.ceil(r.length/ps));if(fstate.page>=pages)fstate.page=pages-1;
+  var h='<div class="tools"><select id="fi"><option value="">all indicators ('+all.length+')</option>'+Object.keys(inds).sort().map(function(k){return '<option value="'+esc(k)+'"'+(k===fstate.ind?" selected":"")+'>'+esc(indName(k))+' ('+inds[k]+')</option>';}).join("")+'</select>';
+  h+='<input type="search" id="fq" placeholder="filter by text, label, place, article" value="'+esc(fstate.q)+'"><span class="muted">'+r.length+' figures</span><span class="pager"><button data-p="-1"'+(fstate.page<=0?" disabled":"")+'>‹ prev</button> page '+(fstate.page+1)+' / '+pages+' <button data-p="1"'+(fstate.page>=pages-1?" disabled":"")+'>next ›</button></span></div>';
+  var cols=[["a","Article"],["t","Text"],["v","Value"],["u","Unit"],["i","Indicator · label"],["d","Period"],["p","Place"]];
+  h+='<table id="figures-table"><thead><tr>'+cols.map(function(c){return '<th data-k="'+c[0]+'">'+c[1]+(fstate.sort===c[0]?(fstate.dir>0?" ▲":" ▼"):"")+'</th>';}).join("")+'</tr></thead><tbody>';
+  r.slice(fstate.page*ps,(fstate.page+1)*ps).forEach(function(x){var f=x.f;
+    h+='<tr><td><a href="#article/'+x.a+'/'+x.i+'">'+esc(x.art)+'</a></td><td><a href="#article/'+x.a+'/'+x.i+'">'+esc(f.text)+'</a></td><td class="num">'+fmtNum(f.value)+(f.approx&&f.approx!=="exact"?" ("+esc(f.approx)+")":"")+'</td><td>'+esc(f.unit||"")+'</td><td>'+esc(indName(f.indicator))+(f.label?" · "+esc(f.label):"")+(f.object?' <span class="muted">('+esc(f.object)+')</span>':"")+'</td><td>'+esc(per(f.period))+'</td><td>'+esc(x.pl)+'</td></tr>';});
+  h+='</tbody></table>';
+  var v=document.getElementById("v-figures");v.innerHTML=h;
+  document.getElementById("fi").addEventListener("change",function(ev){location.hash="#figures"+(ev.target.value?"/indicator="+encodeURIComponent(ev.target.value):"");});
+  var fq=document.getElementById("fq");fq.addEventListener("input",function(){fstate.q=fq.value;fstate.page=0;renderFigures();var n=document.getElementById("fq");n.focus();n.setSelectionRange(n.value.length,n.value.length);});
+  v.querySelectorAll("th").forEach(function(th){th.addEventListener("click",function(){var k=th.getAttribute("data-k");if(k==="t"||k==="i")return;if(fstate.sort===k)fstate.dir=-fstate.dir;else{fstate.sort=k;fstate.dir=k==="v"||k==="d"?-1:1;}renderFigures();});});
+  v.querySelectorAll(".pager button").forEach(function(b){b.addEventListener("click",function(){fstate.page+=Number(b.getAttribute("data-p"));renderFigures();});});
+}
 /* ---------------- routing */
 function route(){
   var h=decodeURIComponent(location.hash.replace(/^#/,"")), parts=h.split("/"), view=parts[0]||"index";
-  if(view!=="article"&&view!=="charts")view="index";
+  if(["article","charts","figures"].indexOf(view)<0)view="index";
+  if(view==="figures"){var mi=/^indicator=(.*)$/.exec(parts[1]||""),ind=mi?mi[1]:"";if(ind!==fstate.ind){fstate.ind=ind;fstate.page=0;}renderFigures();}
   if(view==="index"){var m=/^place=(.*)$/.exec(parts[1]||"");var pl=m?m[1]:"";if(pl!==state.place){state.place=pl;state.page=0;}renderIndex();}
   if(view==="article")renderArticle(Math.max(0,parseInt(parts[1]||"0",10)||0),parts[2]!=null&&parts[2]!==""?parseInt(parts[2],10):null);
   document.querySelectorAll("section.view").forEach(function(s){s.classList.toggle("on",s.id==="v-"+view);});

@@ -126,7 +126,8 @@ def test_indicator_panels_plot_each_dated_figure_and_link_to_it():
     ns = {"s": "http://www.w3.org/2000/svg"}
     panel = _svg(report.svg_indicator_panel("units_inspected", "个", groups[("units_inspected", "个")]))
     assert len(panel.findall(".//s:circle", ns)) == 3
-    links = sorted(a.get("href") for a in panel.findall(".//s:a", ns))
+    links = sorted(a.get("href") for a in panel.findall(".//s:a", ns) if a.get("href").startswith("#article/"))
+    assert [a.get("href") for a in panel.findall(".//s:a", ns)][0] == "#figures/indicator=units_inspected"
     fact_idx = {f["text"]: i for i, f in enumerate(p["articles"][0]["facts"])}
     assert links == sorted(f"#article/0/{fact_idx[t]}" for t in ("215个单位", "32个单位", "183个单位"))
     # a figure with no period sits at the publication date, drawn hollow
@@ -315,3 +316,15 @@ def test_large_report_renders_one_page_of_rows(chromium, tmp_path):
     # articles are rendered lazily: no article text is in the DOM until one is opened
     assert section(dom, "article").strip() == ""
     assert "page 1 / 60" in dom
+
+
+def test_figures_view_filters_by_indicator(chromium, tmp_path):
+    out = report.make_report([hand_record()], tmp_path / "r.html")
+    proc = run_chromium(chromium, tmp_path, out.resolve().as_uri() + "#figures/indicator=units_inspected",
+                        "--dump-dom")
+    assert not js_errors(proc.stderr), js_errors(proc.stderr)
+    dom = proc.stdout
+    assert 'data-report-ready="1"' in root_tag(dom)
+    body = re.search(r'<table id="figures-table">.*?<tbody>(.*?)</tbody>', section(dom, "figures"), re.S).group(1)
+    texts = re.findall(r'<td><a href="#article/0/\d+">([^<]*)</a></td><td class="num">', body)
+    assert texts == ["215个单位", "32个单位", "183个单位"]
