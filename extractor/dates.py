@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
+import bisect
 import re
 
 import regex
@@ -208,7 +209,9 @@ def rules() -> _Rules:
                                      [n for x in h.get("holidays", []) for n in x["names"]]) +
                                rf"(?P<pre>{_alt(h.get('holiday_prefixes', []))})?(?P<q>[“\"‘]?)"
                                rf"(?P<h>{_alt([n for x in h.get('holidays', []) for n in x['names']])})"
-                               rf"(?P<q2>[”\"’]?)(?P<jie>节)?(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
+                               rf"(?P<q2>[”\"’]?)(?P<jie>节)?"
+                               rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
+                               rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
         holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
         sentence_end=re.compile(r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+"),
     )
@@ -596,9 +599,17 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
 
 
 def _in_spans(start: int, end: int, spans) -> bool:
-    for a, b in spans:
-        if start < b and a < end:
+    """Whether [start, end) overlaps one of ``spans`` (non-overlapping, sorted by start)."""
+    if not spans:
+        return False
+    i = bisect.bisect_right(spans, (end, -1)) - 1  # the last span starting before ``end``
+    while i >= 0:
+        a, b = spans[i]
+        if b <= start:
+            return False
+        if a < end:
             return True
+        i -= 1
     return False
 
 
@@ -815,7 +826,10 @@ def _left_extension(a: _Atom, left: str, pub):
 def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Positions) -> list[_Cand]:
     R = rules()
     v = R.vocab
-    blocked_after = v.get("present_blocked_after", "")
+    blocked = v.get("present_blocked_after", {}) or {}
+    if isinstance(blocked, str):
+        blocked = {"*": blocked}
+    blocked_all = blocked.get("*", "")
     not_before = v.get("present_blocked_before", {}) or {}
     out = []
     for m in R.words.finditer(t):
@@ -828,13 +842,13 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
                 continue  # X至今 is handled as a since interval
             out.append(_Cand(s, e, "until", None, pub, "day", prio=1))
         elif m.group("present"):
-            if s > 0 and t[s - 1] in blocked_after:
+            if s > 0 and (t[s - 1] in blocked_all or t[s - 1] in blocked.get(m.group("present"), "")):
                 continue
             if t[e:e + 1] and t[e:e + 1] in not_before.get(m.group("present"), ""):
                 continue
             out.append(_Cand(s, e, "point", pub, pub, "day", prio=1))
         elif m.group("rday"):
-            if s > 0 and t[s - 1] in blocked_after:
+            if s > 0 and t[s - 1] in blocked_all:
                 continue
             off = v["relative_days"][m.group("rday")]
             d = pub + _dt.timedelta(days=off) if pub else None
@@ -928,8 +942,9 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     """Holidays naming one occurrence: after a year (2024年春节, 今年“五一”), or marked by 临近/前夕/前 ….
 
     A year written right before the holiday (or before the first of an enumeration 2025年元旦、春节)
-    is merged into it; otherwise the occurrence nearest to the publication date. Generic mentions
-    (春节期间不准…) without a year or a marker are not dates.
+    is merged into it; a marker after the last of an enumeration (元旦、春节将至) marks all of it;
+    otherwise the occurrence nearest to the publication date. Generic mentions (春节期间不准…) without
+    a year or a marker are not dates.
     """
     R = rules()
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}
@@ -937,11 +952,39 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     out = list(cands)
     drop = set()
     prev_end, prev_year = -10, None
+    pending: list[tuple] = []  # unmarked members of an enumeration: (start, end, name)
+
+    def marker_year(name: str, start: int):
+        sentence_years = [y for s0, y in explicit if s0 < start and pos.sentence(s0) == pos.sentence(start)]
+        if sentence_years:
+            return sentence_years[-1]
+        if pub is None:
+            return -1
+        best = None
+        for y in (pub.year - 1, pub.year, pub.year + 1):
+            d = _holiday_date(name, y)
+            if d is not None and (best is None or abs((d - pub).days) < abs((best - pub).days)):
+                best = d
+        return best.year if best else None
+
+    def emit(start: int, end: int, name: str, year) -> bool:
+        if year == -1:
+            out.append(_Cand(start, end, "point", None, None, "day", prio=4))
+            return True
+        d = _holiday_date(name, year) if year else None
+        if d is None:
+            return False
+        out.append(_Cand(start, end, "point", d, d, "day", prio=4))
+        return True
+
     for m in R.holidays.finditer(t):
         if _in_spans(m.start(), m.end(), titles):
             continue
         name = m.group("h")
         start = m.start("pre") if m.group("pre") else m.start()
+        joined = start - prev_end <= 1 and t[prev_end:start] in ("、", "和", "及", "与", "")
+        if not joined:
+            pending = []
         yc = year_end.get(start)
         year = None
         if yc is not None and yc.lo is not None:
@@ -951,38 +994,23 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
             start = yc.start
             drop.add(id(yc))
             year = -1  # a relative year without a publication date
-        elif start - prev_end <= 1 and t[prev_end:start] in ("、", "和", "及", "与", "") and prev_year is not None:
+        elif joined and prev_year is not None:
             year = prev_year
         elif m.group("pre") or m.group("suf"):
             if m.group("suf") == "前" and t.startswith("后", m.end()):
-                prev_end, prev_year = m.end(), None
+                prev_end, prev_year, pending = m.end(), None, []
                 continue  # 春节前后: habitual timing, not one occurrence
-            sentence_years = [y for s0, y in explicit if s0 < start and pos.sentence(s0) == pos.sentence(start)]
-            if sentence_years:
-                year = sentence_years[-1]
-            elif pub is not None:
-                best = None
-                for y in (pub.year - 1, pub.year, pub.year + 1):
-                    d = _holiday_date(name, y)
-                    if d is not None and (best is None or abs((d - pub).days) < abs((best - pub).days)):
-                        best = d
-                year = best.year if best else None
-            else:
-                year = -1
+            year = marker_year(name, start)
+            for p_start, p_end, p_name in pending:  # 元旦、春节将至: the marker covers the whole list
+                emit(p_start, p_end, p_name, marker_year(p_name, p_start))
+            pending = []
         else:
+            pending.append((m.start(), m.end(), name))
             prev_end, prev_year = m.end(), None
             continue
         end = m.end()
-        if year == -1:
-            out.append(_Cand(start, end, "point", None, None, "day", prio=4))
-            prev_end, prev_year = end, None
-            continue
-        d = _holiday_date(name, year) if year else None
-        if d is None:
-            prev_end, prev_year = end, None
-            continue
-        out.append(_Cand(start, end, "point", d, d, "day", prio=4))
-        prev_end, prev_year = end, year
+        ok = emit(start, end, name, year)
+        prev_end, prev_year = end, (year if ok and year != -1 else None)
     return [c for c in out if id(c) not in drop]
 
 
