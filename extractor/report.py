@@ -514,6 +514,7 @@ table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f5f7fa;cursor:pointer;user-select:none;white-space:nowrap}
 td.num,th.num{text-align:right}
+td.nw{white-space:nowrap}
 tr:hover td{background:#fafbfc}
 .tools{display:flex;gap:10px;align-items:center;margin:6px 0 10px;flex-wrap:wrap}
 .tools input[type=search]{width:320px;padding:4px 8px}
@@ -609,7 +610,7 @@ function renderIndex(){
   h+='<button data-p="-1"'+(state.page<=0?" disabled":"")+'>‹ prev</button> page '+(state.page+1)+' / '+pages+' <button data-p="1"'+(state.page>=pages-1?" disabled":"")+'>next ›</button></span></div>';
   h+='<table id="index-table"><thead><tr>'+cols.map(function(c){return '<th data-k="'+c[0]+'" class="'+c[2]+'">'+c[1]+(state.sort===c[0]?(state.dir>0?" ▲":" ▼"):"")+'</th>';}).join("")+'</tr></thead><tbody>';
   r.slice(state.page*ps,(state.page+1)*ps).forEach(function(a){
-    h+='<tr><td class="num">'+(a.n+1)+'</td><td><a href="#article/'+a.n+'">'+esc(a.title||a.source||"(untitled)")+'</a><div class="muted">'+esc(a.source||"")+'</div></td><td>'+esc((a.date||"").replace("T"," ").slice(0,16))+'</td><td>'+esc(a.outlet||"")+'</td><td class="num">'+a.nf+'</td>'+GROUPS.map(function(g){return '<td class="num">'+a.c[g]+'</td>';}).join("")+'<td class="num">'+(a.issues.length||"")+'</td></tr>';});
+    h+='<tr><td class="num">'+(a.n+1)+'</td><td><a href="#article/'+a.n+'">'+esc(a.title||a.source||"(untitled)")+'</a><div class="muted">'+esc(a.source||"")+'</div></td><td class="nw">'+esc((a.date||"").replace("T"," ").slice(0,16))+'</td><td>'+esc(a.outlet||"")+'</td><td class="num">'+a.nf+'</td>'+GROUPS.map(function(g){return '<td class="num">'+a.c[g]+'</td>';}).join("")+'<td class="num">'+(a.issues.length||"")+'</td></tr>';});
   h+='</tbody></table>';
   var v=document.getElementById("v-index");v.innerHTML=h;
   var q=document.getElementById("q");q.addEventListener("input",function(){state.q=q.value;state.page=0;renderIndex();var n=document.getElementById("q");n.focus();n.setSelectionRange(n.value.length,n.value.length);});

@@ -263,3 +263,27 @@ def test_core_pipeline_does_not_import_spacy():
             "extractor.extract('2017年,全市共巡察215个单位'); "
             "assert 'spacy' not in sys.modules, 'spacy imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_pipeline_saves_and_loads(nlp, tmp_path):
+    """The component is created from its registered name when spaCy loads a saved pipeline."""
+    nlp.to_disk(tmp_path / "cn_news")
+    again = spacy.load(tmp_path / "cn_news")
+    assert again.pipe_names == [en.FACTORY]
+    assert again.config["nlp"]["tokenizer"]["segmenter"] == "jieba"
+    doc = again(SENT_LIST)
+    assert doc.text == SENT_LIST and set(doc.spans) >= set(en.GROUPS) | {en.ALL_KEY}
+
+
+def test_make_doc_passes_metadata_to_the_stages(nlp):
+    """Relative dates resolve against the published_at given with the text."""
+    text = "今年以来,全市共立案审查174人"
+    docs = [en.make_doc(nlp, text, published_at=p) for p in ("2019-06-01T08:00:00+08:00", "2021-06-01")]
+    meta = [d._.published_at for d in docs]
+    assert meta == ["2019-06-01T08:00:00+08:00", "2021-06-01"]
+    recs = [d._.record for d in docs]
+    assert recs[0].text == recs[1].text == text
+    # SPEC: X以来 is `since`, from the start of X to the publication day
+    got = [[(d.text, d.kind, str(d.from_), str(d.to)) for d in rec.dates] for rec in recs]
+    assert got == [[("今年以来", "since", "2019-01-01", "2019-06-01")],
+                   [("今年以来", "since", "2021-01-01", "2021-06-01")]]
