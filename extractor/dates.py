@@ -127,7 +127,7 @@ def rules() -> _Rules:
     dec_parts = _alt(v.get("decade_parts", {}))
     cent_parts = _alt(v.get("century_parts", {}))
     rel_cent = _alt(v.get("relative_centuries", {}))
-    year_follow = rf"(?:{_MON}月|第?[一二三四1-4]季度|底|末|初|[上下]半年)"
+    year_follow = rf"(?:{_MON}月|第?[一二三四1-4]季度|底|末|初|[上下前后]半年|[前后][\d两二三四五六七八九十]{{1,2}}个?月)"
     bare_yp = "|".join(regex.escape(w) + ("(?!一)" if w.endswith("季度") else "")
                        for w in sorted(v.get("bare_year_parts", []), key=len, reverse=True))
     atom = rf"""
@@ -152,7 +152,7 @@ def rules() -> _Rules:
             (?:(?P<d>{_DAY})[ ]?[日号](?P<t>{_TIME})?)?
             (?P<mp>{"|".join(mp_alts)})?
           |(?P<yp>{"|".join(yp_alts)})(?P<ype>{edges})?
-          |前(?P<ypn>[2-9]|1[01]?|[两二三四五六七八九]|十[一]?)个?月(?!份)
+          |(?P<ypd>[前后])(?P<ypn>[2-9]|1[01]?|[两二三四五六七八九]|十[一]?)个?月(?!份)
         )?
       )
     |(?P<mrel>{rel_months})(?:(?P<mrel_d>{_DAY})[日号]|(?P<mrel_p>{"|".join(mp_alts)}))?
@@ -329,9 +329,10 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
         at.ypart = g.get("yp")
         at.yedge = g.get("ype")
         if g.get("ypn"):
-            at.first_months = T.cn_int(g["ypn"])
-            if not at.first_months or at.first_months > 12:
+            n = T.cn_int(g["ypn"])
+            if not n or n > 12:
                 return None
+            at.first_months = n if g.get("ypd") == "前" else -n  # 今年前五个月 / 二零二一年后三月
             at.kind = "range"
         return at
     if g.get("mrel"):
@@ -472,7 +473,10 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
                 at.kind = part["kind"]
             at.lo, at.hi = T.months_bounds(year, first, last)
         elif at.first_months:
-            at.lo, at.hi = T.months_bounds(year, 1, at.first_months)
+            if at.first_months > 0:
+                at.lo, at.hi = T.months_bounds(year, 1, at.first_months)
+            else:
+                at.lo, at.hi = T.months_bounds(year, 13 + at.first_months, 12)
         else:
             at.lo, at.hi = T.year_bounds(year)
     except (ValueError, OverflowError):

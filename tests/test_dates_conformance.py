@@ -56,8 +56,11 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
     (r"当月|当天|当日|次年|次日|翌年|上一年|这一年|同月|同年", "anaphor (SPEC: tied to a narrated event, not a date)"),
     (r"^第|的第", "ordinal (SPEC: ordinals are not dates)"),
 ]
-OFFSET_RE = re.compile(r"(?:[\d一二两三四五六七八九十半几多仨]+)(?:个)?(?:年|月|天|日|周|星期|季度|小时|钟头|分钟|秒)(?:半)?"
-                       r"(?:多)?(?:以?[前后]|之[前后]|以内|之内|内|里)")
+# a count of units (not a year: 2025年前, 五八年前七个月 are dates) followed by 前/后/内
+OFFSET_RE = re.compile(r"(?<![\d年月〇零一二三四五六七八九十])"
+                       r"(?:\d{1,3}|\d{4}(?=多)|[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九半几仨]|几十|十几|二十几)"
+                       r"(?:多|半)?(?:年|个多?半?月|半月|天|日|周|星期|个?季度|小时|钟头|分钟|秒)(?:半|多)?"
+                       r"(?:以?[前后]|之[前后]|以内|之内|内|里)")
 PERIOD_IDS: set = set()  # jionlp time_period cases (frequencies)
 FUTURE_IDS: set = set()  # filled from the suite's own `ret_future` option in _jionlp_cases
 LUNAR_INPUTS = {"二月十五", "去年八月十五", "8月十五晚上8点"}  # lunar by the suite's expectation, no marker in the text
