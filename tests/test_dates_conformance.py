@@ -1,30 +1,33 @@
 """Conformance of the `dates` stage on the peer date suites in ../shared/specs, side by side with JioNLP.
 
-Cases (see ../shared/specs/README.md):
+In scope (see ../shared/specs/README.md for the file formats):
 
-* ``jionlp_time_cases.jsonl`` — ``parse_time`` cases with a fixed reference: the input is one time
-  expression; expected interval = the suite's [start, end] cut to dates (±inf → open). ``time_delta`` and
-  ``time_period`` cases (durations, frequencies) are *non-dates* in SPEC: passing = no date extracted.
-  ``extract_time`` cases: every expected time must be found (overlapping span), no date where none is
-  expected, durations/frequencies must not come out as dates.
-* ``recognizers_zh_datetime.jsonl`` — DateParser / DatePeriodParser (resolved against the reference;
-  either the future or the past resolution counts; exclusive ends made inclusive), DateExtractor /
-  DatePeriodExtractor (found, overlapping span), DurationExtractor and SetExtractor (non-dates).
+* ``jionlp_time_cases.jsonl`` — ``parse_time`` time points and spans with a fixed reference: the input is
+  one expression; expected interval = the suite's [start, end] cut to dates (±inf → open). Its
+  ``time_delta`` cases (durations) are SPEC *non-dates*: passing = no date extracted.
+* ``recognizers_zh_datetime.jsonl`` — DateParser / DatePeriodParser and the model-level DateTimeModel
+  cases whose entities are all date / daterange / duration (resolved against the reference; any of the
+  suite's alternative resolutions counts; exclusive ends read both ways), DateExtractor /
+  DatePeriodExtractor (found: an overlapping span), DurationExtractor / DurationParser (non-dates).
 
 The same checks run for our extractor and for JioNLP (``jionlp`` is a test-only dependency, imported
-here only): JioNLP passes a non-date case when it types the expression as time_delta/time_period.
+here only): JioNLP runs ``parse_time`` on the one-expression cases and ``ner.extract_time`` on the
+others; it passes a non-date case when it types the expression as time_delta/time_period.
 
 Schema mapping (applied to both systems): an ``until`` in SPEC has ``from`` null, where JioNLP's
 ``X以前``/``X前`` spans start at the reference time; such expectations compare ``to`` only.
-SPEC conventions that differ from the peers (SPEC "dates": 2019年末 → December) are accepted as
-alternatives for both systems: see ``CONVENTIONS``.
+SPEC conventions that differ from the peers (SPEC "dates": 2019年末 → December; 2013年至2024年 includes
+2024) are accepted as alternatives for both systems (``CONVENTIONS``, ``_rec_intervals``).
 
-Out of scope (listed with their reason in ``OUT_OF_SCOPE``): clock times, weeks and weekdays (SPEC
-has no week granularity), holidays, lunar dates, seasons, historical era years, Western day/month
-orders, business-day calendars, cases without a fixed reference, and offsets from an unstated
-moment (N天后, N年前: in news these count from a narrated event, an anaphor SPEC leaves undated).
+Out of scope, each by a rule over the expression text with its reason (``OUT_OF_SCOPE``, ``scope_of``):
+clock times, weeks and weekdays (SPEC has no week granularity), holidays, lunar dates, seasons,
+historical era years, Western day/month orders, business-day calendars, anaphors and ordinals (SPEC:
+not dates), cases without a fixed reference, the suite's ``ret_future`` option, frequencies and free-text
+extraction cases, and offsets from an unstated moment (N天后, N年前, N天内: in news they count from a
+narrated event, an anaphor SPEC leaves undated).
 
-The figures are printed and written to tests/reports/dates_conformance.txt.
+The figures (pass rates per suite, out-of-scope counts by reason, both systems' failures) are printed
+and written to tests/reports/dates_conformance.txt.
 """
 from __future__ import annotations
 
