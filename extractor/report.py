@@ -722,6 +722,12 @@ function route(){
 window.addEventListener("hashchange",route);
 route();
 ROOT.setAttribute("data-report-ready","1");
+/* ?selftest: hover every highlighted fact of the open article and record what the tooltip said (for tests) */
+if(/[?&]selftest\b/.test(location.search)){
+  var tips=[];document.querySelectorAll("#art-text mark.f").forEach(function(m){var r=m.getBoundingClientRect();
+    m.dispatchEvent(new MouseEvent("mousemove",{bubbles:true,clientX:r.left+1,clientY:r.top+1}));tips.push(document.getElementById("tip").textContent);});
+  tip(null);var pre=document.createElement("pre");pre.id="selftest";pre.style.display="none";pre.textContent=JSON.stringify(tips);document.body.appendChild(pre);
+}
 })();
 </script>
 </body>

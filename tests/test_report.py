@@ -202,11 +202,17 @@ def _install_chromium() -> str | None:
     if not shutil.which("apt-get") or os.geteuid() != 0:
         return None
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    cmd = ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"]
+
+    def install(pkg: str) -> bool:
+        cmd = ["apt-get", "install", "-y", "-qq", pkg]
+        return subprocess.run(cmd, env=env, capture_output=True, timeout=900).returncode == 0
+
     try:
-        if subprocess.run(cmd, env=env, capture_output=True, timeout=900).returncode != 0:
+        if not install("chromium"):
             subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
-            subprocess.run(cmd, env=env, capture_output=True, timeout=900)
+            install("chromium")
+        if shutil.which("chromium"):
+            install("fonts-noto-cjk")   # CJK glyphs for the screenshot; the checks do not need them
     except (OSError, subprocess.SubprocessError):
         return None
     return shutil.which("chromium")
@@ -328,3 +334,22 @@ def test_figures_view_filters_by_indicator(chromium, tmp_path):
     body = re.search(r'<table id="figures-table">.*?<tbody>(.*?)</tbody>', section(dom, "figures"), re.S).group(1)
     texts = re.findall(r'<td><a href="#article/0/\d+">([^<]*)</a></td><td class="num">', body)
     assert texts == ["215个单位", "32个单位", "183个单位"]
+
+
+def test_hovering_a_fact_shows_value_unit_indicator_period_place(chromium, tmp_path):
+    import html as _html
+
+    out = report.make_report([hand_record()], tmp_path / "r.html")
+    proc = run_chromium(chromium, tmp_path, out.resolve().as_uri() + "?selftest#article/0", "--dump-dom")
+    assert not js_errors(proc.stderr), js_errors(proc.stderr)
+    tips = json.loads(_html.unescape(re.search(r'<pre id="selftest"[^>]*>(.*?)</pre>', proc.stdout, re.S).group(1)))
+    assert len(tips) == 2 + 2 + 4 + 1   # one highlighted segment per fact here: none overlap
+    (t215,) = [t for t in tips if "215个单位" in t]
+    assert "value: 215 个" in t215
+    assert "indicator: 巡察/巡视单位 · units_inspected" in t215
+    assert "period: 2017-01-01 – 2017-12-31" in t215
+    assert "place: 福建省福州市 (350100)" in t215
+    (t174,) = [t for t in tips if "174人" in t]
+    assert "period: —" in t174 and "place: 福州市连江县 (350122)" in t174
+    (tdate,) = [t for t in tips if "2017年8月21日" in t]
+    assert "since: 2017-08-21 – 2018-02-12 (day)" in tdate
