@@ -719,7 +719,8 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
             if not (a.d is not None or a.mpart or (a.ypart and a.ypart in ("末", "底", "年末", "年底"))):
                 hi = _before(a, pub)
             kind, lo = "until", None
-        elif pre_since and t[start - len(pre_since) - 1:start - len(pre_since)] not in ("来", "各", "独", "亲", "出"):
+        elif pre_since and pre_since in R.vocab.get("since_prefixes_alone", []) and \
+                t[start - len(pre_since) - 1:start - len(pre_since)] not in ("来", "各", "独", "亲", "出"):
             start -= len(pre_since)
             kind, hi = "since", _since_to(lo, pub)
         for mem in extra_members:
