@@ -245,15 +245,17 @@ class _Atom:
 
 
 class _Groups:
-    """``m.group(name)`` on demand (``groupdict()`` builds all ~60 groups for every match)."""
+    """Group values by name from one ``m.groups()`` tuple (``groupdict()`` builds a dict of all
+    ~60 groups for every match; ``m.group(name)`` is a slow call)."""
 
-    __slots__ = ("_m",)
+    __slots__ = ("_v", "_i")
 
     def __init__(self, m):
-        self._m = m
+        self._v = m.groups()
+        self._i = m.re.groupindex
 
     def get(self, name, default=None):
-        v = self._m.group(name)
+        v = self._v[self._i[name] - 1]
         return default if v is None else v
 
     __getitem__ = get
