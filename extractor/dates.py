@@ -162,7 +162,6 @@ def rules() -> _Rules:
     |(?P<bday_all>(?<![\d.\-/月年号])(?P<bday>3[01]|[12]\d|0?[1-9])日)
     |(?P<byp_all>(?<![\d〇零一二三四五六七八九十年今去明本])(?P<byp>{bare_yp}))
     """
-    words = v.get("present_words", []) + v.get("present_until", [])
     words_re = rf"(?P<non>{_alt(v.get('non_dates', []))})|(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
