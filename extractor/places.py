@@ -39,21 +39,22 @@ LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
 
 
 # ---- rules (loaded once) -------------------------------------------------------------------------
-@dataclass
+@dataclass(kw_only=True)
 class Rules:
     media: re.Pattern
     not_place: re.Pattern
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
     blockers: frozenset
-    sentence_end: str
-    paragraph_end: str
-    town_cue: re.Pattern
+    sentence_end_re: re.Pattern
+    paragraph_end_re: re.Pattern
+    jie_re: re.Pattern
+    town_cue_re: re.Pattern
+    enumerators: str
+    unnamed: str
     not_township: re.Pattern
     share: float
     min_mentions: int
-    sentence_end_re: re.Pattern = None
-    paragraph_end_re: re.Pattern = None
     outlets: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -83,20 +84,24 @@ def rules() -> Rules:
         pass
     sentence_end = cfg.get("sentence_end") or "。！？!?；;\n"
     paragraph_end = cfg.get("paragraph_end") or "\n"
-    return Rules(sentence_end_re=re.compile("[" + re.escape(sentence_end) + "]"),
+    cue = cfg.get("township_cue_after") or r"(?:等|[0-9一二两三四五六七八九十]+个)(?:乡镇|镇街|镇|乡|街道)"
+    groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
+    ethnic = f"(?:{_alternation(groups)})+(?:乡|镇|苏木)"   # 伊车嘎善|锡伯族乡
+    return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
+                 town_cue_re=re.compile(f"(?:{cue})|(?:{ethnic})"),
+                 enumerators=cfg.get("township_enumerators") or "、和及与",
+                 unnamed=cfg.get("deixis_unnamed") or "某",
+                 sentence_end_re=re.compile("[" + re.escape(sentence_end) + "]"),
                  paragraph_end_re=re.compile("[" + re.escape(paragraph_end) + "]"),
                  media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
-                 sentence_end=cfg.get("sentence_end") or "。！？!?；;\n",
-                 paragraph_end=cfg.get("paragraph_end") or "\n",
-                 town_cue=re.compile(cfg.get("township_cue") or r"^(?:镇|乡|街道)"),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
                  share=float(desc.get("share", 0.8)), min_mentions=int(desc.get("min_mentions", 3)),
                  outlets=outlets)
 
 
 # ---- occurrences -------------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Occ:
     start: int
     end: int
@@ -125,21 +130,29 @@ def _is_strong(gz: Gazetteer, key: str, hit: Hit) -> bool:
     return hit.kind == "former" and len(key) >= 3 and key[-1] in "省市县区旗"
 
 
+_STRONG: dict[int, tuple[Hit, ...]] = {}   # key index -> its strong hits (a property of the key alone)
+
+
+def _strong_hits(gz: Gazetteer, ki: int) -> tuple[Hit, ...]:
+    got = _STRONG.get(ki)
+    if got is None:
+        key = gz.key(ki)
+        got = _STRONG[ki] = tuple(h for h in gz.hits[ki] if _is_strong(gz, key, h))
+    return got
+
+
 def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ]]:
     """(occurrences that may be mentions, media/site names) in ``text``."""
     gz = gz or gazetteer()
     r = rules()
     occs, media = [], []
+    media_match, not_place_match = r.media.match, r.not_place.match
     for ki, s, e in gz.find(text):
-        key = gz.key(ki)
-        hits = gz.hits[ki]
-        occ = Occ(s, e, key, hits, tuple(h for h in hits if _is_strong(gz, key, h)))
-        if r.media.match(text, e):
+        occ = Occ(s, e, gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
+        if media_match(text, e):
             media.append(occ)
-            continue
-        if r.not_place.match(text, e):
-            continue
-        occs.append(occ)
+        elif not not_place_match(text, e):
+            occs.append(occ)
     return occs, media
 
 
@@ -378,14 +391,12 @@ class Context:
 def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceMention:
     if occ.uid is not None:
         u = gz.units[occ.uid]
-        # built without re-validation: every field comes from the gazetteer or the match itself
-        return PlaceMention.model_construct(text=text, start=start, end=end, name=u.name, level=u.level,
-                                            adcode=u.adcode, path=list(gz.path(u.uid)),
-                                            candidates=list(occ.candidates), resolved_by=occ.resolved_by)
+        return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
+                            path=list(gz.path(u.uid)), candidates=list(occ.candidates), resolved_by=occ.resolved_by)
     # unresolved tie: keep the name and level, no code
     u = gz.units[occ.hits[0].uid]
-    return PlaceMention.model_construct(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None,
-                                        path=[], candidates=list(occ.candidates), resolved_by="ambiguous")
+    return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
+                        candidates=list(occ.candidates), resolved_by="ambiguous")
 
 
 def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
@@ -431,19 +442,58 @@ def _mark(used: bytearray, s: int, e: int) -> None:
 
 
 def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> list[Occ]:
+    """Township forms of ``counties`` in strong context only: a 街 form not followed by 道 (新开河街),
+    stems in an enumeration closed by a cue (上马台、高村两个镇), a stem before an ethnic name and
+    乡/镇 (伊车嘎善锡伯族乡), a two-character name right after its county (X县乌镇)."""
     gz, text, r = ctx.gz, ctx.text, rules()
+    if not counties:
+        return []
+    forms: dict[str, list] = {}
+    for county in counties:
+        for f in gz.town_forms(county):
+            forms.setdefault(f.form, []).append(f)
+    if not forms:
+        return []
+    lens = sorted({len(k) for k in forms}, reverse=True)
+    found: list[tuple[int, int, object]] = []
+
+    def ending_at(j: int, kinds: tuple) -> Optional[tuple[int, object]]:
+        for n in lens:  # longest form ending at j
+            i = j - n
+            if i < 0:
+                continue
+            for f in forms.get(text[i:j], ()):
+                if f.kind in kinds:
+                    return i, f
+        return None
+
+    for m in r.jie_re.finditer(text):                 # 新开河街 (not 街道)
+        got = ending_at(m.end(), ("jie",))
+        if got:
+            found.append((got[0], m.end(), got[1]))
+    for m in r.town_cue_re.finditer(text):            # …、高村两个镇 / …锡伯族乡
+        j = m.start()
+        while j > 0:
+            got = ending_at(j, ("stem",))
+            if not got:
+                break
+            found.append((got[0], j, got[1]))
+            j = got[0] - 1
+            if j < 0 or text[j] not in r.enumerators:
+                break
+    for form, fs in forms.items():                    # 两字镇名 right after the county
+        for f in fs:
+            if f.kind != "full2":
+                continue
+            i = text.find(form)
+            while i >= 0:
+                if ctx.prefix_ancestor(f.uid, i):
+                    found.append((i, i + len(form), f))
+                i = text.find(form, i + 1)
     out = []
-    for f, i, j in gz.find_town_forms(text, counties):
-        if not _free(used, i, j):
-            continue
-        if f.kind == "jie":
-            ok = not text.startswith("道", j)
-        elif f.kind == "full2":
-            ok = ctx.prefix_ancestor(f.uid, i)
-        else:
-            ok = bool(r.town_cue.match(text[j:j + 40]))
-        if ok:
-            out.append(Occ(i, j, f.form, (Hit(f.uid, "short"),), uid=f.uid, resolved_by="township_in_context"))
+    for i, j, f in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if _free(used, i, j):
+            out.append(Occ(i, j, text[i:j], (Hit(f.uid, "short"),), uid=f.uid, resolved_by="township_in_context"))
             _mark(used, i, j)
     return out
 
@@ -481,6 +531,8 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
         s, e = m.start(), m.end()
         if not _free(used, s, e) or (s > 0 and text[s - 1] in r.blockers):
             continue
+        if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and not starts_a_word(text, s, e):
+            continue   # 健全市场, 原本市里: the word only looks like deixis
         if sent_ends is None:  # positions just after each sentence / paragraph end, once per text
             sent_ends = [x.end() for x in r.sentence_end_re.finditer(text)]
             para_ends = [x.end() for x in r.paragraph_end_re.finditer(text)]
@@ -491,6 +543,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
         para0 = para_ends[i - 1] if i else 0
         uid, why = None, None
         k = bisect.bisect_left(starts, s)
+        unnamed = text.rfind(r.unnamed + kind, para0, s)   # 北京市某区…该区: the anaphor has no name
+        if unnamed >= 0:
+            continue
         for lo, label in ((sent0, "deixis:sentence"), (para0, "deixis:paragraph")):
             for prev in reversed(mentions[:k]):
                 if prev.start < lo:

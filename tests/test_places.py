@@ -249,3 +249,13 @@ def test_stage_fills_places_and_home():
     home = art.context["home_place"]
     assert home.adcode == "350100" and home.name == "福州市"
     assert art.context["home_adcode"] == "350100"
+
+
+@pytest.mark.parametrize("text", [
+    "进一步健全市场监管体系,规范市场秩序。",        # 健全市场: not 全市
+    "原本市里规划要建一座公园,受老百姓喜爱。",        # 原本市里: not 本市
+    "接受北京市某区财政局工作人员安排的宴请,宴请结束后收受该区财政局工作人员赠送的礼品。",  # 某区…该区
+])
+def test_words_that_only_look_like_deixis(text):
+    ms = link_places(text, outlet="福州日报")
+    assert not [m for m in ms if m.resolved_by and m.resolved_by.startswith("deixis")]
