@@ -68,7 +68,7 @@ def _tables() -> tuple[dict[str, float], dict[str, str], "re.Pattern[str]"]:
     if len(conv) == len(chars):
         simp = {c: s for c, s in zip(chars, conv) if s != c and len(s) == 1}
     rare_cps = [ord(c) for c in chars if logf.get(simp.get(c, c), floor) < rare_cut]
-    return logf, simp, re.compile(_char_class(rare_cps))
+    return logf, simp, re.compile(char_class(rare_cps))
 
 
 def _load_logfreq() -> dict[str, float]:
@@ -87,13 +87,7 @@ def _load_logfreq() -> dict[str, float]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def traditional_re() -> "re.Pattern[str]":
-    """Characters that OpenCC t2s changes on their own (Traditional-only forms)."""
-    return re.compile(_char_class(sorted(ord(c) for c in _tables()[1])))
-
-
-def _char_class(cps: list[int]) -> str:
+def char_class(cps: list[int]) -> str:
     parts = []
     i = 0
     while i < len(cps):
@@ -121,24 +115,19 @@ def mean_logp(text: str) -> float:
 
 @functools.lru_cache(maxsize=1)
 def _words() -> dict[str, float]:
-    """Two-character words of jieba's dictionary → log frequency (loaded on first guessed byte)."""
+    """Two-character words (``patterns/normalize/word_pairs.tsv``, from jieba's dictionary) and the
+    ``context_pairs`` of the settings → log frequency. Loaded on the first suspicious run."""
     out: dict[str, float] = {}
-    try:
-        import os
-
-        import jieba
-
-        dict_path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-        with open(dict_path, encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.split(" ", 2)
-                if len(parts) >= 2 and len(parts[0]) == 2:
-                    try:
-                        out[parts[0]] = math.log(max(1, int(parts[1])))
-                    except ValueError:
-                        pass
-    except Exception:  # pragma: no cover - jieba missing: guess by character frequency only
-        pass
+    with open(pattern_path("normalize/word_pairs.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            lf, _, words = line.rstrip("\n").partition("\t")
+            try:
+                val = float(lf)
+            except ValueError:
+                continue
+            out.update(dict.fromkeys([words[i:i + 2] for i in range(0, len(words) - 1, 2)], val))
     for pair, lf in (config().get("context_pairs") or {}).items():
         if isinstance(pair, str) and len(pair) == 2:
             out[pair] = float(lf)

@@ -228,48 +228,39 @@ def strip_pinyin(text: str, repairs: Counter) -> str:
     return "".join(out)
 
 
-def _count_diff(a: str, b: str) -> int:
-    """Characters that differ between a text and its conversion (line by line when lengths differ)."""
-    if a == b:
-        return 0
-    if len(a) == len(b):
-        return sum(map(str.__ne__, a, b))
-    la, lb = a.split("\n"), b.split("\n")
-    if len(la) != len(lb):
-        return max(1, abs(len(a) - len(b)))
-    n = 0
-    for x, y in zip(la, lb):
-        if x == y:
-            continue
-        if len(x) == len(y):
-            n += sum(map(str.__ne__, x, y))
-        else:
-            ys = set(y)
-            n += sum(1 for c in x if c not in ys) or 1
-    return n
+@functools.lru_cache(maxsize=1)
+def _script_classes() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    """(Traditional-only characters: those OpenCC t2s changes on their own,
+    Simplified-only characters: those s2t changes), as regex character classes."""
+    chars = [chr(cp) for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for cp in range(a, b + 1)]
+    joined = "\n".join(chars)
+    out = []
+    for conv in (_t2s(), _s2t()):
+        changed = conv.convert(joined).split("\n")
+        cps = [ord(c) for c, d in zip(chars, changed) if d != c] if len(changed) == len(chars) else []
+        out.append(re.compile(mojibake.char_class(cps)))
+    return out[0], out[1]
 
 
 def has_traditional(text: str) -> bool:
-    """Whether any character of ``text`` is one OpenCC t2s changes (one regex scan; OpenCC is
-    only run on texts that have one)."""
-    return mojibake.traditional_re().search(text) is not None
+    """Whether any character of ``text`` is one OpenCC t2s changes (one regex scan)."""
+    return _script_classes()[0].search(text) is not None
 
 
-def detect_script(text: str, simplified: Optional[str] = None) -> tuple[Optional[str], int]:
+def detect_script(text: str) -> tuple[Optional[str], int]:
     """(``hans``/``hant``/``mixed`` or None without Han characters, count of Traditional-only chars).
 
-    Traditional-only characters are those OpenCC t2s changes, Simplified-only ones those s2t changes;
-    a text is ``hant`` when at least 90 % of the script-specific characters are Traditional, ``hans``
-    when at most 10 % are, ``mixed`` otherwise.
+    Traditional-only characters are those OpenCC t2s changes, Simplified-only ones those s2t
+    changes (each counted with one regex scan); a text is ``hant`` when at least 90 % of its
+    script-specific characters are Traditional, ``hans`` when at most 10 % are, else ``mixed``.
     """
     if not _HAN_RE.search(text):
         return None, 0
-    if simplified is None:
-        simplified = _t2s().convert(text)
-    n_trad = _count_diff(text, simplified)
+    trad_re, simp_re = _script_classes()
+    n_trad = len(trad_re.findall(text))
     if n_trad == 0:
         return "hans", 0
-    n_simp = _count_diff(text, _s2t().convert(text))
+    n_simp = len(simp_re.findall(text))
     share = n_trad / (n_trad + n_simp)
     if share >= 0.9:
         return "hant", n_trad
@@ -318,12 +309,8 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
         repairs.update(counts)
         text = fold_chars(text, Counter())  # repaired runs decode to full-width forms (，（：)
         text = strip_pinyin(text, repairs)
-    if has_traditional(text):
-        simplified = _t2s().convert(text)
-        script, n_trad = detect_script(text, simplified)
-    else:
-        simplified, n_trad = text, 0
-        script = "hans" if _HAN_RE.search(text) else None
+    script, n_trad = detect_script(text)
+    simplified = _t2s().convert(text) if n_trad else text
     _add(repairs, "t2s", n_trad)
     text = collapse_whitespace(simplified, repairs)
     return text, dict(repairs), issues, script

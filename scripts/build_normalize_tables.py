@@ -12,6 +12,10 @@ Writes
   candidates by mean log-frequency.
 - ``pinyin_syllables.txt``: every toneless pinyin syllable that occurs as a
   reading in jionlp's character dictionary (``ü`` kept as ``ü``).
+- ``word_pairs.tsv``: the two-character words of jieba's dictionary (frequency >= 3),
+  grouped by natural log of their frequency (one decimal), each group one line of concatenated
+  pairs (compact, and loaded in a few milliseconds). The mojibake repair uses them to tell
+  real text from a shifted decode and to guess a lost byte.
 """
 from __future__ import annotations
 
@@ -78,7 +82,30 @@ def build_pinyin() -> int:
     return len(syll)
 
 
+MIN_WORD_FREQ = 3
+
+
+def build_word_pairs() -> int:
+    import jieba
+
+    text = (Path(jieba.__file__).resolve().parent / "dict.txt").read_text(encoding="utf-8")
+    groups: dict[int, list[str]] = {}
+    for w, f in re.findall(r"^(\S\S) (\d+)", text, re.M):
+        f = int(f)
+        if f >= MIN_WORD_FREQ and all("\u4e00" <= c <= "\u9fff" for c in w):
+            groups.setdefault(round(math.log(f), 1), []).append(w)
+    with open(OUT / "word_pairs.tsv", "w", encoding="utf-8") as fh:
+        fh.write("# Two-character words of jieba's dictionary (frequency >= %d), by ln(frequency), one decimal.\n"
+                 % MIN_WORD_FREQ)
+        fh.write("# Each line: ln_freq<TAB>the words concatenated (every 2 characters one word).\n")
+        fh.write("# Built by scripts/build_normalize_tables.py; used by extractor/mojibake.py.\n")
+        for lf in sorted(groups):
+            fh.write(f"{lf}\t{''.join(sorted(groups[lf]))}\n")
+    return sum(len(v) for v in groups.values())
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     print("char_logfreq.tsv:", build_char_logfreq(), "characters")
     print("pinyin_syllables.txt:", build_pinyin(), "syllables")
+    print("word_pairs.tsv:", build_word_pairs(), "words")
