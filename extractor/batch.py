@@ -63,7 +63,7 @@ class Summary:
         return (f"{self.articles} articles → {self.records} records, {self.errors} errors "
                 f"({self.with_issues} records with issues{resumed}); facts: {f['dates']} dates, "
                 f"{f['places']} places, {f['counts']} counts, {f['measures']} measures; "
-                f"{self.seconds:.1f}s, {self.rate():.0f} articles/s, {self.bytes / 1e6 / max(self.seconds, 1e-9):.2f} MB/s "
+                f"{self.seconds:.1f}s, {self.rate():.1f} articles/s, {self.bytes / 1e6 / max(self.seconds, 1e-9):.2f} MB/s "
                 f"({self.engine}, {self.workers} worker{'s' if self.workers != 1 else ''})")
 
     def accounting(self) -> str:
@@ -199,7 +199,7 @@ class _Progress:
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, \
             TimeRemainingColumn
 
-        self.p = Progress(TextColumn("[bold]extract"), BarColumn(), TaskProgressColumn(),
+        self.p = Progress(TextColumn("[bold]extract"), BarColumn(bar_width=24), TaskProgressColumn(),
                           TextColumn("{task.fields[articles]} articles · {task.fields[rate]:.0f}/s · "
                                      "{task.fields[records]} records · {task.fields[errors]} errors"),
                           TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),

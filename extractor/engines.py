@@ -105,38 +105,12 @@ def _peak_rss_kb() -> int:
 
 
 def read_jsonl_chunk(data: bytes, path: str, first_line: int):
-    """Articles of a byte range of a JSON Lines file, numbered as in the whole file.
-
-    Mirrors ``readers._read_jsonl`` line by line (same sources ``path:line``, same ids),
-    so a chunked large file gives the records an unchunked read would.
-    """
-    import json
-
-    from .article import Article
-    from .pipeline import content_id
-    from .readers import decode_bytes, jsonl_article
+    """Articles of a byte range of a JSON Lines file, numbered as in the whole file
+    (``readers.jsonl_lines``: same sources ``path:line``, same ids as an unchunked read)."""
+    from .readers import decode_bytes, jsonl_lines
 
     dec = decode_bytes(data)
-    for i, line in enumerate(dec.text.splitlines()):
-        if not line.strip():
-            continue
-        lineno = first_line + i
-        src = f"{path}:{lineno}"
-        h = content_id(line)
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            art = Article(source=src, content_hash=h)
-            art.issue("read", f"line {lineno}: not valid JSON ({exc.msg} at column {exc.colno}); truncated line?")
-        else:
-            if isinstance(obj, dict):
-                art = jsonl_article(obj, src, h)
-            else:
-                art = Article(source=src, content_hash=h)
-                art.issue("read", f"line {lineno}: a JSON {type(obj).__name__}, not an object")
-        for msg in dec.issues:
-            art.issue("read", msg)
-        yield art
+    return jsonl_lines(dec.text, path, first_line, dec.issues)
 
 
 def _task_articles(task: Task):
