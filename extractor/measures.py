@@ -246,7 +246,7 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
                     name = q + m.group(1)
             else:
                 pos = after_pos
-                while True:  # “A”“B”“C”等方式
+                for _ in range(6):  # “A”“B”“C”等方式 (a bounded run: no quadratic scan of a long list)
                     g = r.group_next.match(text, pos, pos + 30)
                     if not g:
                         break
@@ -299,11 +299,13 @@ def _inside(pos: int, blocked: list[tuple[int, int]], starts: list[int]) -> bool
 def _quoted(text: str, blocked: list[tuple[int, int]]):
     r = rules()
     starts = [b[0] for b in blocked]
+    accepted: set[str] = set()  # one entry per name: a name already taken needs no second look
     for m in r.quote.finditer(text):
-        if _inside(m.start(), blocked, starts):
+        if m.group(1) in accepted or _inside(m.start(), blocked, starts):
             continue
         got = classify_quote(text, m.start(1), m.end(1))
         if got:
+            accepted.add(m.group(1))
             name, kind, form, end = got
             yield m.start(), end, name, kind, form
 
@@ -400,7 +402,14 @@ def extract_measures(text: str) -> list[MeasureMention]:
             continue
         found.append(cand)
     if any(k in text for k in r.unquoted_drop):
-        found = [_fuller_name(text, f, r) for f in found]
+        fuller: dict[tuple, tuple] = {}  # once per distinct name: a name repeated 10⁴ times is one search
+        out_found = []
+        for f in found:
+            key = (f[2], f[3], f[4])
+            if key not in fuller:
+                fuller[key] = _fuller_name(text, f, r)[2:]
+            out_found.append((f[0], f[1]) + fuller[key])
+        found = out_found
     found.sort(key=lambda f: (f[0], -f[1]))
     out: list[MeasureMention] = []
     seen: set[str] = set()
