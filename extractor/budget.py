@@ -1,7 +1,10 @@
 """Per-article budgets: a time limit that can interrupt a stuck stage, and chunking of huge texts.
 
-Time. :class:`Alarm` arms a ``SIGALRM`` timer (POSIX, main thread) for the time an
-article has left; when it fires inside a stage, :class:`BudgetExceeded` is raised
+Time. :class:`Alarm` arms a timer (POSIX, main thread) for the time an article has
+left — by default CPU time (``ITIMER_PROF``/``SIGPROF``), so a loaded machine does not
+cut articles a quiet one finishes, and a given input is cut at the same point everywhere;
+``clock: wall`` in pipeline.yaml uses ``ITIMER_REAL``/``SIGALRM`` instead. When it fires
+inside a stage, :class:`BudgetExceeded` is raised
 *in* the stage — also inside a long ``re``/``regex`` match, both of which check for
 signals — and the pipeline records the cut-off as an issue. ``BudgetExceeded``
 derives from ``BaseException`` so a stage's defensive ``except Exception`` does not
@@ -23,7 +26,10 @@ import threading
 import time
 from typing import Optional
 
-DEADLINE_KEY = "_deadline"   # article.context key: time.perf_counter() value the article must finish by
+DEADLINE_KEY = "_deadline"   # article.context key: clock() value the article must finish by
+CLOCK_KEY = "_clock"         # article.context key: the budget's clock function
+CLOCKS = {"cpu": (time.process_time, "ITIMER_PROF", "SIGPROF"),
+          "wall": (time.perf_counter, "ITIMER_REAL", "SIGALRM")}
 _SENTENCE_ENDS = "。！？；!?;"
 
 
@@ -33,10 +39,11 @@ class BudgetExceeded(BaseException):
 
 def time_left(article, default: Optional[float] = None) -> Optional[float]:
     """Seconds the article has left (>= 0.001), for ``regex``'s ``timeout=``; ``default`` when unbudgeted."""
-    deadline = getattr(article, "context", {}).get(DEADLINE_KEY)
+    ctx = getattr(article, "context", {})
+    deadline = ctx.get(DEADLINE_KEY)
     if deadline is None:
         return default
-    return max(0.001, deadline - time.perf_counter())
+    return max(0.001, deadline - ctx.get(CLOCK_KEY, time.perf_counter)())
 
 
 def signals_usable() -> bool:
@@ -44,18 +51,22 @@ def signals_usable() -> bool:
 
 
 class Alarm:
-    """A re-armable SIGALRM timer for the duration of a ``with`` block.
+    """A re-armable timer for the duration of a ``with`` block.
 
-        with Alarm() as alarm:
-            alarm.arm(2.0)       # BudgetExceeded raised in 2 s unless disarmed
+        with Alarm("cpu") as alarm:
+            alarm.arm(2.0)       # BudgetExceeded raised after 2 s of CPU time unless disarmed
             work()
             alarm.disarm()
 
     The previous handler and timer are restored on exit. Inactive (every call a
-    no-op) off the main thread or without ``signal.setitimer``.
+    no-op) off the main thread, without ``signal.setitimer``, or when the signal
+    belongs to a handler installed outside Python.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: str = "cpu") -> None:
+        _, timer, sig = CLOCKS.get(clock, CLOCKS["cpu"])
+        self.timer = getattr(signal, timer, None)
+        self.signum = getattr(signal, sig, None)
         self.active = False
         self._armed = False
         self._old_handler = None
@@ -68,11 +79,13 @@ class Alarm:
             raise BudgetExceeded()
 
     def __enter__(self) -> "Alarm":
-        if not signals_usable():
+        if not signals_usable() or self.timer is None or self.signum is None:
             return self
+        if signal.getsignal(self.signum) is None:
+            return self  # a handler installed outside Python (e.g. libFuzzer's): leave the signal to it
         try:
-            self._old_handler = signal.signal(signal.SIGALRM, self._handler)
-            self._old_timer = signal.setitimer(signal.ITIMER_REAL, 0)
+            self._old_handler = signal.signal(self.signum, self._handler)
+            self._old_timer = signal.setitimer(self.timer, 0)
         except (ValueError, OSError):  # pragma: no cover - e.g. embedded interpreters
             return self
         self.active = True
@@ -82,22 +95,22 @@ class Alarm:
     def arm(self, seconds: float) -> None:
         if self.active:
             self._armed = True
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, seconds))
+            signal.setitimer(self.timer, max(0.001, seconds))
 
     def disarm(self) -> None:
         if self.active:
             self._armed = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(self.timer, 0)
 
     def __exit__(self, *exc) -> None:
         if not self.active:
             return None
         self.disarm()
-        signal.signal(signal.SIGALRM, self._old_handler if self._old_handler is not None else signal.SIG_DFL)
+        signal.signal(self.signum, self._old_handler if self._old_handler is not None else signal.SIG_DFL)
         delay, interval = self._old_timer
-        if delay > 0:  # give an outer timer back what it had left
+        if delay > 0:  # give an outer timer back (about) what it had left
             left = delay - (time.perf_counter() - self._t_enter)
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, left), interval)
+            signal.setitimer(self.timer, max(0.001, left), interval)
         self.active = False
         return None
 

@@ -22,6 +22,7 @@ import time
 from typing import Callable, Iterable, Optional, Union
 
 from .article import CST, Article
+from .budget import CLOCK_KEY, CLOCKS, DEADLINE_KEY, Alarm, BudgetExceeded, split_chunks
 from .models import Record
 from .resources import load_yaml
 
@@ -73,8 +74,10 @@ class Pipeline:
 
     Budgets (``budget:`` in pipeline.yaml, overridden by the environment variables
     ``EXTRACTOR_MAX_SECONDS``, ``EXTRACTOR_MAX_CHARS``, ``EXTRACTOR_CHUNK_CHARS``, ``EXTRACTOR_CHUNK_AFTER``,
+    ``EXTRACTOR_CLOCK``,
     overridden by keyword arguments): ``max_chars`` cuts
-    longer inputs; ``max_seconds`` bounds one article — a stage still running when it
+    longer inputs; ``max_seconds`` bounds one article (CPU seconds, or wall-clock ones with
+    ``clock: wall``) — a stage still running when it
     runs out is interrupted (see :mod:`extractor.budget`) and the remaining stages are
     skipped, each with an issue; ``chunk_chars`` makes the stages after ``chunk_after``
     run on paragraph-aligned pieces of a longer text (spans shifted back), so their cost
@@ -99,18 +102,19 @@ class Pipeline:
         self.max_chars = int(pick(max_chars, "max_chars", 2_000_000))
         self.chunk_chars = int(pick(chunk_chars, "chunk_chars", 0) or 0)
         self.chunk_after = pick(chunk_after, "chunk_after", "metadata")
+        self.clock = str(pick(None, "clock", "cpu"))
+        self._now = CLOCKS.get(self.clock, CLOCKS["cpu"])[0]
         self.timings: dict[str, float] = {n: 0.0 for n in self.stage_names}
 
     # ------------------------------------------------------------ running
     def run(self, article: Article) -> Record:
-        from .budget import DEADLINE_KEY, Alarm
-
         _admit(article, self.max_chars)
-        deadline = time.perf_counter() + self.max_seconds
+        deadline = self._now() + self.max_seconds
         article.context[DEADLINE_KEY] = deadline
+        article.context[CLOCK_KEY] = self._now
         whole, chunked = self._split_stages()
         try:
-            with Alarm() as alarm:
+            with Alarm(self.clock) as alarm:
                 if not self._run_stages(article, whole, deadline, alarm):
                     self._skip(article, chunked)
                 elif chunked:
@@ -121,6 +125,7 @@ class Pipeline:
             article.issue("pipeline", f"stopped: {type(exc).__name__}: {exc}")
         finally:
             article.context.pop(DEADLINE_KEY, None)
+            article.context.pop(CLOCK_KEY, None)
         return to_record(article)
 
     __call__ = run
@@ -134,11 +139,9 @@ class Pipeline:
 
     def _run_stages(self, article: Article, stages, deadline: float, alarm) -> bool:
         """Run ``stages`` on ``article``; False (and issues for the rest) when the time budget ran out."""
-        from .budget import BudgetExceeded
-
         for k, (name, fn) in enumerate(stages):
             t0 = time.perf_counter()
-            left = deadline - t0
+            left = deadline - self._now()
             if left <= 0:
                 self._skip(article, stages[k:])
                 return False
@@ -166,8 +169,6 @@ class Pipeline:
     def _run_chunked(self, article: Article, stages, deadline: float, alarm) -> None:
         """The stages after ``chunk_after``, once for a short text, else on each chunk in turn."""
         import dataclasses
-
-        from .budget import split_chunks
 
         pieces = split_chunks(article.text, self.chunk_chars)
         if len(pieces) == 1:

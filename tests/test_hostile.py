@@ -301,9 +301,11 @@ def _swallowing(article):
             continue
 
 
-@stage("test_sleeping")
-def _sleeping(article):
-    time.sleep(0.3)
+@stage("test_busy")
+def _busy(article):
+    t0 = time.process_time()
+    while time.process_time() - t0 < 0.3:   # 0.3 s of CPU, whatever the machine's load
+        pass
 
 
 @pytest.mark.parametrize("stuck", ["test_catastrophic_regex", "test_swallowing_loop"])
@@ -319,7 +321,7 @@ def test_stuck_stage_is_cut_off_with_an_issue(stuck):
 
 def test_budget_is_checked_between_stages_off_the_main_thread():
     """In a worker thread no signal can interrupt a stage; the next stages are still skipped."""
-    p = Pipeline(["normalize", "test_sleeping", "metadata", "dates"], max_seconds=0.1, chunk_chars=0)
+    p = Pipeline(["normalize", "test_busy", "metadata", "dates"], max_seconds=0.1, chunk_chars=0)
     out = {}
     t = threading.Thread(target=lambda: out.setdefault("rec", p.run(Article(source="x", raw="2017年"))))
     t.start()
@@ -338,28 +340,38 @@ def test_time_left_for_regex_timeout():
     assert time_left(art) == 0.001
 
 
-def test_alarm_restores_the_previous_handler():
+@pytest.mark.parametrize("clock,signum", [("cpu", signal.SIGPROF), ("wall", signal.SIGALRM)])
+def test_alarm_restores_the_previous_handler(clock, signum):
     def mine(signum, frame):
         pass
 
-    old = signal.signal(signal.SIGALRM, mine)
+    old = signal.signal(signum, mine)
     try:
-        with Alarm() as alarm:
+        with Alarm(clock) as alarm:
             alarm.arm(0.05)
             with pytest.raises(BudgetExceeded):
                 while True:
                     pass
-        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getsignal(signum) is mine
     finally:
-        signal.signal(signal.SIGALRM, old)
+        signal.signal(signum, old)
 
 
-def test_late_alarm_after_disarm_is_ignored():
-    with Alarm() as alarm:
+@pytest.mark.parametrize("clock,signum", [("cpu", signal.SIGPROF), ("wall", signal.SIGALRM)])
+def test_late_alarm_after_disarm_is_ignored(clock, signum):
+    with Alarm(clock) as alarm:
         alarm.arm(10)
         alarm.disarm()
-        os.kill(os.getpid(), signal.SIGALRM)   # delivered, but nothing is armed
+        os.kill(os.getpid(), signum)   # delivered, but nothing is armed
         time.sleep(0.01)
+
+
+def test_wall_clock_budget_also_cuts_off_a_stuck_stage(monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_CLOCK", "wall")
+    p = Pipeline(["normalize", "metadata", "test_catastrophic_regex", "dates"], max_seconds=0.3, chunk_chars=0)
+    assert p.clock == "wall"
+    rec = check_record(p.run(Article(source="x", raw="2017年")))
+    assert [i.stage for i in rec.issues] == ["test_catastrophic_regex", "dates"]
 
 
 # ---------------------------------------------------------------- chunking and record building
