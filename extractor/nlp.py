@@ -192,6 +192,26 @@ def set_record(doc: Doc, record: Union[Record, dict], span_keys: Iterable[str] =
 
 # --------------------------------------------------------------------------- component
 
+TEXT_READY = "nlp_text_ready"   # a no-op stage standing where the text became fixed
+
+
+def _text_ready(article) -> None:
+    return None
+
+
+def extraction_pipeline(stages: Optional[list[str]] = None):
+    """The pipeline of the stages that run on a fixed text (default: those of ``patterns/pipeline.yaml``
+    but ``normalize`` and ``metadata``), chunked for long texts the way ``extractor run`` chunks them."""
+    from .pipeline import Pipeline, stage
+
+    full = Pipeline()
+    names = list(stages) if stages is not None else [n for n in full.stage_names if n not in TEXT_STAGES]
+    if full.chunk_after in names:        # chunking starts after one of the extraction stages
+        return Pipeline(stages=names, chunk_after=full.chunk_after)
+    stage(TEXT_READY)(_text_ready)       # chunking starts where the text is fixed, as after `metadata`
+    return Pipeline(stages=[TEXT_READY, *names], chunk_after=TEXT_READY)
+
+
 class FactsComponent:
     """Runs the extraction stages on ``doc.text`` and puts the facts on the Doc.
 
@@ -210,12 +230,7 @@ class FactsComponent:
     @property
     def pipeline(self):
         if self._pipeline is None:
-            from .pipeline import Pipeline
-
-            names = self.stage_names
-            if names is None:
-                names = [n for n in Pipeline().stage_names if n not in TEXT_STAGES]
-            self._pipeline = Pipeline(stages=names)
+            self._pipeline = extraction_pipeline(self.stage_names)
         return self._pipeline
 
     def extract(self, doc: Doc) -> Record:

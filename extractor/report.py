@@ -661,7 +661,7 @@ function renderArticle(n,fi){
     h+='<div class="art"><div class="text" id="art-text">'+highlight(a)+'</div><div class="side">'+["counts","measures","dates","places"].map(function(g){return factTable(a,g);}).join("")+(a.nf?"":'<p class="empty">No facts extracted.</p>')+'</div></div>';
     v.innerHTML=h;
     v.querySelectorAll(".legend input").forEach(function(cb){cb.addEventListener("change",function(){state.hidden[cb.getAttribute("data-g")]=!cb.checked;applyHidden();});});
-    v.querySelectorAll(".side tr[data-f]").forEach(function(tr){tr.addEventListener("click",function(){location.hash="#article/"+n+"/"+tr.getAttribute("data-f");});});
+    v.querySelectorAll(".side tr[data-f]").forEach(function(tr){tr.addEventListener("click",function(){var h="#article/"+n+"/"+tr.getAttribute("data-f");if(location.hash===h)select(a,Number(tr.getAttribute("data-f")),true);else location.hash=h;});});
     v.querySelectorAll("mark.f").forEach(function(m){
       m.addEventListener("mousemove",function(ev){var ids=m.getAttribute("data-f").split(",").map(Number);tip(ev,ids.map(function(i){return describe(a.facts[i]);}).join("\n\n"));});
       m.addEventListener("mouseleave",function(){tip(null);});

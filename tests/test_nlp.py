@@ -287,3 +287,20 @@ def test_make_doc_passes_metadata_to_the_stages(nlp):
     got = [[(d.text, d.kind, str(d.from_), str(d.to)) for d in rec.dates] for rec in recs]
     assert got == [[("今年以来", "since", "2019-01-01", "2019-06-01")],
                    [("今年以来", "since", "2021-01-01", "2021-06-01")]]
+
+
+def test_long_text_is_chunked_like_extractor_run(monkeypatch):
+    """A text over the chunk size runs in pieces on both routes: the same facts either way."""
+    from extractor.pipeline import Pipeline, extract
+
+    monkeypatch.setenv("EXTRACTOR_CHUNK_CHARS", "1000")   # small chunks keep the test quick
+    nlp = en.load()
+    assert nlp.get_pipe(en.FACTORY).pipeline.chunk_chars == 1000
+    para = SENT_LIST + "。\n"
+    rec = extract(para * 40, published_at="2018-02-12", pipeline=Pipeline())
+    assert len(rec.text) > 1000
+    doc = en.make_doc(nlp, rec.text, published_at="2018-02-12")
+    assert any("chunks" in i.message for i in doc._.record.issues)
+    assert any("chunks" in i.message for i in rec.issues)
+    for group in en.GROUPS:
+        assert _exact(doc, group) == Counter((m.start, m.end, m.text) for m in getattr(rec, group))
