@@ -110,9 +110,9 @@ def _section(toks: list[tuple[str, float]]) -> Optional[float]:
             if last_unit is not None and v >= last_unit:
                 return None
             if num is None:
-                if prev_kind == "z" or (last_unit is not None and v != 10):
+                if v != 10 and (prev_kind == "z" or last_unit is not None):
                     return None
-                num = 1.0
+                num = 1.0  # 十 alone, also after 零 (一千零十 = 1010)
             total += num * v
             num = None
             last_unit = v
@@ -251,11 +251,13 @@ def _parse_unsigned(s: str) -> Optional[float]:
 # --------------------------------------------------------------------------- scanning
 
 _NUM_RE = regex.compile(
-    r"""(?:百分之|千分之)?
+    r"""(?:(?<!\p{Han})负|(?<![0-9０-９A-Za-z.．零〇一二两三四五六七八九十百千万亿萬億])[-－−](?=[0-9０-９]))?
+    (?:百分之|千分之)?
     (?:
-        [0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?[十百千万亿萬億]*
+        [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
+        (?:[十百千万亿萬億]+(?:[0-9０-９]+[十百千万亿萬億]+)*)?
       | [.．][0-9０-９]+
-      | [零〇○一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]+
+      | [零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]+
         (?:[点點][零〇○一二三四五六七八九]+[万萬亿億]*)?
     )""",
     regex.X,
@@ -279,7 +281,7 @@ def _cn_range(s: str) -> Optional[tuple[float, float, str]]:
     if len(s) < 2 or s[0] not in CN_DIGITS or s[1] not in CN_DIGITS:
         return None
     a, b = CN_DIGITS[s[0]], CN_DIGITS[s[1]]
-    if not (1 <= a <= 9 and b == a + 1):
+    if not (1 <= a <= 9 and (b == a + 1 or (a, b) == (3, 5))):  # 两三个, 七八十, 三五百
         return None
     rest = s[2:]
     if rest and any(c not in _CN_UNIT_CHARS for c in rest):
@@ -297,14 +299,23 @@ def find_numbers(text: str) -> list[NumberToken]:
         return out
     for m in _NUM_RE.finditer(text):
         s = m.group()
-        percent = s.startswith(("百分之", "千分之"))
-        core = s[3:] if percent else s
+        sign = ""
+        if s[:1] in "负-－−":
+            sign, s_body = s[:1], s[1:]
+        else:
+            s_body = s
+        percent = s_body.startswith(("百分之", "千分之"))
+        core = s_body[3:] if percent else s_body
+        if percent and core in ("百", "佰"):
+            core = "100"  # 百分之百
+        if sign:
+            core = "-" + core
         if not core:
             continue
         chinese = any(c in _CN_DIGIT_CHARS or c in _CN_UNIT_CHARS for c in core)
         start, end = m.start(), m.end()
         # a trailing big unit that is not part of the number (十九大 is fine; 三百万人 keeps 万)
-        rng = _cn_range(core) if chinese else None
+        rng = _cn_range(core.lstrip("-")) if chinese else None
         if rng:
             out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
             continue
@@ -314,7 +325,7 @@ def find_numbers(text: str) -> list[NumberToken]:
             for k in range(len(core) - 1, 0, -1):
                 v = parse_numeral(core[:k])
                 if v is not None:
-                    end = start + (3 if percent else 0) + k
+                    end = start + len(sign) + (3 if percent else 0) + k - (1 if sign else 0)
                     s = text[start:end]
                     break
         if v is None:
@@ -451,11 +462,16 @@ def _tail(text: str, pos: int, tok: NumberToken) -> dict:
             mw = text[p:p + k]
             if len(mw) == k and mw in _multipliers() and mw not in ("十", "百"):
                 nxt = match_unit(text, p + k)
-                if nxt:
+                if nxt or mw[-1] in "万亿萬億":
                     res["mult"] *= _multipliers()[mw]
                     p += k
                     break
     u = match_unit(text, p)
+    if not u:
+        suf = _match_word(text, p, q["suffix"])
+        if suf and suf[0] not in ("多", "上下"):
+            res["suffix"] = suf
+            p += len(suf[0])
     if u:
         res["unit"] = (u[0], u[1], u[2])
         p += len(u[0])
@@ -502,9 +518,10 @@ def find_quantities(text: str) -> list[Quantity]:
         j = i
         if t.low is None and i + 1 < len(toks):
             nxt = toks[i + 1]
-            between = text[t.end:nxt.start]
-            if between in seps and nxt.value is not None and nxt.value > t.value and not t.percent:
-                low, high, last, j = t.value, nxt.value, nxt, i + 1
+            between = text[t.end:nxt.start].strip(" 　")
+            lv = t.value * _shared_multiplier(t.text, nxt.text)
+            if between in seps and nxt.value is not None and nxt.value > lv and not t.percent:
+                low, high, last, j = lv, nxt.value, nxt, i + 1
             elif between in seps and nxt.value is not None and nxt.value > t.value and t.percent == nxt.percent:
                 low, high, last, j = t.value, nxt.value, nxt, i + 1
         tail = _tail(text, last.end, last)
@@ -536,6 +553,22 @@ def find_quantities(text: str) -> list[Quantity]:
         i = j + 1
     _share_list_units(text, out)
     return out
+
+
+def _shared_multiplier(low_text: str, high_text: str) -> float:
+    """5-10万元, 两到三万港元, 十八至三十万: the low end shares the high end's trailing multiplier."""
+    m = regex.search(r"(?<=[0-9零〇一二两三四五六七八九十百千拾佰仟])([万亿萬億]+|[千百仟佰])$", high_text)
+    if not m:
+        return 1.0
+    if m.group(1)[0] in "万亿萬億":
+        if regex.search(r"[万亿萬億]$", low_text):
+            return 1.0
+    elif regex.search(r"[十百千万亿萬億仟佰拾]$", low_text):
+        return 1.0
+    scale = 1.0
+    for ch in m.group(1):
+        scale *= CN_BIG.get(ch) or CN_SMALL.get(ch) or 1.0
+    return scale
 
 
 def _share_list_units(text: str, qs: list[Quantity]) -> None:

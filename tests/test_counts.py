@@ -199,6 +199,10 @@ def test_not_counts(text):
         assert got == []
 
 
+def test_fu_inside_a_word_is_no_minus_sign():
+    assert vu("推动市委出台为基层减负15条措施") == [(15, "条")]
+
+
 def test_vague_amounts_are_not_counts_but_neighbours_are():
     assert vu("先后数十次接受5名私营企业主在公司安排的宴请") == [(5, "人")]
 
