@@ -5,7 +5,7 @@ Steps, in order (each counted in ``repairs`` under its kind):
 1. ``control``/``surrogate``: C0 control characters (except tab and newline) removed, lone
    surrogates → U+FFFD; ``newline``: CR LF, CR, U+2028/9 → ``\\n``.
 2. ``entity``: HTML entities left in text dumps (``&nbsp;``, ``&ldquo;``, ``&#160;``) decoded.
-3. Character folding (one ``str.translate``): ``width`` full-width forms U+FF01–FF5E → ASCII
+3. Character folding (one regex scan, then one ``str.replace`` per distinct character): ``width`` full-width forms U+FF01–FF5E → ASCII
    (digits, letters and punctuation: ``，`` → ``,``, ``（`` → ``(``); ``space`` no-break/ideographic
    spaces → `` ``; ``zero_width`` removed; ``radical`` CJK radical code points → ideographs
    (``⻄`` → ``西``); ``compat`` CJK compatibility ideographs → unified ones (NFKC).
@@ -19,12 +19,12 @@ Steps, in order (each counted in ``repairs`` under its kind):
    line → one; ``\\n`` between lines is kept (the metadata stage splits on lines).
 
 Everything configurable is in ``patterns/normalize/`` (``normalize.yaml``, ``radicals.tsv``,
-``pinyin_syllables.txt``, ``char_logfreq.tsv``).
+``pinyin_syllables.txt``; the mojibake tables ``char_logfreq.tsv`` and ``word_pairs.tsv`` are built
+by ``scripts/build_normalize_tables.py``). Throughput: ``scripts/bench_normalize.py``.
 """
 from __future__ import annotations
 
 import functools
-import html
 import re
 import unicodedata
 from collections import Counter
@@ -310,8 +310,13 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
         text = fold_chars(text, Counter())  # repaired runs decode to full-width forms (，（：)
         text = strip_pinyin(text, repairs)
     script, n_trad = detect_script(text)
-    simplified = _t2s().convert(text) if n_trad else text
-    _add(repairs, "t2s", n_trad)
+    simplified = text
+    if n_trad:
+        try:
+            simplified = _t2s().convert(text)
+            _add(repairs, "t2s", n_trad)
+        except Exception as exc:  # pragma: no cover - OpenCC failing must not lose the article
+            issues.append(f"OpenCC t2s failed, text kept in its script: {type(exc).__name__}: {exc}")
     text = collapse_whitespace(simplified, repairs)
     return text, dict(repairs), issues, script
 
