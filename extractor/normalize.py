@@ -228,23 +228,20 @@ def strip_pinyin(text: str, repairs: Counter) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=1)
-def _script_classes() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
-    """(Traditional-only characters: those OpenCC t2s changes on their own,
-    Simplified-only characters: those s2t changes), as regex character classes."""
+@functools.lru_cache(maxsize=2)
+def _changed_by(config: str) -> "re.Pattern[str]":
+    """Han characters that OpenCC ``config`` changes on their own, as a regex character class:
+    ``t2s`` → Traditional-only forms, ``s2t`` → Simplified-only forms (built once, lazily)."""
+    conv = _t2s() if config == "t2s" else _s2t()
     chars = [chr(cp) for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)) for cp in range(a, b + 1)]
-    joined = "\n".join(chars)
-    out = []
-    for conv in (_t2s(), _s2t()):
-        changed = conv.convert(joined).split("\n")
-        cps = [ord(c) for c, d in zip(chars, changed) if d != c] if len(changed) == len(chars) else []
-        out.append(re.compile(mojibake.char_class(cps)))
-    return out[0], out[1]
+    changed = conv.convert("\n".join(chars)).split("\n")
+    cps = [ord(c) for c, d in zip(chars, changed) if d != c] if len(changed) == len(chars) else []
+    return re.compile(mojibake.char_class(cps))
 
 
 def has_traditional(text: str) -> bool:
     """Whether any character of ``text`` is one OpenCC t2s changes (one regex scan)."""
-    return _script_classes()[0].search(text) is not None
+    return _changed_by("t2s").search(text) is not None
 
 
 def detect_script(text: str) -> tuple[Optional[str], int]:
@@ -256,11 +253,10 @@ def detect_script(text: str) -> tuple[Optional[str], int]:
     """
     if not _HAN_RE.search(text):
         return None, 0
-    trad_re, simp_re = _script_classes()
-    n_trad = len(trad_re.findall(text))
+    n_trad = len(_changed_by("t2s").findall(text))
     if n_trad == 0:
         return "hans", 0
-    n_simp = len(simp_re.findall(text))
+    n_simp = len(_changed_by("s2t").findall(text))
     share = n_trad / (n_trad + n_simp)
     if share >= 0.9:
         return "hant", n_trad
