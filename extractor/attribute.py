@@ -92,7 +92,7 @@ class Layout:
         self.sents = sentences(text)
         self._para_starts = [s for s, _ in self.paras]
         self._sent_starts = [s for s, _ in self.sents]
-        self._clauses: dict[int, list[tuple[int, int]]] = {}
+        self._clauses: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
 
     @staticmethod
     def _find(starts: list[int], spans: list[tuple[int, int]], pos: int) -> int:
@@ -108,12 +108,15 @@ class Layout:
         return self._find(self._para_starts, self.paras, pos)
 
     def clause_of(self, si: int, pos: int) -> tuple[int, int]:
-        if si not in self._clauses:
+        got = self._clauses.get(si)
+        if got is None:
             s, e = self.sents[si]
-            self._clauses[si] = clauses(self.text, s, e) or [(s, e)]
-        for cs, ce in self._clauses[si]:
-            if cs <= pos < ce:
-                return cs, ce
+            spans = clauses(self.text, s, e) or [(s, e)]
+            got = self._clauses[si] = (spans, [c[0] for c in spans])
+        spans, starts = got
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+            return spans[i]
         return self.sents[si]
 
 
@@ -181,7 +184,7 @@ def home_adcode(article: Article) -> tuple[Optional[str], Optional[str]]:
 # ----------------------------------------------------------------------------- periods
 
 class PeriodResolver:
-    def __init__(self, article: Article, layout: Layout):
+    def __init__(self, article: Article, layout: Layout, anchors: Optional[list[int]] = None):
         self.text = article.text
         self.layout = layout
         self.sc = scope()
@@ -190,34 +193,11 @@ class PeriodResolver:
                             key=lambda d: d.start)
         self._starts = [d.start for d in self.dates]
         self.counts = article.counts
-        self._anchors = sorted(value_anchor(c) for c in self.counts)
+        self._anchors = sorted(anchors if anchors is not None else (value_anchor(c) for c in self.counts))
         self._leads: Optional[list[Optional[DateMention]]] = None
 
-    # dates in [s, e)
-    def _dates_in(self, s: int, e: int) -> list[DateMention]:
-        i = bisect.bisect_left(self._starts, s)
-        out = []
-        while i < len(self.dates) and self.dates[i].start < e:
-            if self.dates[i].end <= e:
-                out.append(self.dates[i])
-            i += 1
-        return out
-
-    def _groups(self, ds: list[DateMention]) -> list[list[DateMention]]:
-        """Enumerations: dates joined only by 、/和/及 … (2017、2018年)."""
-        groups: list[list[DateMention]] = []
-        for d in ds:
-            if groups:
-                prev = groups[-1][-1]
-                gap = self.text[prev.end:d.start].strip()
-                if prev.end <= d.start and gap in self.sc.joiners:
-                    groups[-1].append(d)
-                    continue
-            groups.append([d])
-        return groups
-
-    def resolve(self, c: CountMention) -> tuple[Optional[Period], Optional[str]]:
-        a = value_anchor(c)
+    def resolve(self, c: CountMention, a: Optional[int] = None) -> tuple[Optional[Period], Optional[str]]:
+        a = value_anchor(c) if a is None else a
         si = self.layout.sentence_of(a)
         if si < 0:
             return None, None
@@ -230,30 +210,51 @@ class PeriodResolver:
                 return got
         return None, None
 
-    def _last_before(self, a: int, floor: int) -> Optional[DateMention]:
+    def _last_before_idx(self, a: int, floor: int) -> int:
+        """Index of the last date ending at or before ``a`` and starting at or after ``floor``; -1 if none."""
         i = bisect.bisect_right(self._starts, a) - 1
         while i >= 0 and self.dates[i].start >= floor:
             if self.dates[i].end <= a:
-                return self.dates[i]
+                return i
             i -= 1
+        return -1
+
+    def _last_before(self, a: int, floor: int) -> Optional[DateMention]:
+        i = self._last_before_idx(a, floor)
+        return self.dates[i] if i >= 0 else None
+
+    def _first_from(self, a: int, end: int) -> Optional[DateMention]:
+        i = bisect.bisect_left(self._starts, a)
+        if i < len(self.dates) and self.dates[i].end <= end:
+            return self.dates[i]
         return None
+
+    def _joined(self, d1: DateMention, d2: DateMention) -> bool:
+        return d1.end <= d2.start and self.text[d1.end:d2.start].strip() in self.sc.joiners
 
     def _rule_distributive(self, si: int, a: int):
         cs, ce = self.layout.clause_of(si, a)
-        ds = self._dates_in(cs, ce)
-        before = [d for d in ds if d.end <= a]
-        if not before:
+        k = self._last_before_idx(a, cs)
+        if k < 0:
             return None
-        groups = self._groups(ds)
-        g = next((g for g in groups if before[-1] in g), None)
-        if g is None or len(g) < 2:
+        lo = hi = k
+        while lo > 0 and k - lo < 50 and self.dates[lo - 1].start >= cs and self._joined(self.dates[lo - 1], self.dates[lo]):
+            lo -= 1
+        while (hi + 1 < len(self.dates) and hi - k < 50 and self.dates[hi + 1].end <= ce
+               and self._joined(self.dates[hi], self.dates[hi + 1])):
+            hi += 1
+        if hi == lo:
+            return None
+        g = self.dates[lo:hi + 1]
+        if g[-1].end > a:  # the figure stands inside the enumeration itself
             return None
         # the figures between this enumeration and the next date in the same clause
-        nxt = [d.start for d in ds if d.start >= g[-1].end]
-        stop = min([ce] + nxt)
-        lo = bisect.bisect_left(self._anchors, g[-1].end)
-        hi = bisect.bisect_left(self._anchors, stop)
-        anchors = sorted(set(self._anchors[lo:hi]))
+        stop = ce
+        if hi + 1 < len(self.dates) and self.dates[hi + 1].start < ce:
+            stop = self.dates[hi + 1].start
+        i0 = bisect.bisect_left(self._anchors, g[-1].end)
+        i1 = bisect.bisect_left(self._anchors, stop)
+        anchors = sorted(set(self._anchors[i0:min(i1, i0 + 60)]))
         src = "、".join(d.text for d in g)
         if len(anchors) == len(g) and a in anchors:
             d = g[anchors.index(a)]
@@ -268,9 +269,8 @@ class PeriodResolver:
 
     def _rule_clause_after(self, si: int, a: int):
         cs, ce = self.layout.clause_of(si, a)
-        after = [d for d in self._dates_in(a, ce)]
-        if after and "”" not in self.text[a:after[0].start]:  # not across the end of a quotation
-            d = after[0]
+        d = self._first_from(a, ce)
+        if d is not None and "”" not in self.text[a:d.start]:  # not across the end of a quotation
             return period_of(d), d.text
         return None
 
@@ -283,9 +283,8 @@ class PeriodResolver:
         ps, pe = self.layout.sents[si - 1]
         if self.layout.paragraph_of(ps) != pi:
             return None
-        ds = self._dates_in(ps, pe)
-        if ds:
-            d = ds[-1]
+        d = self._last_before(pe, ps)
+        if d is not None:
             return period_of(d), d.text
         lead = self._lead_before(si - 1)
         if lead is not None:
@@ -302,10 +301,9 @@ class PeriodResolver:
     def sentence_lead(self, si: int) -> Optional[DateMention]:
         """The time expression opening sentence ``si`` (after an optional 据统计, …), if any."""
         s, e = self.layout.sents[si]
-        ds = self._dates_in(s, e)
-        if not ds:
+        d = self._first_from(s, e)
+        if d is None:
             return None
-        d = ds[0]
         head = self.text[s:d.start].strip(_LEAD_JUNK)
         head = self.sc.lead_prefix.sub("", head).strip(_LEAD_JUNK + ",，")
         if head:
@@ -446,14 +444,14 @@ def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver
 
 def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     layout = layout or Layout(article.text)
-    periods = PeriodResolver(article, layout)
+    anchors = [value_anchor(c) for c in article.counts]
+    periods = PeriodResolver(article, layout, anchors)
     places = PlaceResolver(article, layout)
     out = []
-    for c in article.counts:
+    for c, a in zip(article.counts, anchors):
         upd: dict[str, Any] = {}
-        a = value_anchor(c)
         if c.period is None and c.period_source is None:
-            per, src = periods.resolve(c)
+            per, src = periods.resolve(c, a)
             upd["period"], upd["period_source"] = per, src
         if c.place is None:
             code, src = places.resolve(a)
