@@ -82,6 +82,7 @@ class Gazetteer:
         self._build_index()
         self._automaton = None
         self._town_forms: dict[str, tuple[TownForm, ...]] = {}
+        self._town_tables: dict[str, tuple] = {}
 
 
     # ---- loading -------------------------------------------------------------------------------
@@ -170,6 +171,7 @@ class Gazetteer:
             uid = u.parent if u else ""
         return tuple(out)
 
+    @functools.lru_cache(maxsize=65536)
     def path(self, uid: str) -> tuple[str, ...]:
         return tuple(self.units[u].name for u in reversed(self.lineage(uid)) if u in self.units)
 
@@ -234,6 +236,18 @@ class Gazetteer:
         out = [(f, s, e) for ki, s, e in ac.find_matches_as_indexes(text, overlapping=True) for f in by_form[keys[ki]]]
         out.sort(key=lambda x: (x[1], -(x[2] - x[1])))
         return out
+
+    def town_form_table(self, county: str) -> tuple[dict, frozenset, tuple]:
+        """({form: (TownForm, ...)}, the set of form lengths, the two-character full names) of a county."""
+        got = self._town_tables.get(county)
+        if got is None:
+            table: dict[str, list[TownForm]] = {}
+            for f in self.town_forms(county):
+                table.setdefault(f.form, []).append(f)
+            got = ({k: tuple(v) for k, v in table.items()}, frozenset(len(k) for k in table),
+                   tuple(f for f in self.town_forms(county) if f.kind == "full2"))
+            self._town_tables[county] = got
+        return got
 
     def units_named(self, names: Iterable[str]) -> list[str]:
         out = []

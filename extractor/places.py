@@ -50,6 +50,8 @@ class Rules:
     paragraph_end_re: re.Pattern
     jie_re: re.Pattern
     town_cue_re: re.Pattern
+    ethnic_town_re: re.Pattern
+    ethnic_groups: tuple
     enumerators: str
     unnamed: str
     not_township: re.Pattern
@@ -86,9 +88,10 @@ def rules() -> Rules:
     paragraph_end = cfg.get("paragraph_end") or "\n"
     cue = cfg.get("township_cue_after") or r"(?:等|[0-9一二两三四五六七八九十]+个)(?:乡镇|镇街|镇|乡|街道)"
     groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
-    ethnic = f"(?:{_alternation(groups)})+(?:乡|镇|苏木)"   # 伊车嘎善|锡伯族乡
     return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
-                 town_cue_re=re.compile(f"(?:{cue})|(?:{ethnic})"),
+                 town_cue_re=re.compile(cue),
+                 ethnic_town_re=re.compile("族(?:乡|镇|苏木)"),   # anchored on 族; the name is looked up behind
+                 ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
                  sentence_end_re=re.compile("[" + re.escape(sentence_end) + "]"),
@@ -141,9 +144,24 @@ def _strong_hits(gz: Gazetteer, ki: int) -> tuple[Hit, ...]:
     return got
 
 
+_STRONG_DIV: dict[str, tuple] = {}
+
+
+def _strong_divisions(gz: Gazetteer, key: str) -> tuple[tuple[Hit, ...], bool]:
+    """(strong hits of ``key`` that are provinces/cities/counties, whether any needs a word-start check)."""
+    got = _STRONG_DIV.get(key)
+    if got is None:
+        ki = gz._key_of[key]
+        hits = tuple(h for h in _strong_hits(gz, ki) if gz.units[h.uid].level != "township")
+        got = _STRONG_DIV[key] = (hits, any(_needs_boundary_check(key, h) for h in hits))
+    return got
+
+
 def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ]]:
     """(occurrences that may be mentions, media/site names) in ``text``."""
     gz = gz or gazetteer()
+    if not _PROVINCE_SHORT:
+        _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
     r = rules()
     occs, media = [], []
     media_match, not_place_match = r.media.match, r.not_place.match
@@ -189,7 +207,14 @@ def _after_ancestor(gz: Gazetteer, text: str, start: int, uid: str) -> bool:
     return bool(before) and any(before.endswith(n) for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
 
 
+_PROVINCE_SHORT = set()
+
+
 def _needs_boundary_check(key: str, hit: Hit) -> bool:
+    """Short/former names and two-character names must start a word; province short forms (山东,
+    黑龙江) are not checked (they seldom hide inside words, and they are many)."""
+    if hit.kind == "short" and hit.uid in _PROVINCE_SHORT:
+        return False
     return hit.kind in ("short", "former") or len(key) <= 2
 
 
@@ -223,9 +248,14 @@ def _deepest_consistent(gz: Gazetteer, uids: list[str]) -> Optional[str]:
 
 def home_from_outlet(outlet: Optional[str], gz: Optional[Gazetteer] = None) -> Optional[str]:
     """The unit an outlet reports from: 福州日报 → 350100, 大众网 → 370000 (outlets.tsv), else None."""
-    if not outlet:
+    if not outlet or not isinstance(outlet, str):
         return None
-    gz = gz or gazetteer()
+    return _home_from_outlet(outlet)
+
+
+@functools.lru_cache(maxsize=4096)
+def _home_from_outlet(outlet: str) -> Optional[str]:
+    gz = gazetteer()
     r = rules()
     for name, path in r.outlets.items():
         if name in outlet:
@@ -448,13 +478,11 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
     gz, text, r = ctx.gz, ctx.text, rules()
     if not counties:
         return []
-    forms: dict[str, list] = {}
-    for county in counties:
-        for f in gz.town_forms(county):
-            forms.setdefault(f.form, []).append(f)
-    if not forms:
+    tables = [gz.town_form_table(c) for c in counties]
+    tables = [t for t in tables if t[0]]
+    if not tables:
         return []
-    lens = sorted({len(k) for k in forms}, reverse=True)
+    lens = sorted({n for t in tables for n in t[1]}, reverse=True)
     found: list[tuple[int, int, object]] = []
 
     def ending_at(j: int, kinds: tuple) -> Optional[tuple[int, object]]:
@@ -462,34 +490,45 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
             i = j - n
             if i < 0:
                 continue
-            for f in forms.get(text[i:j], ()):
-                if f.kind in kinds:
-                    return i, f
+            key = text[i:j]
+            for table, _, _ in tables:
+                for f in table.get(key, ()):
+                    if f.kind in kinds:
+                        return i, f
         return None
 
     for m in r.jie_re.finditer(text):                 # 新开河街 (not 街道)
         got = ending_at(m.end(), ("jie",))
         if got:
             found.append((got[0], m.end(), got[1]))
-    for m in r.town_cue_re.finditer(text):            # …、高村两个镇 / …锡伯族乡
-        j = m.start()
+    cue_starts = [(m.start(), None) for m in r.town_cue_re.finditer(text)]  # …、高村两个镇
+    for m in r.ethnic_town_re.finditer(text):                                  # 伊车嘎善锡伯族乡
+        j = m.start() + 1
+        while True:   # strip the ethnic names before 乡 (苗族侗族乡 has two)
+            e = next((g for g in r.ethnic_groups if j >= len(g) and text.startswith(g, j - len(g))), None)
+            if e is None:
+                break
+            j -= len(e)
+        if j <= m.start():
+            cue_starts.append((j, m.end()))   # the mention spans the ethnic name and 乡 too
+    for j, end in cue_starts:
         while j > 0:
             got = ending_at(j, ("stem",))
             if not got:
                 break
-            found.append((got[0], j, got[1]))
+            found.append((got[0], end or j, got[1]))
+            if end:
+                break
             j = got[0] - 1
             if j < 0 or text[j] not in r.enumerators:
                 break
-    for form, fs in forms.items():                    # 两字镇名 right after the county
-        for f in fs:
-            if f.kind != "full2":
-                continue
-            i = text.find(form)
+    for _, _, full2 in tables:                        # 两字镇名 right after the county
+        for f in full2:
+            i = text.find(f.form)
             while i >= 0:
                 if ctx.prefix_ancestor(f.uid, i):
-                    found.append((i, i + len(form), f))
-                i = text.find(form, i + 1)
+                    found.append((i, i + len(f.form), f))
+                i = text.find(f.form, i + 1)
     out = []
     for i, j, f in sorted(found, key=lambda x: (x[0], -(x[1] - x[0]))):
         if _free(used, i, j):
@@ -582,17 +621,13 @@ def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None
     occs, media = scan(text, gz)
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
-    def strong_divisions(o: Occ) -> tuple:
-        hits = tuple(h for h in o.strong if gz.units[h.uid].level != "township")
-        if hits and any(_needs_boundary_check(o.text, h) for h in hits) and not _starts_word(text, o):
-            hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
-                         or _after_ancestor(gz, text, o.start, h.uid))
-        return hits
-
     div: dict[int, tuple] = {}
     for o in occs:
         if o.strong:
-            hits = strong_divisions(o)
+            hits, check = _strong_divisions(gz, o.text)
+            if hits and check and not _starts_word(text, o):
+                hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
+                             or _after_ancestor(gz, text, o.start, h.uid))
             if hits:
                 div[id(o)] = hits
     strong = non_overlapping([o for o in occs if id(o) in div])
