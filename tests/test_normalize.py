@@ -263,6 +263,9 @@ def test_shifted_real_sentences_repaired(original, expected):
     "赟、犇、淼、鑫等生僻字常见于人名。",
     "“苟利国家生死以,岂因祸福避趋之。”",
     "陕西省榆林市横山区、甘肃省临洮县、四川省犍为县",
+    "重庆市涪陵区、四川省邛崃市、成都市郫都区、乐山市犍为县纪委监委联合开展监督检查。",
+    "安徽省亳州市谯城区、浙江省金华市婺城区、江西省鄱阳县、贵州省黔东南州岑巩县",
+    "原党委书记覃某某、副主任禤某某、会计罡某某、出纳彧某某违规发放津补贴",
 ])
 def test_rare_real_text_not_touched(sentence):
     text, repairs, issues, _ = normalize_text(sentence)
