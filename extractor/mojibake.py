@@ -23,6 +23,7 @@ Runs that are UTF-8 bytes read as GBK (``鍙傝€冩秷鎭`` → ``参考消息
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from typing import Optional
 from .resources import load_yaml, pattern_path
 
 MARKERS = "?\ufffd"
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff]")  # Han or private use
 # ranges whose characters a misaligned GBK decode produces (Han, compatibility ideographs, PUA,
 # kana, bopomofo, Greek, Cyrillic, box drawing, CJK symbols)
@@ -44,7 +46,7 @@ def config() -> dict:
     defaults = dict(rare_logp=-13.0, floor_logp=-19.0, cluster_gap=3, min_rare=3, min_density=0.4,
                     min_rare_with_marker=2, max_run=200000, search=8, min_gain=3.0, min_repaired_mean=-10.5,
                     word_bonus=2.0, word_bonus_per_logfreq=0.5, max_clusters=50, guess_penalty=4.0,
-                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16, edge_window=12)
+                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16, edge_window=12, latin_min_mean=-13.0)
     defaults.update(cfg)
     return defaults
 
@@ -470,3 +472,118 @@ def repair(text: str) -> tuple[str, dict[str, int], list[str]]:
     if skipped > 1:
         issues.append(f"{skipped - 1} more suspicious character runs not examined")
     return "".join(out), counts, issues
+
+
+# ---------------------------------------------------------------- bytes read as Latin-1 / cp1252
+
+@functools.lru_cache(maxsize=1)
+def _latin_tables() -> tuple[dict[str, int], "re.Pattern[str]"]:
+    """(character → the byte it came from when read as cp1252 or Latin-1, regex of runs of them)."""
+    back: dict[str, int] = {}
+    for b in range(0x80, 0x100):
+        back[chr(b)] = b                       # Latin-1 (C1 controls included)
+        try:
+            back[bytes((b,)).decode("cp1252")] = b
+        except UnicodeDecodeError:
+            pass
+    cls = char_class(sorted(ord(c) for c in back) + [0xFFFD])
+    return back, re.compile(cls + "{4,}")
+
+
+# the bytes cp1252 leaves undefined: a decode with errors="replace" turned them into U+FFFD
+_CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def _utf8_with_holes(data: list) -> Optional[str]:
+    """Decode UTF-8 where ``None`` stands for one of the bytes cp1252 leaves undefined (always a
+    continuation byte); where several completions are valid, the one that is most frequent and
+    forms dictionary words with its neighbours wins."""
+    slots: list[list[str]] = []
+    i = 0
+    while i < len(data):
+        b = data[i]
+        if b is None:
+            return None
+        n = 1 if b < 0x80 else 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
+        if n == 0 or i + n > len(data):
+            return None
+        group = data[i:i + n]
+        holes = [k for k, x in enumerate(group) if x is None]
+        cands = []
+        for fill in itertools.product(_CP1252_HOLES, repeat=len(holes)):
+            g = list(group)
+            for k, v in zip(holes, fill):
+                g[k] = v
+            try:
+                cands.append(bytes(g).decode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+        if not cands:
+            return None
+        slots.append(sorted(cands, key=logp, reverse=True))
+        i += n
+    out = [c[0] for c in slots]
+    for k, cands in enumerate(slots):
+        if len(cands) > 1:
+            left = out[k - 1] if k else ""
+            right = out[k + 1] if k + 1 < len(out) else ""
+            out[k] = max(cands, key=lambda c: logp(c) + _word_bonus(left, c) + _word_bonus(c, right))
+    return "".join(out)
+
+
+def latin_repair(run: str) -> Optional[str]:
+    """UTF-8 or GBK bytes that were read as cp1252/Latin-1: ``ä¸­å¤®çºªå§”`` / ``ÖÐÑë¼ÍÎ¯`` → ``中央纪委``;
+    U+FFFD in the run is a byte cp1252 does not define, restored from the UTF-8 structure."""
+    back = _latin_tables()[0]
+    if "\ufffd" in run:
+        try:
+            fixed = _utf8_with_holes([None if c == "\ufffd" else back[c] for c in run])
+        except KeyError:
+            return None
+        if fixed and len(_HAN_RE.findall(fixed)) >= 2:
+            return fixed
+        return None
+    try:
+        data = bytes(back[c] for c in run)
+    except KeyError:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            fixed = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if len(_HAN_RE.findall(fixed)) >= 2 and not any(_is_pua(c) for c in fixed):
+            return fixed
+    return None
+
+
+def repair_latin(text: str) -> tuple[str, int, list[str]]:
+    """Re-decode runs of at least four Latin-1/cp1252 characters that are the UTF-8 or GBK bytes of
+    Chinese text. A run is replaced only when it decodes strictly, gives Han characters and reads as
+    plausible Chinese (pinyin, names and European words never decode that way)."""
+    if not text or text.isascii():
+        return text, 0, []
+    back, run_re = _latin_tables()
+    cfg = config()
+    out, pos, n, issues = [], 0, 0, []
+    for m in run_re.finditer(text):
+        run = m.group()
+        if not any("\u00c0" <= c <= "\u00ff" for c in run):
+            continue  # only symbols and punctuation (“”…) — not mojibake
+        fixed = latin_repair(run)
+        if fixed is None:
+            continue
+        # a strict decode into Han characters is strong evidence already (four or more accented
+        # letters in a row are not European text); only reject decodes into rare junk
+        if mean_logp(fixed) < float(cfg["latin_min_mean"]):
+            issues.append(f"Latin-1 run {run[:20]!r} decodes to implausible text {fixed[:20]!r}; left as it is")
+            continue
+        out.append(text[pos:m.start()])
+        out.append(fixed)
+        pos = m.end()
+        n += 1
+    if not n:
+        return text, 0, issues
+    out.append(text[pos:])
+    return "".join(out), n, issues
+

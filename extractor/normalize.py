@@ -11,7 +11,8 @@ Steps, in order (each counted in ``repairs`` under its kind):
    (``⻄`` → ``西``); ``compat`` CJK compatibility ideographs → unified ones (NFKC).
 4. ``pinyin``: readings injected after characters removed (``紀(jì)委`` → ``紀委``), real
    parentheses kept (``(试行)``, ``(2019)``, ``(JOS)``, ``(市)``).
-5. ``mojibake``: byte-misaligned GBK runs re-decoded (:mod:`extractor.mojibake`); guessed
+5. ``mojibake``: UTF-8/GBK bytes read as Latin-1/cp1252 (``ä¸­å¤®`` → ``中央``; done before step 3,
+   whose space/soft-hyphen folding would break them) and byte-misaligned GBK runs re-decoded (:mod:`extractor.mojibake`); guessed
    lost bytes and runs left unrepaired become issue messages. Before OpenCC, since the repaired
    bytes may decode to Traditional text. Then step 4 once more (``發(fā)`` after ``陌l(fā)``).
 6. ``t2s``: script detected (``hans``/``hant``/``mixed``) and OpenCC Traditional → Simplified.
@@ -294,6 +295,12 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
     issues: list[str] = []
     text = clean_controls(raw, repairs)
     text = decode_entities(text, repairs)
+    try:  # before folding: U+00A0 and U+00AD are bytes of such runs
+        text, n, msgs = mojibake.repair_latin(text)
+        _add(repairs, "mojibake", n)
+        issues.extend(msgs)
+    except Exception as exc:  # pragma: no cover - defensive
+        issues.append(f"Latin-1 mojibake repair failed: {type(exc).__name__}: {exc}")
     text = fold_chars(text, repairs)
     text = strip_pinyin(text, repairs)
     try:

@@ -289,6 +289,34 @@ def test_utf8_read_as_gbk_repaired(original):
     assert repairs["mojibake"] >= 1
 
 
+@pytest.mark.parametrize("original, codec", [
+    ("中央纪委国家监委网站讯 贵州省政协党组成员、副主席唐德智涉嫌严重违纪违法", "utf-8/cp1252"),
+    ("福建省石狮市纪委监委紧盯违规公款消费、违规收送礼品礼金等问题", "utf-8/cp1252"),
+    ("一线故事丨精准研判 提升信访工作质效", "utf-8/cp1252"),   # cp1252 holes (U+FFFD) restored
+    ("中央纪委国家监委网站讯 贵州省政协党组成员、副主席唐德智涉嫌严重违纪违法", "utf-8/latin-1"),
+    ("全区共有239户低保边缘户家庭得到救助", "gbk/latin-1"),
+    ("来源:福州日报 责任编辑:陈哲钊", "gbk/latin-1"),
+])
+def test_latin1_mojibake_repaired(original, codec):
+    enc, dec = codec.split("/")
+    broken = original.encode(enc).decode(dec, errors="replace")
+    text, repairs, issues, _ = normalize_text(broken)
+    assert text == original, issues
+    assert repairs["mojibake"] >= 1
+
+
+@pytest.mark.parametrize("raw", [
+    "Müller café Ångström naïve façade Ÿ",
+    "市纪委 ÀÉÎÕÜ 测试",                         # four accented capitals: decode to nothing Chinese
+    "“你好”……“”——",
+    "qīng lián jì wěi jiān wěi",
+])
+def test_latin1_text_not_touched(raw):
+    text, repairs, issues, _ = normalize_text(raw)
+    assert text == raw
+    assert "mojibake" not in repairs and not issues
+
+
 def test_unrepairable_run_is_an_issue():
     junk = "工作?" + "".join(random.Random(7).choice("龘靐齉爩麤鱻驫厵癵灪讟") for _ in range(12)) + "?推进"
     text, repairs, issues, _ = normalize_text(junk)
