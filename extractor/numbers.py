@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
+import re as _re
+
 import regex
 
 from .resources import load_yaml
@@ -54,11 +56,17 @@ def to_halfwidth(s: str) -> str:
     return s.translate(_FW)
 
 
+_THOUSANDS_RX = regex.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS_PREFIX_RX = regex.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?.*")
+_ARABIC_RX = regex.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_TOKEN_NUM_RX = regex.compile(r"\d+(?:\.\d+)?|\.\d+")
+
+
 def _arabic(s: str) -> Optional[float]:
     s = to_halfwidth(s).replace(" ", "")
-    if regex.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+    if "," in s and _THOUSANDS_RX.fullmatch(s):
         s = s.replace(",", "")
-    if not regex.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", s):
+    if not _ARABIC_RX.fullmatch(s):
         return None
     return float(s)
 
@@ -69,10 +77,10 @@ def _tokens(s: str) -> Optional[list[tuple[str, float]]]:
     i, n = 0, len(s)
     while i < n:
         ch = s[i]
-        m = regex.match(r"\d+(?:\.\d+)?|\.\d+", s[i:])
+        m = _TOKEN_NUM_RX.match(s, i)
         if m:
             out.append(("n", float(m.group())))
-            i += m.end()
+            i = m.end()
             continue
         if ch in CN_DIGITS:
             out.append(("d", CN_DIGITS[ch]))
@@ -214,7 +222,7 @@ def _parse_unsigned(s: str) -> Optional[float]:
         return a
     if "," in s:
         s2 = s.replace(",", "")
-        if regex.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?.*", s):
+        if _THOUSANDS_PREFIX_RX.fullmatch(s):
             s = s2
     # decimals with 点: integer part × …, fraction digit by digit, then trailing big units
     for p in CN_POINT:
@@ -250,18 +258,25 @@ def _parse_unsigned(s: str) -> Optional[float]:
 
 # --------------------------------------------------------------------------- scanning
 
-_NUM_RE = regex.compile(
-    r"""(?:(?<!\p{Han})负|(?<![0-9０-９A-Za-z.．零〇一二两三四五六七八九十百千万亿萬億])[-－−](?=[0-9０-９]))?
-    (?:百分之|千分之)?
-    (?:
+# numeral runs; starts with a character class so that the scan is fast. A 百分之/千分之 before a
+# run, and a sign (负, -), are looked up by hand around the match.
+_NUM_RE = _re.compile(
+    r"""(?:
         [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
         (?:[十百千万亿萬億]+(?:[0-9０-９]+[十百千万亿萬億]+)*)?
       | [.．][0-9０-９]+
       | [零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]+
         (?:[点點][零〇○一二三四五六七八九]+[万萬亿億]*)?
     )""",
-    regex.X,
+    _re.X,
 )
+_MINUS = "-－−"
+_NO_MINUS_AFTER = frozenset("0123456789０１２３４５６７８９ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.．"
+                            "零〇一二两三四五六七八九十百千万亿萬億")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 @dataclass
@@ -292,29 +307,67 @@ def _cn_range(s: str) -> Optional[tuple[float, float, str]]:
     return a * mult, b * mult, rest
 
 
-def find_numbers(text: str) -> list[NumberToken]:
-    """Every numeral run in ``text`` with its value (None if it does not parse)."""
+_SKIP_AFTER = frozenset("余多来许万亿萬億千百十 ")
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_lead_chars() -> frozenset:
+    """First characters of everything that can follow a number of a quantity with a unit."""
+    table, _ = _unit_table()
+    chars = {w[0] for w, (cls, _c) in table.items() if cls != "noncount"}
+    chars.update("%％‰、")
+    chars.update(sep[0] for sep in _qualifiers()["range"])
+    return frozenset(chars)
+
+
+def _may_have_unit(text: str, end: int, lead: frozenset) -> bool:
+    n = len(text)
+    k = end
+    while k < n and k < end + 4 and text[k] in _SKIP_AFTER:
+        k += 1
+    return k < n and text[k] in lead
+
+
+def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken]:
+    """Every numeral run in ``text`` with its value (None if it does not parse).
+
+    ``with_unit_only`` skips, before parsing, runs that no unit, %, range or list can follow
+    (most Chinese numeral characters of a text are parts of words: 一些, 统一, 千万).
+    """
     out: list[NumberToken] = []
     if not text:
         return out
+    lead = _unit_lead_chars() if with_unit_only else None
+    pct_at = -1
     for m in _NUM_RE.finditer(text):
         s = m.group()
+        start, end = m.start(), m.end()
+        if s in ("百", "千") and text.startswith(("百分之", "千分之"), start):
+            pct_at = start + 3  # the run after 百分之 is a percentage
+            continue
+        percent = start == pct_at
+        if lead is not None and not percent and not _may_have_unit(text, end, lead):
+            continue
+        core = s
+        if percent:
+            start -= 3
+            if core in ("百", "佰"):
+                core = "100"  # 百分之百
         sign = ""
-        if s[:1] in "负-－−":
-            sign, s_body = s[:1], s[1:]
-        else:
-            s_body = s
-        percent = s_body.startswith(("百分之", "千分之"))
-        core = s_body[3:] if percent else s_body
-        if percent and core in ("百", "佰"):
-            core = "100"  # 百分之百
+        if start > 0:
+            b = text[start - 1]
+            if b == "负" and (start < 2 or not _is_han(text[start - 2])):
+                sign = b
+            elif b in _MINUS and not percent and s[0] in "0123456789０１２３４５６７８９" and (
+                    start < 2 or text[start - 2] not in _NO_MINUS_AFTER):
+                sign = b
         if sign:
+            start -= 1
             core = "-" + core
+        s = text[start:end]
         if not core:
             continue
         chinese = any(c in _CN_DIGIT_CHARS or c in _CN_UNIT_CHARS for c in core)
-        start, end = m.start(), m.end()
-        # a trailing big unit that is not part of the number (十九大 is fine; 三百万人 keeps 万)
         rng = _cn_range(core.lstrip("-")) if chinese else None
         if rng:
             out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
@@ -325,15 +378,13 @@ def find_numbers(text: str) -> list[NumberToken]:
             for k in range(len(core) - 1, 0, -1):
                 v = parse_numeral(core[:k])
                 if v is not None:
-                    end = start + len(sign) + (3 if percent else 0) + k - (1 if sign else 0)
+                    end = m.start() + k - (1 if sign else 0)
                     s = text[start:end]
                     break
         if v is None:
             continue
         if s.endswith((",", "，")):
             continue
-        if percent and (text[end:end + 1] == "%"):
-            pass
         out.append(NumberToken(s, start, end, v, None, None, percent, chinese))
     return out
 
@@ -401,6 +452,8 @@ def _qualifiers() -> dict:
         "prefix": flat("prefix"),
         "middle": flat("middle"),
         "suffix": flat("suffix"),
+        "prefix_map": dict(flat("prefix")),
+        "prefix_lens": sorted({len(w) for w, _ in flat("prefix")}, reverse=True),
         "blockers": {str(k): set(v or []) for k, v in (cfg.get("prefix_blockers") or {}).items()},
         "range": tuple(str(x) for x in cfg.get("range_separators") or []),
     }
@@ -418,20 +471,29 @@ def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
 
 
 def _match_word(text: str, pos: int, pairs) -> Optional[tuple[str, str]]:
+    if pos >= len(text):
+        return None
+    ch = text[pos]
     for w, kind in pairs:
-        if text.startswith(w, pos):
+        if w[0] == ch and text.startswith(w, pos):
             return w, kind
     return None
 
 
 def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
     q = _qualifiers()
-    for w, kind in q["prefix"]:
-        if start >= len(w) and text[start - len(w):start] == w:
-            before = text[start - len(w) - 1] if start - len(w) - 1 >= 0 else ""
-            if w in q["blockers"] and before in q["blockers"][w]:
-                continue
-            return w, kind
+    pmap = q["prefix_map"]
+    for n in q["prefix_lens"]:
+        if start < n:
+            continue
+        w = text[start - n:start]
+        kind = pmap.get(w)
+        if kind is None:
+            continue
+        before = text[start - n - 1] if start - n - 1 >= 0 else ""
+        if w in q["blockers"] and before in q["blockers"][w]:
+            continue
+        return w, kind
     return None
 
 
@@ -498,11 +560,14 @@ def _approx_of(prefix, mid, suffix) -> str:
     return "exact"
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Numbers of ``text`` with qualifier, range, multiplier and unit (any unit class, or none)."""
+def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity]:
+    """Numbers of ``text`` with qualifier, range, multiplier and unit (any unit class, or none).
+
+    ``with_unit_only``: only numbers that a unit, %, range or list may follow (faster; counts use it).
+    """
     if not text:
         return []
-    toks = find_numbers(text)
+    toks = find_numbers(text, with_unit_only=with_unit_only)
     seps = _qualifiers()["range"]
     out: list[Quantity] = []
     consumed: set[int] = set()
@@ -555,15 +620,18 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
+_SHARED_MULT_RX = regex.compile(r"(?<=[0-9零〇一二两三四五六七八九十百千拾佰仟])([万亿萬億]+|[千百仟佰])$")
+
+
 def _shared_multiplier(low_text: str, high_text: str) -> float:
     """5-10万元, 两到三万港元, 十八至三十万: the low end shares the high end's trailing multiplier."""
-    m = regex.search(r"(?<=[0-9零〇一二两三四五六七八九十百千拾佰仟])([万亿萬億]+|[千百仟佰])$", high_text)
+    m = _SHARED_MULT_RX.search(high_text)
     if not m:
         return 1.0
     if m.group(1)[0] in "万亿萬億":
-        if regex.search(r"[万亿萬億]$", low_text):
+        if low_text[-1:] in "万亿萬億":
             return 1.0
-    elif regex.search(r"[十百千万亿萬億仟佰拾]$", low_text):
+    elif low_text[-1:] in "十百千万亿萬億仟佰拾":
         return 1.0
     scale = 1.0
     for ch in m.group(1):
