@@ -85,6 +85,8 @@ class _Rules:
     organ_before: _Suffixes
     formula_shape: "regex.Pattern"
     formula_max: int
+    formula_long_marks: frozenset
+    formula_long_max: int
     excluded: frozenset
     org_end: _Suffixes
     bad_tail: "regex.Pattern"
@@ -145,7 +147,9 @@ def rules() -> _Rules:
         frame_before=cfg.get("cue_frame_before", "以"),
         organ_before=_Suffixes(organs),
         formula_shape=regex.compile(rf"^[{nums}]"),
-        formula_max=int(cfg.get("formula_max_chars", 14)),
+        formula_max=int(cfg.get("formula_max_chars", 10)),
+        formula_long_marks=frozenset(cfg.get("formula_long_marks", "+")),
+        formula_long_max=int(cfg.get("formula_long_max_chars", 16)),
         excluded=frozenset(excluded),
         org_end=_Suffixes(cfg.get('organization_endings', [])),
         bad_tail=regex.compile(rf"(?:{_alt(cfg.get('not_measure_tails', []))})"),
@@ -203,7 +207,9 @@ def _documents(text: str):
 
 def _is_formula(q: str) -> bool:
     r = rules()
-    if not r.formula_shape.search(q) or len(q) > r.formula_max:
+    if not r.formula_shape.search(q):
+        return False
+    if len(q) > (r.formula_long_max if not r.formula_long_marks.isdisjoint(q) else r.formula_max):
         return False
     if q.isdigit() or _YEAR_LED.match(q):
         return False

@@ -225,3 +225,11 @@ def test_corner_brackets_quote_names_too():
 ])
 def test_titles_of_works_after_a_work_cue(sentence):
     assert {m.name for m in extract_measures(sentence) if m.form == "document"} == set()
+
+
+@pytest.mark.parametrize("sentence,quoted", [
+    ("针对妨碍惠民政策落实“绊脚石”等问题,部署开展专项整治", "绊脚石"),
+    ("让“一人给多名党员干部邮寄快件”等可疑情况无所遁形", "一人给多名党员干部邮寄快件"),
+])
+def test_more_non_measures_from_the_real_corpus(sentence, quoted):
+    assert name_key(quoted) not in names(sentence)
