@@ -587,3 +587,10 @@ def repair_latin(text: str) -> tuple[str, int, list[str]]:
     out.append(text[pos:])
     return "".join(out), n, issues
 
+
+
+def warm() -> None:
+    """Build the lazily loaded tables (character frequencies, rare/Latin-1 classes, word pairs)."""
+    _tables()
+    _latin_tables()
+    _words()

@@ -331,3 +331,12 @@ def stage(article: Article) -> None:
     article.script = script
     for msg in issues:
         article.issue("normalize", msg)
+
+
+def warm() -> None:
+    """Build every lazily loaded table of the stage (for a fork server: load once, share pages)."""
+    _fold_table()
+    _pinyin_syllables()
+    _changed_by("t2s")
+    _changed_by("s2t")
+    mojibake.warm()

@@ -405,3 +405,18 @@ def test_never_raises_on_any_text(raw):
 def test_idempotent_on_ordinary_text(raw):
     once = _norm(raw)
     assert _norm(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="?\ufffdÀÉÎÕÜéåç¸­\xa0\xad痹谛抡鞒躺希ㄓ袌虻褪紀(jì)委監，。“”…\n 0l", max_size=300))
+def test_never_raises_on_mojibake_like_text(raw):
+    text, repairs, issues, script = normalize_text(raw)
+    assert isinstance(text, str) and all(isinstance(m, str) for m in issues)
+    assert "\xa0" not in text and "\xad" not in text
+
+
+def test_warm_builds_the_tables():
+    from extractor.normalize import warm
+
+    warm()
+    assert mojibake._tables.cache_info().currsize == 1 and mojibake._words.cache_info().currsize == 1
