@@ -414,7 +414,13 @@ def _extract(text: str) -> list[CountMention]:
         if hit is not None:
             indicator = hit.key
             label = hit.text
-            between = [o for o in out if hit.end < o.end <= q.start]
+            between = False
+            for o in reversed(out):  # a figure between the wording and this number?
+                if o.end <= hit.end:
+                    break
+                if o.end <= q.start:
+                    between = True
+                    break
             if ss <= hit.start < q.start and not between and hit.end <= q.start:
                 start = hit.start
         elif inherited is not None:
@@ -449,6 +455,8 @@ def _sublist_head(text: str, q: Quantity, heads, sent, cs: int, inds) -> Optiona
     if k < 0 or text.find("；", k, q.num_start) >= 0 or text.find(";", k, q.num_start) >= 0:
         return None
     for num_start, ind, label, hs in reversed(heads):
+        if hs < s0:
+            break
         if hs == s0 and num_start < k:
             if ind != "other" and _fits(inds[ind], q, text):
                 return ind, label, num_start
