@@ -91,6 +91,7 @@ class _Rules:
     org_end: _Suffixes
     bad_tail: "regex.Pattern"
     bad_end: _Suffixes
+    problem_words: "regex.Pattern"
     max_name: int
     min_name: int
     sentence_marks: frozenset
@@ -153,6 +154,7 @@ def rules() -> _Rules:
         excluded=frozenset(excluded),
         org_end=_Suffixes(cfg.get('organization_endings', [])),
         bad_tail=regex.compile(rf"(?:{_alt(cfg.get('not_measure_tails', []))})"),
+        problem_words=regex.compile(rf"(?:{_alt(cfg.get('problem_words', []) or ['腐败'])})"),
         bad_end=_Suffixes(cfg.get('not_measure_endings', [])),
         max_name=int(cfg.get("max_name_chars", 20)),
         min_name=int(cfg.get("min_name_chars", 2)),
@@ -240,6 +242,8 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
         kind, end = m.group(0), after_pos + m.end()
     elif has_list:
         return None  # a quoted list is a name only when a kind word follows directly
+    elif r.problem_words.search(q):
+        return None  # “期权腐败”: a kind of misconduct
     else:
         m = r.link_kind_at.match(after)
         if m:

@@ -233,3 +233,8 @@ def test_titles_of_works_after_a_work_cue(sentence):
 ])
 def test_more_non_measures_from_the_real_corpus(sentence, quoted):
     assert name_key(quoted) not in names(sentence)
+
+
+def test_quoted_ways_of_misconduct_are_not_methods():
+    s = "呈现出隐形变异、翻新升级的特点,如通过“影子公司”“影子股东”“虚假交易”“期权腐败”“政商旋转门”等方式收受财物"
+    assert names(s) == set()
