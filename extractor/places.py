@@ -57,6 +57,7 @@ class Rules:
     not_township: re.Pattern
     share: float
     min_mentions: int
+    max_occurrences: int = 20000
     outlets: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -99,6 +100,7 @@ def rules() -> Rules:
                  media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
+                 max_occurrences=int(cfg.get("max_occurrences") or 20000),
                  share=float(desc.get("share", 0.8)), min_mentions=int(desc.get("min_mentions", 3)),
                  outlets=outlets)
 
@@ -157,15 +159,24 @@ def _strong_divisions(gz: Gazetteer, key: str) -> tuple[tuple[Hit, ...], bool]:
     return got
 
 
+class _Scanned(list):
+    truncated = False
+
+
 def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ]]:
-    """(occurrences that may be mentions, media/site names) in ``text``."""
+    """(occurrences that may be mentions, media/site names) in ``text``; the first list has
+    ``.truncated`` set when the text held more than ``max_occurrences`` matches."""
     gz = gz or gazetteer()
     if not _PROVINCE_SHORT:
         _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
     r = rules()
-    occs, media = [], []
+    occs, media = _Scanned(), []
     media_match, not_place_match = r.media.match, r.not_place.match
-    for ki, s, e in gz.find(text):
+    found = gz.find(text)
+    if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
+        found = found[: r.max_occurrences]
+        occs.truncated = True
+    for ki, s, e in found:
         occ = Occ(s, e, gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
         if media_match(text, e):
             media.append(occ)
@@ -566,7 +577,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     starts = [m.start for m in mentions]
     sent_ends = para_ends = None
 
-    for m in r.deixis.finditer(text):
+    for n, m in enumerate(r.deixis.finditer(text)):
+        if n >= r.max_occurrences:
+            break
         s, e = m.start(), m.end()
         if not _free(used, s, e) or (s > 0 and text[s - 1] in r.blockers):
             continue
@@ -614,8 +627,13 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
 def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None,
             url: Optional[str] = None) -> tuple[list[PlaceMention], Optional[str]]:
     """(place mentions of ``text`` in order, the home place uid or None). Never raises on a str."""
+    mentions, home, _ = _analyze(text, outlet, title)
+    return mentions, home
+
+
+def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[list[PlaceMention], Optional[str], bool]:
     if not text or not isinstance(text, str):
-        return [], None
+        return [], None, False
     gz = gazetteer()
     r = rules()
     occs, media = scan(text, gz)
@@ -703,7 +721,7 @@ def analyze(text: str, outlet: Optional[str] = None, title: Optional[str] = None
     chosen.sort(key=lambda o: o.start)
     chosen += find_deixis(ctx, chosen, used)
     chosen.sort(key=lambda o: o.start)
-    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home
+    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, occs.truncated
 
 
 def link_places(text: str, outlet: Optional[str] = None, title: Optional[str] = None,
@@ -732,11 +750,13 @@ def _home_mention(home: Optional[str]) -> Optional[PlaceMention]:
 
 def stage(article: Article) -> None:
     try:
-        mentions, home = analyze(article.text, outlet=article.outlet, title=article.title, url=article.url)
+        mentions, home, truncated = _analyze(article.text, article.outlet, article.title)
     except Exception as exc:  # never lose the article
         article.issue("places", f"{type(exc).__name__}: {exc}")
         return
     article.places.extend(mentions)
+    if truncated:
+        article.issue("places", f"over {rules().max_occurrences} place names; the rest of the text was not searched")
     hm = _home_mention(home)
     article.context["home_place"] = hm
     article.context["home_adcode"] = hm.adcode if hm else None

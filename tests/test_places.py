@@ -258,3 +258,11 @@ def test_stage_fills_places_and_home():
 def test_words_that_only_look_like_deixis(text):
     ms = link_places(text, outlet="福州日报")
     assert not [m for m in ms if m.resolved_by and m.resolved_by.startswith("deixis")]
+
+
+def test_pathological_repetition_is_cut_with_an_issue():
+    text = "福州市" * 30000
+    art = Article(source="t", raw=text, text=text, outlet="福州日报")
+    stage(art)
+    assert art.places and all(text[m.start:m.end] == m.text for m in art.places[:100])
+    assert any(i.stage == "places" for i in art.issues)
