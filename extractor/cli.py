@@ -34,6 +34,10 @@ def _cmd_run(args) -> int:
         summary = batch.run(paths, out, fmt=fmt, workers=args.workers, engine=args.engine,
                             scheduler=args.scheduler, resume=args.resume, progress=args.progress,
                             quiet=args.quiet, ship=args.ship)
+    except KeyboardInterrupt:
+        print(f"\nextractor run: interrupted; the records written so far are kept: rerun with --resume to go on",
+              file=sys.stderr)
+        return 130
     except ImportError as exc:
         print(f"extractor run: {exc} (install the 'datasets' or 'dask' extra)", file=sys.stderr)
         return 2

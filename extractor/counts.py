@@ -107,6 +107,7 @@ def _not_counts() -> dict:
                              tuple(str(x) for x in g.get("followed_by") or []))
     return {
         "prefixes": tuple(sorted((str(p) for p in cfg.get("prefixes") or []), key=len, reverse=True)),
+        "prefixes_cn": tuple(str(p) for p in cfg.get("prefixes_before_chinese") or []),
         "suffixes": tuple(str(s) for s in cfg.get("suffixes") or []),
         "guards": guards,
         "phrases": phrases,
@@ -214,6 +215,8 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     for p in nc["prefixes"]:
         if before.endswith(p):
             return False
+    if q.chinese and any(before.endswith(p) for p in nc["prefixes_cn"]):
+        return False
     prev = text[q.num_start - 1] if q.num_start > 0 else ""
     if prev and (prev.isascii() and (prev.isalnum() or prev in "+/.#-_:")):
         return False

@@ -45,7 +45,8 @@ from .models import CountMention, DateMention, Issue, MeasureMention, Period, Pl
 MENTION_TABLES = {"dates": DateMention, "places": PlaceMention, "counts": CountMention, "measures": MeasureMention,
                   "issues": Issue}
 TABLES = ("articles",) + tuple(MENTION_TABLES) + ("divisions",)
-ROW_GROUP = 20_000
+ROW_GROUP = 20_000              # rows per Parquet row group (memory bound of a writer) …
+ROW_GROUP_ARTICLES = 2_000      # … but articles carry their whole text
 RENAMED_TOP = {"from": "date_from", "to": "date_to"}
 
 
@@ -177,6 +178,7 @@ class TableWriter:
         self.buf: dict[str, list] = {n: [] for n in self.names}
         self.n = 0
         self.rows = 0
+        self.group = ROW_GROUP_ARTICLES if table == "articles" else ROW_GROUP
         self._w = None
 
     def add(self, rows: list[dict]) -> None:
@@ -184,7 +186,7 @@ class TableWriter:
             for n in self.names:
                 self.buf[n].append(r.get(n))
         self.n += len(rows)
-        if self.n >= ROW_GROUP:
+        if self.n >= self.group:
             self.flush()
 
     def flush(self) -> None:

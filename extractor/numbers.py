@@ -602,7 +602,10 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
         if low is not None:
             value = low
         unit = tail["unit"]
-        # percent written after the number: "73.6%"
+        if unit and unit[1] == "money" and unit[2] == "元":
+            cur = _currency_before(text, t.start - (len(pre[0]) if pre else 0))
+            if cur:
+                unit = (unit[0], "money", cur)  # 港币2万元: the currency named before the amount
         start = t.start - (len(pre[0]) if pre else 0)
         q = Quantity(
             text=text[start:tail["end"]], start=start, end=tail["end"], num_start=t.start, num_end=last.end,
@@ -637,6 +640,16 @@ def _shared_multiplier(low_text: str, high_text: str) -> float:
     for ch in m.group(1):
         scale *= CN_BIG.get(ch) or CN_SMALL.get(ch) or 1.0
     return scale
+
+
+def _currency_before(text: str, start: int) -> Optional[str]:
+    table, _ = _unit_table()
+    for n in (5, 4, 3, 2):
+        w = text[max(0, start - n):start]
+        hit = table.get(w)
+        if hit and hit[0] == "money" and hit[1] != "元":
+            return hit[1]
+    return None
 
 
 def _share_list_units(text: str, qs: list[Quantity]) -> None:

@@ -58,6 +58,7 @@ class Rules:
     share: float
     min_mentions: int
     max_occurrences: int = 20000
+    surnames: frozenset = frozenset()
     outlets: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -101,6 +102,7 @@ def rules() -> Rules:
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
                  max_occurrences=int(cfg.get("max_occurrences") or 20000),
+                 surnames=frozenset(cfg.get("surnames") or ""),
                  share=float(desc.get("share", 0.8)), min_mentions=int(desc.get("min_mentions", 3)),
                  outlets=outlets)
 
@@ -211,6 +213,22 @@ def _starts_word(text: str, o: Occ) -> bool:
     if o.word_start is None:
         o.word_start = starts_a_word(text, o.start, o.end)
     return o.word_start
+
+
+def _after_surname(text: str, start: int, end: int) -> bool:
+    """A surname standing alone right before the name: 林福清, 王连江, 李西安 are people."""
+    if start == 0 or text[start - 1] not in rules().surnames:
+        return False
+    lo = max(0, start - 6)
+    pos = lo
+    for tok in _segmenter().cut(text[lo:min(len(text), end + 4)]):
+        nxt = pos + len(tok)
+        if nxt == start:
+            return len(tok) == 1
+        if nxt > start:
+            return False
+        pos = nxt
+    return False
 
 
 def _after_ancestor(gz: Gazetteer, text: str, start: int, uid: str) -> bool:
@@ -372,6 +390,10 @@ class Context:
             why = why if why != "prior" else "context"
         if uid in self.sure_lineage and uid not in self.sure:
             s += 2
+            why = why if why != "prior" else "context"
+        shared = [a for a in lin[1:] if a in self.sure_lineage and a not in self.sure]
+        if shared:   # a sibling is mentioned: 海淀区、朝阳区 → 北京's 朝阳区
+            s += 0.5 + 0.5 * max(LEVEL_RANK[gz.units[a].level] for a in shared)
             why = why if why != "prior" else "context"
         if self.home:
             if self.home in lin:
@@ -696,6 +718,8 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
             elif h in o.strong or ctx.weak_ok(h, o.start):
                 if _needs_boundary_check(o.text, h):   # 焦作 in 聚焦作决策: not where a word starts
                     if not _starts_word(text, o) and not ctx.prefix_ancestor(h.uid, o.start):
+                        continue
+                    if h.kind == "short" and _after_surname(text, o.start, o.end):
                         continue
                 hits.append(h)
         if hits:

@@ -120,6 +120,15 @@ SENTENCES = [
     ("贵州省派驻机构查处享乐主义、奢靡之风问题39个，同比增长30%",
      [(39, "个", "exact", "problems_investigated"), (30, "%", "exact", "other")]),
     ("党纪政务处分率增长最多，升高了6.4个百分点", [(6.4, "百分点", "exact", "other")]),
+    # foreign currency named before the amount keeps its name; 部 of phones is a measure word
+    ("收受私营企业主人民币2万元、港币2万元及高档白酒14瓶、手机2部、名贵女包1个。",
+     [(20000, "元", "exact", "other"), (20000, "港币", "exact", "other"), (14, "瓶", "exact", "other"),
+      (2, "部", "exact", "other"), (1, "个", "exact", "other")]),
+    # 数 after a noun is "number of", not a vague amount
+    ("干部职工2401人,培训班70个,发现问题数51个,问题班次23个",
+     [(2401, "人", "exact", "other"), (70, "个", "exact", "other"), (51, "个", "exact", "problems_found"),
+      (23, "个", "exact", "other")]),
+    ("县纪委监委在“纪巡审”联动监督中,发现2家乡镇(街道)存在问题", [(2, "家", "exact", "other")]),
     # passive: the wording after the number
     ("陕西粮农集团先后有24名党员干部被立案审查调查，12人被采取留置措施。",
      [(24, "人", "exact", "case_filed"), (12, "人", "exact", "detained")]),
