@@ -204,9 +204,18 @@ def test_not_places(text, outlet):
 
 
 # ---- known misses --------------------------------------------------------------------------------
-@pytest.mark.xfail(reason="a person's name ending in a city short form (李西安) segments as 李/西安; no person-name model")
-def test_person_name_with_city_short_form():
-    assert link_places("市粮食局原局长李西安被缉捕归案") == []
+@pytest.mark.parametrize("text, outlet", [
+    ("市粮食局原局长李西安被缉捕归案", None),                 # real 033: 李西安 is a person
+    ("福州日报记者 林福清 通讯员 陈长乐", "福州日报"),        # bylines: people named after home counties
+    ("王连江同志任县委书记", "福州日报"),
+])
+def test_person_names_that_end_in_place_names(text, outlet):
+    assert not [m for m in link_places(text, outlet=outlet) if m.level != "province"]
+
+
+def test_sibling_mentions_resolve_a_shared_name():
+    ms = by_text(link_places("海淀区、朝阳区、西城区纪委监委联合开展监督检查"))
+    assert ms["朝阳区"].adcode == "110105"   # its siblings are Beijing's; 长春's 朝阳区 is 220104
 
 
 @pytest.mark.xfail(reason="a brand named after a place (长安银行) is linked to the same-named district after its province")
