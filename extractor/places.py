@@ -51,6 +51,7 @@ class Rules:
     jie_re: re.Pattern
     town_cue_re: re.Pattern
     ethnic_town_re: re.Pattern
+    town_numerals: str
     ethnic_groups: tuple
     enumerators: str
     unnamed: str
@@ -88,10 +89,11 @@ def rules() -> Rules:
         pass
     sentence_end = cfg.get("sentence_end") or "。！？!?；;\n"
     paragraph_end = cfg.get("paragraph_end") or "\n"
-    cue = cfg.get("township_cue_after") or r"(?:等|[0-9一二两三四五六七八九十]+个)(?:乡镇|镇街|镇|乡|街道)"
+    cue = cfg.get("township_cue_after") or "[个等](?:乡镇|镇街|镇|乡|街道)"
     groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
     return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
                  town_cue_re=re.compile(cue),
+                 town_numerals=cfg.get("township_numerals") or "0123456789一二两三四五六七八九十",
                  ethnic_town_re=re.compile("族(?:乡|镇|苏木)"),   # anchored on 族; the name is looked up behind
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
@@ -534,7 +536,15 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
         got = ending_at(m.end(), ("jie",))
         if got:
             found.append((got[0], m.end(), got[1]))
-    cue_starts = [(m.start(), None) for m in r.town_cue_re.finditer(text)]  # …、高村两个镇
+    cue_starts = []                                                            # …、高村两个镇
+    for m in r.town_cue_re.finditer(text):   # anchored on 个/等; the numeral before 个 is walked back
+        j = m.start()
+        if text[j] == "个":
+            while j > 0 and text[j - 1] in r.town_numerals:
+                j -= 1
+            if j == m.start():
+                continue
+        cue_starts.append((j, None))
     for m in r.ethnic_town_re.finditer(text):                                  # 伊车嘎善锡伯族乡
         j = m.start() + 1
         while True:   # strip the ethnic names before 乡 (苗族侗族乡 has two)
