@@ -116,13 +116,18 @@ def _not_counts() -> dict:
     }
 
 
-_LABEL_STRIP = regex.compile(
-    r"^(?:其中|据统计|共计|共有|共|累计|合计|总计|全年|已经|已|先后|分别|还|又|均|都|再|并|同时)+|"
-    r"(?:共计|共有|共|累计|合计|总计|已经|已|先后|分别|达到|达|为|有|的|了|等|约|近|超过|逾|对|将|把)+$"
-)
 _OBJECT_RX = regex.compile(r"[\p{Han}A-Za-z“”\"（）()]{1,14}")
-_OBJECT_STOPS = ("进行", "作为", "参与", "得到", "受到", "的", "被", "在", "中", "到", "是", "为", "给予",
-                 "开展", "接受", "涉及", "办理", "根据", "和", "与", "及", "已经", "其中", "均", "分别")
+
+
+@functools.lru_cache(maxsize=1)
+def _label_cfg() -> dict:
+    cfg = load_yaml("counts/labels.yaml") or {}
+    alt = lambda ws: "|".join(regex.escape(str(w)) for w in sorted(ws or [], key=len, reverse=True)) or "(?!)"  # noqa: E731
+    return {
+        "stops": tuple(str(w) for w in cfg.get("object_stops") or []),
+        "strip": regex.compile(r"^(?:%s)+|(?:%s)+$" % (alt(cfg.get("label_strip_start")), alt(cfg.get("label_strip_end")))),
+        "max": int(cfg.get("label_max_chars", 16) or 16),
+    }
 
 
 # --------------------------------------------------------------------------- text structure
@@ -347,11 +352,24 @@ def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> 
 
 
 def _label_before(text: str, start: int, end: int) -> Optional[str]:
+    cfg = _label_cfg()
     s = text[start:end].strip()
-    s = _LABEL_STRIP.sub("", s).strip("“”\"'‘’ 　")
-    if not s or len(s) > 24:
-        return None
-    return s
+    s = cfg["strip"].sub("", s).strip("“”\"'‘’ 　")
+    if len(s) > cfg["max"]:
+        s = s[-cfg["max"]:]
+    return s or None
+
+
+def _label_after(text: str, pos: int, seg_end: int) -> Optional[str]:
+    """28次前往县(市)区督导巡察工作 → 前往县(市)区督导巡察工作: what was done or counted, as written."""
+    cfg = _label_cfg()
+    s = text[pos:seg_end].strip()
+    if s.startswith("的"):
+        s = s[1:]
+    if s.startswith(("及", "和", "与", "并", "以及", "或")):
+        return None  # the next item of a list, not what this number counts
+    s = s[:cfg["max"]].strip("“”\"'‘’ 　")
+    return s or None
 
 
 def _object_after(text: str, pos: int, seg_end: int) -> Optional[str]:
@@ -360,12 +378,12 @@ def _object_after(text: str, pos: int, seg_end: int) -> Optional[str]:
         return None
     obj = m.group()
     cut = len(obj)
-    for stop in _OBJECT_STOPS:
+    for stop in _label_cfg()["stops"]:
         k = obj.find(stop)
         if 0 <= k < cut:
             cut = k
     obj = obj[:cut].replace("“", "").replace("”", "").replace('"', "")
-    return obj or None
+    return obj if len(obj) >= 1 else None
 
 
 # --------------------------------------------------------------------------- extraction
@@ -432,7 +450,7 @@ def _extract(text: str) -> list[CountMention]:
         if inherited is not None and own:
             label = own
         if label is None:
-            label = own or obj
+            label = _label_after(text, q.end, se) or own
         if indicator == "rules_made" and obj and hit is not None and hit.end <= q.start:
             label = f"{hit.text}…{obj}"
         s0, s1 = sent
