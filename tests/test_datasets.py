@@ -215,3 +215,15 @@ def test_readme_query_finds_a_seed_case_filed_figure(runs):
     rows = con.execute("SELECT place_name, year, value, unit FROM counts_full "
                        "WHERE indicator = 'case_filed' AND source LIKE '%000_d7acdfdf969eb4d0.txt'").fetchall()
     assert ("福州市", 2017, 174.0, "人") in rows
+
+
+def test_query_and_stats_through_the_command_line(handmade):
+    proc = subprocess.run([sys.executable, "-m", "extractor", "query", str(handmade),
+                           "SELECT count(*) AS n FROM counts_full WHERE indicator = 'case_filed'", "--csv"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["n", "2"]
+    proc = subprocess.run([sys.executable, "-m", "extractor", "stats", "figures", str(handmade), "--year", "2017",
+                           "--json"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(l)["place_name"] for l in proc.stdout.splitlines()] == ["福州市"]
