@@ -234,7 +234,7 @@ def scope_of(case: Case) -> Optional[str]:
     if case.input in LUNAR_INPUTS:
         return "lunar calendar date"
     if case.id in FUTURE_IDS:
-        return "asks for the future reading (ret_future); SPEC reads undated months of news as past"
+        return "asks for the future reading (ret_future); SPEC reads a date without a year in the publication year"
     nondate_only = all(c.kind in ("nondate", "nothing") for c in case.checks)
     if case.suite == "jionlp/parse_time" and case.ref is None and not nondate_only:
         return "no fixed reference time (the suite uses the clock or a partial date)"
