@@ -698,7 +698,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     elif from_media and from_media != start and gz.is_within(from_media, start):
         start = from_media            # 内蒙古新闻网 … 来源:赤峰日报 → 赤峰市
     title_uids: list[str] = []
-    if title:
+    if title and isinstance(title, str):
         for o in non_overlapping(scan(title, gz)[0]):
             cands = {h.uid for h in o.hits if h.uid in sure or (start and gz.is_within(h.uid, start))}
             if len(cands) == 1:

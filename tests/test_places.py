@@ -275,3 +275,9 @@ def test_pathological_repetition_is_cut_with_an_issue():
     stage(art)
     assert art.places and all(text[m.start:m.end] == m.text for m in art.places[:100])
     assert any(i.stage == "places" for i in art.issues)
+
+
+@pytest.mark.parametrize("outlet, title", [(123, None), (None, 4.5), (["福州日报"], {"t": 1}), ("福州日报", "")])
+def test_odd_metadata_types_do_not_lose_places(outlet, title):
+    ms = link_places("连江县纪委设在县信访局一楼大厅。", outlet=outlet, title=title)
+    assert [m.adcode for m in ms if m.text == "连江县"] == ["350122"]
