@@ -432,6 +432,8 @@ def _extract(text: str) -> list[CountMention]:
             hit = _choose(text, q, hits, (ss, se), clause_level=True)
         if hit is None and inherited is None and indicator == "other":
             inherited = _sublist_head(text, q, heads, sent, cs, inds)
+        if hit is None and inherited is None and indicator == "other" and out:
+            inherited = _parallel_item(text, q, out[-1], (cs, ce), sent, inds)
         if hit is not None:
             indicator = hit.key
             label = hit.text
@@ -467,6 +469,26 @@ def _extract(text: str) -> list[CountMention]:
         last_in_clause[key] = (indicator, label, q.num_start)
         heads.append((q.num_start, indicator, label, s0))
     return out
+
+
+PARALLEL_LABEL_MAX = 10  # 处分县处级干部5人,乡科级干部46人,一般干部12人: the short label of a parallel item
+
+
+def _parallel_item(text: str, q: Quantity, prev: CountMention, clause: tuple[int, int], sent,
+                   inds) -> Optional[tuple[str, Optional[str], int]]:
+    """处分县处级干部5人,乡科级干部46人: a clause that is only a short label and a figure continues the
+    list of the clause before it when that clause ended with a figure of an indicator taking this unit."""
+    cs, ce = clause
+    if prev.indicator == "other" or prev.start < sent[0] or not _fits(inds[prev.indicator], q, text):
+        return None
+    if text[prev.end:cs].strip(" ，,；;、") != "":  # the previous clause must end with its figure
+        return None
+    if text[q.end:ce].strip() != "":  # this clause must end with the figure
+        return None
+    lead = text[cs:q.start].strip()
+    if len(lead) > PARALLEL_LABEL_MAX:
+        return None
+    return prev.indicator, prev.label, prev.start
 
 
 def _sublist_head(text: str, q: Quantity, heads, sent, cs: int, inds) -> Optional[tuple[str, Optional[str], int]]:

@@ -124,10 +124,20 @@ SENTENCES = [
     ("收受私营企业主人民币2万元、港币2万元及高档白酒14瓶、手机2部、名贵女包1个。",
      [(20000, "元", "exact", "other"), (20000, "港币", "exact", "other"), (14, "瓶", "exact", "other"),
       (2, "部", "exact", "other"), (1, "个", "exact", "other")]),
-    # 数 after a noun is "number of", not a vague amount
+    # 数 after a noun is "number of", not a vague amount; 问题班次23个 continues the list of what was found
     ("干部职工2401人,培训班70个,发现问题数51个,问题班次23个",
      [(2401, "人", "exact", "other"), (70, "个", "exact", "other"), (51, "个", "exact", "problems_found"),
-      (23, "个", "exact", "other")]),
+      (23, "个", "exact", "problems_found")]),
+    # parallel items after a comma continue the list of the clause before (real bulletin text)
+    ("2023年第一季度,全市纪检监察机关共处置问题线索1080件,立案369件,处分334人(其中党纪处分315人、政务处分40人)。"
+     "处分县处级干部5人,乡科级干部46人,一般干部12人,农村、企业等其他人员271人。",
+     [(1080, "件", "exact", "clues_handled"), (369, "件", "exact", "case_filed"), (334, "人", "exact", "sanctioned"),
+      (315, "人", "exact", "sanctioned"), (40, "人", "exact", "sanctioned"), (5, "人", "exact", "sanctioned"),
+      (46, "人", "exact", "sanctioned"), (12, "人", "exact", "sanctioned"), (271, "人", "exact", "sanctioned")]),
+    ("2023年第一季度,全市纪检监察机关运用“四种形态”批评教育帮助和处理共1005人次。其中,运用第一种形态批评教育帮助663人次,"
+     "占总人次的66%;运用第二种形态处理262人次,占26%。",
+     [(1005, "人次", "exact", "four_forms"), (663, "人次", "exact", "four_forms"), (66, "%", "exact", "other"),
+      (262, "人次", "exact", "four_forms"), (26, "%", "exact", "other")]),
     ("县纪委监委在“纪巡审”联动监督中,发现2家乡镇(街道)存在问题", [(2, "家", "exact", "other")]),
     # passive: the wording after the number
     ("陕西粮农集团先后有24名党员干部被立案审查调查，12人被采取留置措施。",
