@@ -83,8 +83,9 @@ def rules() -> Rules:
     outlets = {}
     try:
         for r in load_tsv("gazetteer/outlets.tsv"):
-            if r.get("outlet") and r.get("place_path"):
-                outlets[r["outlet"]] = r["place_path"].split("/")
+            if r.get("outlet"):
+                path = (r.get("place_path") or "").strip()
+                outlets[r["outlet"]] = path.split("/") if path else []
     except FileNotFoundError:
         pass
     sentence_end = cfg.get("sentence_end") or "。！？!?；;\n"
@@ -290,12 +291,17 @@ def _home_from_outlet(outlet: str) -> Optional[str]:
     r = rules()
     for name, path in r.outlets.items():
         if name in outlet:
+            if not path:          # a national outlet (新华社, 光明日报)
+                return None
             uid = gz.resolve_path(path)
             if uid:
                 return uid
     uids = []
     for o in non_overlapping([Occ(s, e, gz.key(ki), gz.hits[ki]) for ki, s, e in gz.find(outlet)]):
-        cands = [h.uid for h in o.hits if gz.units[h.uid].level != "township"]
+        # ordinary-word and former short forms say nothing about an outlet (新华网, 红星新闻)
+        cands = [h.uid for h in o.hits if gz.units[h.uid].level != "township"
+                 and not (h.kind == "former" and len(o.text) < 3)
+                 and not (h.kind == "short" and gz.units[h.uid].common)]
         mainland = [c for c in cands if gz.units[c].mainland]
         cands = mainland or cands
         if len(cands) == 1:
@@ -309,7 +315,9 @@ def home_from_media(gz: Gazetteer, media: list[Occ]) -> Optional[str]:
     """The deepest consistent unit named by media/site names in the text (福州日报, 内蒙古新闻网)."""
     uids = []
     for o in non_overlapping(media):
-        cands = [h.uid for h in o.hits if gz.units[h.uid].level != "township"]
+        cands = [h.uid for h in o.hits if gz.units[h.uid].level != "township"
+                 and not (h.kind == "former" and len(o.text) < 3)
+                 and not (h.kind == "short" and gz.units[h.uid].common)]   # 新华网 is national
         if cands:
             uids.append(min(cands, key=lambda u: (not gz.units[u].mainland, LEVEL_RANK[gz.units[u].level])))
     return _deepest_consistent(gz, uids)

@@ -109,6 +109,8 @@ def test_generic_plural_is_not_deixis(text):
 @pytest.mark.parametrize("outlet, adcode", [
     ("福州日报", "350100"), ("赤峰日报", "150400"), ("天津日报", "120000"), ("大众网", "370000"),
     ("中央纪委国家监委网站", None), (None, None), ("", None),
+    ("新华社", None), ("光明日报", None),        # national outlets that only look like 新华区/光明区
+    ("长江日报", "420100"), ("北京日报", "110000"),
 ])
 def test_home_from_outlet(outlet, adcode):
     uid = home_from_outlet(outlet)
