@@ -368,7 +368,10 @@ def _label_after(text: str, pos: int, seg_end: int) -> Optional[str]:
         s = s[1:]
     if s.startswith(("及", "和", "与", "并", "以及", "或")):
         return None  # the next item of a list, not what this number counts
-    s = s[:cfg["max"]].strip("“”\"'‘’ 　")
+    m = _DIGIT_RX.search(s)
+    if m:
+        s = s[:m.start()]  # never reach into the next figure (来信292件占73%)
+    s = s[:cfg["max"]].strip("“”\"'‘’ 　()（）")
     return s or None
 
 
@@ -452,7 +455,8 @@ def _extract(text: str) -> list[CountMention]:
         if inherited is not None and own:
             label = own
         if label is None:
-            label = _label_after(text, q.end, se) or own
+            after_label = _label_after(text, q.end, se)
+            label = after_label if after_label and len(after_label) >= 2 else (own or after_label)
         if indicator == "rules_made" and obj and hit is not None and hit.end <= q.start:
             label = f"{hit.text}…{obj}"
         s0, s1 = sent
