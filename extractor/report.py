@@ -140,7 +140,8 @@ def _fact(group: str, fact: dict, text: str) -> Optional[dict]:
         start, end = int(fact.get("start")), int(fact.get("end"))
     except (TypeError, ValueError):
         return None
-    out = {k: v for k, v in fact.items() if k not in _DROP_FIELDS}
+    # nulls and empty lists stay out of the page (the JS reads a missing field as empty)
+    out = {k: v for k, v in fact.items() if v is not None and v != [] and k not in _DROP_FIELDS}
     out["t"] = group
     out["start"], out["end"] = start, end
     out["ok"] = 0 <= start <= end <= len(text) and text[start:end] == fact.get("text")
@@ -429,7 +430,12 @@ def chart_months(payload: dict) -> str:
 
 def _json_for_script(obj: Any) -> str:
     """JSON safe inside a <script> element (no ``</script>``, no ``<!--``)."""
-    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        import orjson
+
+        s = orjson.dumps(obj, default=str).decode("utf-8")
+    except (ImportError, TypeError):   # orjson refuses e.g. integers over 64 bits
+        s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
     return (s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -477,8 +483,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("records", nargs="+", help="JSON Lines file(s) written by `extractor run` (- for stdin)")
     ap.add_argument("-o", "--output", default="report.html", help="the HTML file to write (default report.html)")
     ap.add_argument("--title", default=None, help="the page title")
+    ap.add_argument("--limit", type=int, default=0,
+                    help="keep the first N records only (a page embeds every text: ~20 MB per 1000 articles)")
     args = ap.parse_args(argv)
     records, problems = read_records(args.records)
+    if args.limit > 0 and len(records) > args.limit:
+        print(f"note: {len(records)} records; the report shows the first {args.limit} (--limit)", file=sys.stderr)
+        records = records[: args.limit]
     for p in problems[:20]:
         print(f"warning: {p}", file=sys.stderr)
     if len(problems) > 20:

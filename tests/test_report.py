@@ -353,3 +353,14 @@ def test_hovering_a_fact_shows_value_unit_indicator_period_place(chromium, tmp_p
     assert "period: —" in t174 and "place: 福州市连江县 (350122)" in t174
     (tdate,) = [t for t in tips if "2017年8月21日" in t]
     assert "since: 2017-08-21 – 2018-02-12 (day)" in tdate
+
+
+def test_main_limit_keeps_the_first_records(tmp_path):
+    src = tmp_path / "many.jsonl"
+    base = hand_record().to_dict()
+    src.write_text("".join(json.dumps({**base, "id": str(i), "title": f"T{i}"}, ensure_ascii=False) + "\n"
+                           for i in range(7)), encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert report.main([str(src), "-o", str(out), "--limit", "3"]) == 0
+    data = json.loads(re.search(r'id="report-data">(.*?)</script>', out.read_text(encoding="utf-8"), re.S).group(1))
+    assert [a["title"] for a in data["articles"]] == ["T0", "T1", "T2"]
