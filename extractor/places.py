@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -60,6 +61,7 @@ class Rules:
     min_mentions: int
     max_occurrences: int = 20000
     surnames: frozenset = frozenset()
+    suffix_first_chars: frozenset = frozenset()
     outlets: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -106,6 +108,8 @@ def rules() -> Rules:
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
                  max_occurrences=int(cfg.get("max_occurrences") or 20000),
                  surnames=frozenset(cfg.get("surnames") or ""),
+                 suffix_first_chars=frozenset(w[0] for w in (cfg.get("media_suffixes") or ["日报"])
+                                              + (cfg.get("not_place_after") or ["景区"]) if w),
                  share=float(desc.get("share", 0.8)), min_mentions=int(desc.get("min_mentions", 3)),
                  outlets=outlets)
 
@@ -181,12 +185,17 @@ def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ
     if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
         found = found[: r.max_occurrences]
         occs.truncated = True
+    firsts = r.suffix_first_chars
+    n = len(text)
     for ki, s, e in found:
         occ = Occ(s, e, gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
-        if media_match(text, e):
-            media.append(occ)
-        elif not not_place_match(text, e):
-            occs.append(occ)
+        if e < n and text[e] in firsts:
+            if media_match(text, e):
+                media.append(occ)
+                continue
+            if not_place_match(text, e):
+                continue
+        occs.append(occ)
     return occs, media
 
 
@@ -250,19 +259,44 @@ def _needs_boundary_check(key: str, hit: Hit) -> bool:
     return hit.kind in ("short", "former") or len(key) <= 2
 
 
-def non_overlapping(occs: list[Occ]) -> list[Occ]:
-    """Longest first, then leftmost; the rest dropped."""
+_BY_START = operator.attrgetter("start")
+
+
+def _longest_first(cluster: list[Occ], out: list[Occ]) -> None:
+    """Within a run of mutually overlapping names: longest first, then leftmost."""
     taken: list[Occ] = []
-    used = bytearray()
-    for o in sorted(occs, key=lambda o: (-o.length, o.start)):
-        if len(used) < o.end:
-            used.extend(b"\0" * (o.end - len(used)))
-        if any(used[o.start:o.end]):
+    for o in sorted(cluster, key=lambda o: (o.start - o.end, o.start)):
+        if all(o.end <= t.start or t.end <= o.start for t in taken):
+            taken.append(o)
+    taken.sort(key=_BY_START)
+    out.extend(taken)
+
+
+def non_overlapping(occs: list[Occ]) -> list[Occ]:
+    """Longest first, then leftmost; the rest dropped. Sorted by start."""
+    if len(occs) < 2:
+        return list(occs)
+    ordered = sorted(occs, key=_BY_START)
+    out: list[Occ] = []
+    cluster = [ordered[0]]
+    cend = ordered[0].end
+    for o in ordered[1:]:
+        if o.start < cend:
+            cluster.append(o)
+            if o.end > cend:
+                cend = o.end
             continue
-        used[o.start:o.end] = b"\1" * o.length
-        taken.append(o)
-    taken.sort(key=lambda o: o.start)
-    return taken
+        if len(cluster) == 1:
+            out.append(cluster[0])
+        else:
+            _longest_first(cluster, out)
+        cluster = [o]
+        cend = o.end
+    if len(cluster) == 1:
+        out.append(cluster[0])
+    else:
+        _longest_first(cluster, out)
+    return out
 
 
 # ---- home place --------------------------------------------------------------------------------

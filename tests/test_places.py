@@ -283,3 +283,16 @@ def test_pathological_repetition_is_cut_with_an_issue():
 def test_odd_metadata_types_do_not_lose_places(outlet, title):
     ms = link_places("连江县纪委设在县信访局一楼大厅。", outlet=outlet, title=title)
     assert [m.adcode for m in ms if m.text == "连江县"] == ["350122"]
+
+
+@pytest.mark.parametrize("spans, kept", [
+    ([(0, 3), (0, 2)], [(0, 3)]),                      # 福州市 over 福州
+    ([(0, 2), (1, 3)], [(0, 2)]),                      # same length: the leftmost
+    ([(0, 2), (1, 4), (3, 5)], [(1, 4)]),              # one run: the longest wins, its neighbours go
+    ([(0, 2), (2, 4), (5, 8), (6, 7)], [(0, 2), (2, 4), (5, 8)]),
+    ([], []),
+])
+def test_non_overlapping(spans, kept):
+    from extractor.places import Occ, non_overlapping
+    got = non_overlapping([Occ(s, e, "x" * (e - s), ()) for s, e in spans])
+    assert [(o.start, o.end) for o in got] == kept
