@@ -14,13 +14,22 @@ How a mention is found and linked (rules and word lists: ``patterns/gazetteer/li
    holds most of the strong mentions (or that the title names): 赤峰日报 + 元宝山区… → 元宝山区.
 4. *Weak* names (county short forms 连江/福清, two-character names 赵县, short forms that are
    ordinary words 江山/和平, former short names) count only in context: the unit itself, its
-   parent city or a unit below it is mentioned, or it lies under the home place's city.
+   parent city or a unit below it is mentioned, or it lies under the home place's city. Short and
+   two-character names must also start a word (rjieba on a small window: not 焦作 in 聚焦作决策)
+   and not follow a lone surname (李西安, 记者 林福清). Township full names count only under a
+   county/city the article mentions or is about, or after their county (统一镇街 is no 统一镇).
 5. A name shared by several units is resolved by: an ancestor written right before it
-   (闽清县金沙镇), other mentions in the text (福州市…连江县), the home place (a Tianjin article's
-   河北区), then the mainland prior. Unbroken ties keep ``adcode=None`` and list ``candidates``.
-6. Township short forms (上马台、高村两个镇; 新开河街) are looked for only under the counties
-   found, with a cue; deixis words (我市, 全省, 该县, 区委…) resolve to the nearest fitting
-   mention of the sentence or paragraph, else to the home place's unit of that kind.
+   (闽清县金沙镇), its earlier resolution in the article, other mentions (福州市…连江县; siblings:
+   海淀区、朝阳区), the home place (a Tianjin article's 河北区), then the mainland prior and the
+   province before a same-named prefecture (吉林). Unbroken ties keep ``adcode=None`` and list
+   ``candidates``; ``resolved_by`` says what decided.
+6. Township short forms (上马台、高村两个镇; 新开河街; 伊车嘎善锡伯族乡) are looked for only under
+   the counties found, with a cue; deixis words (我市, 全省, 该县, 区委…) resolve to the nearest
+   fitting mention of the sentence or paragraph (成武县…全市 → its city), else to the home place's
+   unit of that kind; not after an unnamed unit (某区…该区) or inside a word (健全市场).
+
+The stage stores the home place in ``article.context["home_place"]`` (a PlaceMention with an empty
+span, or None) and ``article.context["home_adcode"]``.
 """
 from __future__ import annotations
 
