@@ -484,7 +484,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("-o", "--output", default="report.html", help="the HTML file to write (default report.html)")
     ap.add_argument("--title", default=None, help="the page title")
     ap.add_argument("--limit", type=int, default=0,
-                    help="keep the first N records only (a page embeds every text: ~20 MB per 1000 articles)")
+                    help="keep the first N records only (the page embeds every text: ~12 MB per 1000 articles)")
     args = ap.parse_args(argv)
     records, problems = read_records(args.records)
     if args.limit > 0 and len(records) > args.limit:
@@ -588,11 +588,12 @@ A.forEach(function(a){a.c=byType(a);a.nf=a.facts.length;a.pl={};a.facts.forEach(
 function fmtNum(v){if(v==null)return "";var n=Number(v);if(!isFinite(n))return esc(v);return n%1===0?n.toLocaleString("en-US"):String(n);}
 function per(p){if(!p)return "";return (p.from||"…")+" – "+(p.to||"…");}
 function placeName(c){return c?(PL[c]?PL[c]+" ("+c+")":c):"";}
+function labelOf(f){return f.label&&f.label!==IND[f.indicator]?" · "+f.label:"";}
 function indName(k){return k?(IND[k]?IND[k]+" · "+k:k):"";}
 function describe(f){
   var L=[T[f.t][0]+": "+f.text];
   if(f.t==="counts"){L.push("value: "+fmtNum(f.value)+" "+(f.unit||"")+(f.approx&&f.approx!=="exact"?" ("+f.approx+(f.low!=null?" "+f.low+"–"+f.high:"")+")":""));
-    L.push("indicator: "+indName(f.indicator)+(f.label?" · "+f.label:""));if(f.object)L.push("object: "+f.object);
+    L.push("indicator: "+indName(f.indicator)+labelOf(f));if(f.object)L.push("object: "+f.object);
     L.push("period: "+(per(f.period)||"—")+(f.period_source?" ← "+f.period_source:""));L.push("place: "+(placeName(f.place)||"—")+(f.place_source?" ← "+f.place_source:""));}
   else if(f.t==="dates"){L.push(f.kind+": "+(f.from||"…")+" – "+(f.to||"…")+(f.granularity?" ("+f.granularity+")":""));}
   else if(f.t==="places"){L.push(f.name+" · "+f.level+(f.adcode?" · "+f.adcode:""));if(f.path&&f.path.length)L.push(f.path.join(" › "));}
@@ -653,7 +654,7 @@ function factTable(a,g){
   var head={counts:["text","value","unit","indicator","period","place"],dates:["text","kind","from","to","gran."],places:["text","name","level","adcode"],measures:["text","name","kind","form"]}[g];
   var h='<h3><span class="sw sw-'+g+'"></span>'+esc(T[g][0])+' ('+list.length+')</h3><table class="facts" data-group="'+g+'"><thead><tr>'+head.map(function(c){return "<th>"+c+"</th>";}).join("")+'</tr></thead><tbody>';
   list.forEach(function(x){var f=x[0],c;
-    if(g==="counts")c=[f.text,fmtNum(f.value)+(f.approx&&f.approx!=="exact"?" ("+f.approx+")":""),f.unit,indName(f.indicator)+(f.label?" · "+f.label:""),per(f.period),placeName(f.place)];
+    if(g==="counts")c=[f.text,fmtNum(f.value)+(f.approx&&f.approx!=="exact"?" ("+f.approx+")":""),f.unit,indName(f.indicator)+labelOf(f),per(f.period),placeName(f.place)];
     else if(g==="dates")c=[f.text,f.kind,f.from,f.to,f.granularity];
     else if(g==="places")c=[f.text,f.name,f.level,f.adcode];
     else c=[f.text,f.name,f.kind,f.form];
@@ -712,7 +713,7 @@ function renderFigures(){
   var cols=[["a","Article"],["t","Text"],["v","Value"],["u","Unit"],["i","Indicator · label"],["d","Period"],["p","Place"]];
   h+='<table id="figures-table"><thead><tr>'+cols.map(function(c){return '<th data-k="'+c[0]+'">'+c[1]+(fstate.sort===c[0]?(fstate.dir>0?" ▲":" ▼"):"")+'</th>';}).join("")+'</tr></thead><tbody>';
   r.slice(fstate.page*ps,(fstate.page+1)*ps).forEach(function(x){var f=x.f;
-    h+='<tr><td><a href="#article/'+x.a+'/'+x.i+'">'+esc(x.art)+'</a></td><td><a href="#article/'+x.a+'/'+x.i+'">'+esc(f.text)+'</a></td><td class="num">'+fmtNum(f.value)+(f.approx&&f.approx!=="exact"?" ("+esc(f.approx)+")":"")+'</td><td>'+esc(f.unit||"")+'</td><td>'+esc(indName(f.indicator))+(f.label?" · "+esc(f.label):"")+(f.object?' <span class="muted">('+esc(f.object)+')</span>':"")+'</td><td>'+esc(per(f.period))+'</td><td>'+esc(x.pl)+'</td></tr>';});
+    h+='<tr><td><a href="#article/'+x.a+'/'+x.i+'">'+esc(x.art)+'</a></td><td><a href="#article/'+x.a+'/'+x.i+'">'+esc(f.text)+'</a></td><td class="num">'+fmtNum(f.value)+(f.approx&&f.approx!=="exact"?" ("+esc(f.approx)+")":"")+'</td><td>'+esc(f.unit||"")+'</td><td>'+esc(indName(f.indicator))+esc(labelOf(f))+(f.object?' <span class="muted">('+esc(f.object)+')</span>':"")+'</td><td>'+esc(per(f.period))+'</td><td>'+esc(x.pl)+'</td></tr>';});
   h+='</tbody></table>';
   var v=document.getElementById("v-figures");v.innerHTML=h;
   document.getElementById("fi").addEventListener("change",function(ev){location.hash="#figures"+(ev.target.value?"/indicator="+encodeURIComponent(ev.target.value):"");});
