@@ -296,3 +296,30 @@ def test_non_overlapping(spans, kept):
     from extractor.places import Occ, non_overlapping
     got = non_overlapping([Occ(s, e, "x" * (e - s), ()) for s, e in spans])
     assert [(o.start, o.end) for o in got] == kept
+
+
+# ---- the seed articles against the hand-made gold (codes and township names, as score.py compares) ----
+import json as _json
+from pathlib import Path as _Path
+
+_SEEDS = _Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+_GOLD = {}
+if (_SEEDS / "seeds.gold.jsonl").exists():
+    for _line in (_SEEDS / "seeds.gold.jsonl").read_text(encoding="utf-8").splitlines():
+        if _line.strip():
+            _g = _json.loads(_line)
+            _GOLD[_g["source"]] = _g
+
+
+@pytest.mark.skipif(not _GOLD, reason="../shared/corpus/seeds.gold.jsonl not available")
+@pytest.mark.parametrize("source", sorted(_GOLD))
+def test_seed_places_match_gold(source):
+    from extractor.pipeline import extract
+
+    raw = (_SEEDS / "seeds" / source).read_text(encoding="utf-8")
+    rec = extract(raw, source=source)
+    gold = _GOLD[source].get("places", [])
+    towns = ("township", "village")
+    assert {p.adcode for p in rec.places if p.level not in towns and p.adcode} == \
+        {g["adcode"] for g in gold if g["level"] not in towns}
+    assert {p.name for p in rec.places if p.level in towns} == {g["name"] for g in gold if g["level"] in towns}
