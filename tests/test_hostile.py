@@ -511,3 +511,26 @@ def test_counts_stay_fast_on_a_long_clause_of_quantities():
     p = Pipeline(_stages_up_to("counts"), max_seconds=0.5, chunk_chars=0)
     rec = check_record(p.run(Article(source="x", raw="正文第一句。\n" + "5个" * 8000)))
     assert not [i for i in rec.issues if "time budget" in i.message], messages(rec)
+
+
+def test_batch_over_a_large_jsonl_with_bad_lines(tmp_path):
+    """A JSON Lines file over 1 MB (read in chunks by the batch engines) with hostile lines inside."""
+    good = json.dumps({"title": "标题", "content": "\n".join(BODY)}, ensure_ascii=False)
+    hostile = [json.dumps({"content": BODY[1] + "\u2028" + BODY[2]}, ensure_ascii=False),
+               "[" * 20_000 + "]" * 20_000, "[1, 2]", '{"content": "截断']
+    lines = []
+    while sum(len(x) for x in lines) < 1_500_000:
+        lines.append(good)
+        if len(lines) % 500 == 0:
+            lines += hostile
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    env = dict(os.environ, EXTRACTOR_MAX_SECONDS="5")
+    proc = subprocess.run([sys.executable, "-m", "extractor", "run", str(path), "-o", str(out)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    recs = [Record.model_validate_json(x) for x in out.read_bytes().splitlines()]
+    assert [int(r.source.rsplit(":", 1)[1]) for r in recs] == list(range(1, len(lines) + 1))
+    bad = [r for r in recs if r.issues]
+    assert len(bad) == 3 * lines.count("[1, 2]") > 0
