@@ -260,6 +260,27 @@ def make_facts_component(nlp: Language, name: str, stages: Optional[list[str]], 
     return FactsComponent(nlp, name, stages=stages, span_keys=span_keys, all_key=all_key)
 
 
+# --------------------------------------------------------------------------- display
+
+def displacy_options(spans_key: str = ALL_KEY, doc: Optional[Doc] = None) -> dict:
+    """Options for ``displacy.render(doc, style="span", options=…)``: the span group to show,
+    coloured like the HTML report (``patterns/report/labels.yaml``). A type's own group is
+    labelled by indicator, kind… (an open set): pass ``doc`` to colour the labels it has."""
+    try:
+        from .report import labels
+
+        types = labels()["types"]
+    except Exception:  # pragma: no cover - display colours are optional
+        types = {}
+    color = {g: v[1] for g, v in types.items() if isinstance(v, (list, tuple)) and len(v) > 1}
+    if spans_key in GROUPS:
+        seen = {s.label_ for s in doc.spans[spans_key]} if doc is not None and spans_key in doc.spans else set()
+        colors = {label: color[spans_key] for label in seen} if spans_key in color else {}
+    else:
+        colors = {GROUP_TYPE[g]: c for g, c in color.items() if g in GROUP_TYPE}
+    return {"spans_key": spans_key, "colors": colors}
+
+
 # --------------------------------------------------------------------------- entry points
 
 def blank(segmenter: str = "jieba") -> Language:

@@ -304,3 +304,22 @@ def test_long_text_is_chunked_like_extractor_run(monkeypatch):
     assert any("chunks" in i.message for i in rec.issues)
     for group in en.GROUPS:
         assert _exact(doc, group) == Counter((m.start, m.end, m.text) for m in getattr(rec, group))
+
+
+def test_displacy_options_colour_like_the_report(nlp):
+    from spacy import displacy
+
+    from extractor.report import labels
+
+    colour = {g: v[1] for g, v in labels()["types"].items()}
+    text = SENT_LIST
+    rec = _record(text,
+                  dates=[DateMention(**_at(text, "2017年"), kind="point", from_="2017-01-01", to="2017-12-31",
+                                     granularity="year")],
+                  counts=[CountMention(**_at(text, "183个单位"), value=183, unit="个", indicator="units_inspected")])
+    doc = en.doc_from_record(nlp, rec)
+    opts = en.displacy_options("counts", doc)
+    assert opts == {"spans_key": "counts", "colors": {"units_inspected": colour["counts"]}}
+    assert colour["counts"] in displacy.render(doc, style="span", options=opts)
+    html = displacy.render(doc, style="span", options=en.displacy_options())
+    assert colour["counts"] in html and colour["dates"] in html
