@@ -12,6 +12,7 @@
 
     from spacy import displacy
     displacy.render(doc, style="span", options={"spans_key": "counts"})
+    displacy.render(doc, style="span", options=extractor.nlp.displacy_options("facts"))  # report colours
 
 A Doc's text is fixed, so normalization (Traditional→Simplified, repairs,
 boilerplate cut) happens before the Doc is made: ``nlp(text)`` treats ``text``
