@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -33,6 +34,10 @@ SENTENCE_END = "。！？!?\n"
 CLAUSE_END = "，,；;：:"
 SEGMENT_END = "、"
 GAP = 16  # characters a "…" in a wording may span
+MAX_WORD = 64  # longest span of a wording match (literal parts + gaps)
+WINDOW = 120  # how far from a number a wording may stand (keeps huge unbroken clauses linear)
+LABEL_WINDOW = 40
+SENTENCE_MAX = 400  # longer "sentences" (unpunctuated dumps) give a window around the figure as evidence
 FRONTING = "对将把"  # 对4起典型问题进行通报曝光: the wording stands after the number
 PASSIVE = ("被", "受到", "遭到")  # 12人被采取留置措施, 14名领导干部被追责问责: so does it in the passive
 
@@ -108,6 +113,11 @@ def _not_counts() -> dict:
     return {
         "prefixes": tuple(sorted((str(p) for p in cfg.get("prefixes") or []), key=len, reverse=True)),
         "prefixes_cn": tuple(str(p) for p in cfg.get("prefixes_before_chinese") or []),
+        "prefix_set": frozenset(str(p) for p in cfg.get("prefixes") or []),
+        "prefix_lens": sorted({len(str(p)) for p in cfg.get("prefixes") or []}),
+        "prefix_cn_set": frozenset(str(p) for p in cfg.get("prefixes_before_chinese") or []),
+        "prefix_cn_lens": sorted({len(str(p)) for p in cfg.get("prefixes_before_chinese") or []}),
+        "suffix_heads": frozenset(str(x)[0] for x in cfg.get("suffixes") or []),
         "suffixes": tuple(str(s) for s in cfg.get("suffixes") or []),
         "guards": guards,
         "phrases": phrases,
@@ -217,19 +227,20 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     head = q.list_head if q.list_head is not None else q.num_start
     lead = min(head, q.start)
     before = text[max(0, lead - 4):lead]
-    for p in nc["prefixes"]:
-        if before.endswith(p):
+    pset = nc["prefix_set"]
+    for n in nc["prefix_lens"]:
+        if before[-n:] in pset:
             return False
-    if q.chinese and any(before.endswith(p) for p in nc["prefixes_cn"]):
+    if q.chinese and any(before[-n:] in nc["prefix_cn_set"] for n in nc["prefix_cn_lens"]):
         return False
     prev = text[q.num_start - 1] if q.num_start > 0 else ""
     if prev and (prev.isascii() and (prev.isalnum() or prev in "+/.#-_:")):
         return False
     after_num = text[q.num_end:q.num_end + 6]
     after_unit = text[q.end:q.end + 6]
-    for s in nc["suffixes"]:
-        if after_num.startswith(s) or after_unit.startswith(s):
-            return False
+    if (after_num[:1] in nc["suffix_heads"] or after_unit[:1] in nc["suffix_heads"]) and any(
+            after_num.startswith(x) or after_unit.startswith(x) for x in nc["suffixes"]):
+        return False
     nxt = text[q.num_end:q.num_end + 1]
     if nxt and nxt.isascii() and (nxt.isalpha() or nxt in "+"):
         return False
@@ -269,28 +280,39 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
             hits.append(_Hit(w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
     if not hits:
         return hits
-    # drop hits inside an excluded longer word (巡察组 is not 巡察)
-    kept = []
-    for h in hits:
-        ex = inds[h.key].exclude
-        bad = False
-        for e in ex:
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    # drop hits inside an excluded longer word (巡察组 is not 巡察); occurrences found once per clause
+    ex_spans: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+    for key in {h.key for h in hits}:
+        spans = []
+        for e in inds[key].exclude:
             k = chunk.find(e)
             while k >= 0:
-                s, en = cs + k, cs + k + len(e)
-                if s <= h.start < en or s < h.end <= en:
+                spans.append((cs + k, cs + k + len(e)))
+                k = chunk.find(e, k + 1)
+        spans.sort()
+        ex_spans[key] = ([a for a, _ in spans], spans)
+    kept = []
+    for h in hits:
+        starts, spans = ex_spans[h.key]
+        bad = False
+        if spans:
+            lo = bisect.bisect_left(starts, h.start - MAX_WORD)
+            hi = bisect.bisect_right(starts, h.end)
+            for s_, e_ in spans[lo:hi]:
+                if s_ <= h.start < e_ or s_ < h.end <= e_:
                     bad = True
                     break
-                k = chunk.find(e, k + 1)
-            if bad:
-                break
         if not bad:
             kept.append(h)
     # a hit strictly inside a longer hit ending at the same place loses (移送司法机关处理 > 处理)
+    kstarts = [h.start for h in kept]
     out = []
     for h in kept:
+        lo = bisect.bisect_left(kstarts, h.end - MAX_WORD)
+        hi = bisect.bisect_right(kstarts, h.start)
         if any(o is not h and not o.gap and o.start <= h.start and h.end <= o.end
-               and (o.end - o.start) > (h.end - h.start) and o.key != h.key for o in kept):
+               and (o.end - o.start) > (h.end - h.start) and o.key != h.key for o in kept[lo:hi]):
             continue
         out.append(h)
     return out
@@ -315,6 +337,13 @@ def _best(cands: list[_Hit], inds: dict[str, Indicator], prefer_near_end: bool =
                                      h.end - h.start))
 
 
+def _near(hits: list[_Hit], starts: list[int], q: Quantity) -> list[_Hit]:
+    """The hits that start within WINDOW characters of the number (clauses can be unbounded)."""
+    lo = bisect.bisect_left(starts, q.start - WINDOW)
+    hi = bisect.bisect_right(starts, q.end + WINDOW)
+    return hits[lo:hi]
+
+
 def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clause_level: bool) -> Optional[_Hit]:
     inds, _ = _taxonomy()
     ss, se = seg
@@ -325,7 +354,7 @@ def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clau
         best = _best(span + before, inds)
         if best:
             return best
-        lead = text[ss:q.start].rstrip()
+        lead = text[max(ss, q.start - 8):q.start].rstrip()
         fronted = bool(lead) and lead[-1] in FRONTING
         after = [h for h in fit if h.start >= q.end and h.end <= se
                  and (fronted or any(p in text[q.end:h.start] for p in PASSIVE))]
@@ -353,7 +382,7 @@ def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> 
 
 def _label_before(text: str, start: int, end: int) -> Optional[str]:
     cfg = _label_cfg()
-    s = text[start:end].strip()
+    s = text[max(start, end - LABEL_WINDOW):end].strip()
     s = cfg["strip"].sub("", s).strip("“”\"'‘’ 　")
     if len(s) > cfg["max"]:
         s = s[-cfg["max"]:]
@@ -363,7 +392,7 @@ def _label_before(text: str, start: int, end: int) -> Optional[str]:
 def _label_after(text: str, pos: int, seg_end: int) -> Optional[str]:
     """28次前往县(市)区督导巡察工作 → 前往县(市)区督导巡察工作: what was done or counted, as written."""
     cfg = _label_cfg()
-    s = text[pos:seg_end].strip()
+    s = text[pos:min(seg_end, pos + LABEL_WINDOW)].strip()
     if s.startswith("的"):
         s = s[1:]
     if s.startswith(("及", "和", "与", "并", "以及", "或")):
@@ -409,6 +438,7 @@ def _extract(text: str) -> list[CountMention]:
     out: list[CountMention] = []
     last_in_clause: dict[tuple[int, int], tuple[str, Optional[str], int]] = {}
     heads: list[tuple[int, str, Optional[str], int]] = []  # (num_start, indicator, label, sentence start)
+    sentences: dict[tuple[int, int], Optional[str]] = {}
     for q in find_quantities(text, with_unit_only=True):
         if not is_count(text, q, layout):
             continue
@@ -417,10 +447,11 @@ def _extract(text: str) -> list[CountMention]:
         sent = layout.sentence(q.num_start)
         key = (cs, ce)
         if key not in hits_cache:
-            hits_cache[key] = _clause_hits(text, cs, ce)
-        hits = hits_cache[key]
+            ch = _clause_hits(text, cs, ce)
+            hits_cache[key] = (ch, [h.start for h in ch])
+        hits = _near(*hits_cache[key], q)
         indicator, label, start = "other", None, q.start
-        hit = _choose(text, q, hits, (ss, se), clause_level=False)
+        hit = _choose(text, q, hits, (ss, se), clause_level=False) if hits else None
         inherited = None
         obj = _object_after(text, q.end, se)
         if hit is None and obj:
@@ -432,7 +463,7 @@ def _extract(text: str) -> list[CountMention]:
             if prev and prev[0] != "other" and prev[2] < ss and _fits(inds[prev[0]], q, text):
                 inherited = prev
         if hit is None and inherited is None and indicator == "other":
-            hit = _choose(text, q, hits, (ss, se), clause_level=True)
+            hit = _choose(text, q, hits, (ss, se), clause_level=True) if hits else None
         if hit is None and inherited is None and indicator == "other":
             inherited = _sublist_head(text, q, heads, sent, cs, inds)
         if hit is None and inherited is None and indicator == "other" and out:
@@ -460,15 +491,20 @@ def _extract(text: str) -> list[CountMention]:
         if indicator == "rules_made" and obj and hit is not None and hit.end <= q.start:
             label = f"{hit.text}…{obj}"
         s0, s1 = sent
-        sentence = text[s0:s1].strip() or None
-        try:
-            cm = CountMention(
-                text=text[start:q.end], start=start, end=q.end, indicator=indicator, label=label,
-                value=q.value, approx=q.approx, low=q.low, high=q.high, unit=q.unit, object=obj,
-                sentence=sentence,
-            )
-        except Exception:
+        if s1 - s0 > SENTENCE_MAX:
+            s0, s1 = max(s0, q.start - SENTENCE_MAX // 2), min(s1, q.end + SENTENCE_MAX // 2)
+        if (s0, s1) not in sentences:
+            sentences[(s0, s1)] = text[s0:s1].strip() or None
+        sentence = sentences[(s0, s1)]
+        s0 = sent[0]
+        if not all(v is None or math.isfinite(v) for v in (q.value, q.low, q.high)):
             continue
+        # values are checked above and spans come from the text: build without re-validation (hot loop)
+        cm = CountMention.model_construct(
+            text=text[start:q.end], start=start, end=q.end, indicator=indicator, label=label,
+            value=float(q.value), approx=q.approx, low=q.low, high=q.high, unit=q.unit, object=obj,
+            period=None, place=None, sentence=sentence, period_source=None, place_source=None,
+        )
         out.append(cm)
         last_in_clause[key] = (indicator, label, q.num_start)
         heads.append((q.num_start, indicator, label, s0))
@@ -485,6 +521,8 @@ def _parallel_item(text: str, q: Quantity, prev: CountMention, clause: tuple[int
     cs, ce = clause
     if prev.indicator == "other" or prev.start < sent[0] or not _fits(inds[prev.indicator], q, text):
         return None
+    if cs - prev.end > 4 or ce - q.end > 4 or q.start - cs > PARALLEL_LABEL_MAX + 4:
+        return None
     if text[prev.end:cs].strip(" ，,；;、") != "":  # the previous clause must end with its figure
         return None
     if text[q.end:ce].strip() != "":  # this clause must end with the figure
@@ -497,7 +535,7 @@ def _parallel_item(text: str, q: Quantity, prev: CountMention, clause: tuple[int
 
 def _sublist_head(text: str, q: Quantity, heads, sent, cs: int, inds) -> Optional[tuple[str, Optional[str], int]]:
     """其中业务内129件次: a figure of a 其中 list takes the indicator of the figure the list details."""
-    s0, _ = sent
+    s0 = max(sent[0], q.num_start - 300)
     k = text.rfind("其中", s0, q.num_start)
     if k < 0 or text.find("；", k, q.num_start) >= 0 or text.find(";", k, q.num_start) >= 0:
         return None

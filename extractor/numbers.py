@@ -197,7 +197,7 @@ def parse_numeral(s: str) -> Optional[float]:
     if not s or not isinstance(s, str):
         return None
     s = to_halfwidth(s.strip()).replace("，", ",")
-    if not s:
+    if not s or len(s) > 2 * MAX_NUMERAL_CHARS:
         return None
     sign = 1.0
     if s[0] in "-−负負":
@@ -271,6 +271,7 @@ _NUM_RE = _re.compile(
     _re.X,
 )
 _MINUS = "-－−"
+MAX_NUMERAL_CHARS = 40  # the longest numeral of real text is ~30 characters (一千一百一十一亿…)
 _NO_MINUS_AFTER = frozenset("0123456789０１２３４５６７８９ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.．"
                             "零〇一二两三四五六七八九十百千万亿萬億")
 
@@ -372,10 +373,12 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         if rng:
             out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
             continue
+        if len(core) > MAX_NUMERAL_CHARS:
+            continue  # no number is written this long (一一一… or 万万万… runs are junk)
         v = parse_numeral(core)
         if v is None and chinese:
-            # try the longest parsable prefix (一千二百人次三 …) — keep the scan robust
-            for k in range(len(core) - 1, 0, -1):
+            # try a few shorter prefixes (二十四五 → 二十四) — bounded, so a run costs O(its length)
+            for k in range(len(core) - 1, max(0, len(core) - 6), -1):
                 v = parse_numeral(core[:k])
                 if v is not None:
                     end = m.start() + k - (1 if sign else 0)

@@ -268,6 +268,15 @@ def test_never_raises(text):
     counts(text)
 
 
+@pytest.mark.parametrize("junk", ["万" * 1000 + "人", "一" * 4000 + "人", "十" * 4000 + "人", "5个" * 3000,
+                                  "处理" * 2000 + "3人", "巡察组" * 1000 + "5个"])
+def test_hostile_runs_keep_the_real_counts(junk):
+    text = "2017年,全市共巡察215个单位。\n" + junk + "。\n已立案审查174人。"
+    got = counts(text)
+    assert (215, "个", "units_inspected") in [(c.value, c.unit, c.indicator) for c in got]
+    assert (174, "人", "case_filed") in [(c.value, c.unit, c.indicator) for c in got]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789一二两三十百千万亿余多约近个人名件起次批元%、，。《》“”第年月")), max_size=60))
 def test_fuzz_spans_index_text(text):
