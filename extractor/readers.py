@@ -24,20 +24,31 @@ from .pipeline import content_id
 ARTICLE_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
                     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 MAX_FILE_BYTES = 64 * 1024 * 1024   # larger files are read up to this size, with an issue (budget.max_file_bytes)
+MAX_HTML_CHARS = 8_000_000          # longer pages are parsed up to this size, with an issue (budget.max_html_chars)
+
+
+def _budget(key: str, default: int) -> int:
+    """``EXTRACTOR_<KEY>``, else ``budget.<key>`` of patterns/pipeline.yaml, else ``default``."""
+    try:
+        env = os.environ.get(f"EXTRACTOR_{key.upper()}")
+        if env:
+            return int(env)
+        from .resources import load_yaml
+
+        return int(((load_yaml("pipeline.yaml") or {}).get("budget") or {}).get(key) or default)
+    except Exception:  # pragma: no cover - a broken config must not stop reading
+        return default
 
 
 def max_file_bytes() -> int:
-    """``EXTRACTOR_MAX_FILE_BYTES``, else ``budget.max_file_bytes`` of patterns/pipeline.yaml, else
-    :data:`MAX_FILE_BYTES`."""
-    try:
-        from .resources import load_yaml
+    """Bytes read of one file at most (``budget.max_file_bytes``, default :data:`MAX_FILE_BYTES`)."""
+    return _budget("max_file_bytes", MAX_FILE_BYTES)
 
-        if os.environ.get("EXTRACTOR_MAX_FILE_BYTES"):
-            return int(os.environ["EXTRACTOR_MAX_FILE_BYTES"])
 
-        return int(((load_yaml("pipeline.yaml") or {}).get("budget") or {}).get("max_file_bytes") or MAX_FILE_BYTES)
-    except Exception:  # pragma: no cover - a broken config must not stop reading
-        return MAX_FILE_BYTES
+def max_html_chars() -> int:
+    """Characters of one HTML page parsed at most (``budget.max_html_chars``): lxml and the
+    main-text search cost ~0.3 s per MB, outside the per-article time budget."""
+    return _budget("max_html_chars", MAX_HTML_CHARS)
 
 
 @dataclass
@@ -313,7 +324,13 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
     declared = _declared_charset(data) if kind == "html" else None
     dec = decode_bytes(data, declared)
     if kind == "html":
-        art = html_article(dec.text, source, content_id(data))
+        page, limit_html = dec.text, max_html_chars()
+        if len(page) > limit_html:
+            cut = page.rfind("<", 0, limit_html)
+            page = page[: cut if cut > limit_html // 2 else limit_html]
+            pre.append(f"HTML page has {len(dec.text)} characters, over the budget of {limit_html}: "
+                       f"only the first {len(page)} were parsed")
+        art = html_article(page, source, content_id(data))
     else:
         art = Article(source=source, raw=dec.text, content_hash=content_id(data))
         if not dec.text.strip():  # e.g. only ideographic spaces, which bytes.strip() keeps

@@ -534,3 +534,12 @@ def test_batch_over_a_large_jsonl_with_bad_lines(tmp_path):
     assert [int(r.source.rsplit(":", 1)[1]) for r in recs] == list(range(1, len(lines) + 1))
     bad = [r for r in recs if r.issues]
     assert len(bad) == 3 * lines.count("[1, 2]") > 0
+
+
+def test_huge_html_page_is_parsed_up_to_the_html_budget(monkeypatch):
+    monkeypatch.setenv("EXTRACTOR_MAX_HTML_CHARS", "200000")
+    para = f"<p>{BODY[1]}</p>\n"
+    page = "<html><body><div>" + para * (600_000 // len(para)) + "</div></body></html>"
+    (art,) = read_bytes(page.encode("utf-8"), "big.html", kind="html")
+    assert "over the budget of 200000" in " ".join(i.message for i in art.issues)
+    assert BODY[1] in art.raw and len(art.raw) < 200_000
