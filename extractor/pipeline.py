@@ -39,6 +39,7 @@ BUILTIN_STAGES: dict[str, str] = {
     "attribute": "extractor.attribute:stage",
 }
 _REGISTRY: dict[str, StageFn] = {}
+_WARMED: set[str] = set()   # stages that have run once in this process (see Pipeline._run_stages)
 
 
 def stage(name: str) -> Callable[[StageFn], StageFn]:
@@ -86,7 +87,7 @@ class Pipeline:
 
     def __init__(self, stages: Optional[Iterable[str]] = None, *, max_seconds: Optional[float] = None,
                  max_chars: Optional[int] = None, chunk_chars: Optional[int] = None,
-                 chunk_after: Optional[str] = None):
+                 chunk_after: Optional[str] = None, warmup_seconds: Optional[float] = None):
         cfg = load_yaml("pipeline.yaml") or {}
         self.stage_names = list(stages if stages is not None else cfg.get("stages", []))
         self.stages = [(n, get_stage(n)) for n in self.stage_names]
@@ -104,13 +105,15 @@ class Pipeline:
         self.chunk_after = pick(chunk_after, "chunk_after", "metadata")
         self.clock = str(pick(None, "clock", "cpu"))
         self._now = CLOCKS.get(self.clock, CLOCKS["cpu"])[0]
+        self.warmup_seconds = float(pick(warmup_seconds, "warmup_seconds", 60.0))
+        self._warmed = _WARMED   # per process: the lazy loads a stage does on its first call
         self.timings: dict[str, float] = {n: 0.0 for n in self.stage_names}
 
     # ------------------------------------------------------------ running
     def run(self, article: Article) -> Record:
         _admit(article, self.max_chars)
-        deadline = self._now() + self.max_seconds
-        article.context[DEADLINE_KEY] = deadline
+        deadline = [self._now() + self.max_seconds]
+        article.context[DEADLINE_KEY] = deadline[0]
         article.context[CLOCK_KEY] = self._now
         whole, chunked = self._split_stages()
         try:
@@ -137,16 +140,22 @@ class Pipeline:
             return self.stages[:i], self.stages[i:]
         return self.stages, []
 
-    def _run_stages(self, article: Article, stages, deadline: float, alarm) -> bool:
-        """Run ``stages`` on ``article``; False (and issues for the rest) when the time budget ran out."""
+    def _run_stages(self, article: Article, stages, deadline: list, alarm) -> bool:
+        """Run ``stages`` on ``article``; False (and issues for the rest) when the time budget ran out.
+
+        ``deadline`` is a one-item list (shared by the chunks of an article). A stage's first call in
+        the process may load its tables: it gets ``warmup_seconds`` more, and the time it took is
+        not charged to the article (an interrupted first call could also leave a lazy cache half-built).
+        """
         for k, (name, fn) in enumerate(stages):
             t0 = self._now()   # timings are on the budget's clock: CPU seconds by default
-            left = deadline - t0
-            if left <= 0:
+            left = deadline[0] - t0
+            first = name not in self._warmed
+            if left <= 0 and not first:
                 self._skip(article, stages[k:])
                 return False
             try:
-                alarm.arm(left)
+                alarm.arm(max(left, 0.0) + (self.warmup_seconds if first else 0.0))
                 try:
                     fn(article)
                 finally:
@@ -159,14 +168,19 @@ class Pipeline:
                 return False
             except Exception as exc:  # a stage failing must not lose the article (RecursionError, MemoryError too)
                 article.issue(name, f"{type(exc).__name__}: {exc}"[:500])
-            self.timings[name] = self.timings.get(name, 0.0) + self._now() - t0
+            spent = self._now() - t0
+            if first:
+                self._warmed.add(name)
+                deadline[0] += min(spent, self.warmup_seconds)
+                article.context[DEADLINE_KEY] = deadline[0]
+            self.timings[name] = self.timings.get(name, 0.0) + spent
         return True
 
     def _skip(self, article: Article, stages) -> None:
         for name, _ in stages:
             article.issue(name, f"skipped: the article ran over its time budget of {self.max_seconds:g}s")
 
-    def _run_chunked(self, article: Article, stages, deadline: float, alarm) -> None:
+    def _run_chunked(self, article: Article, stages, deadline: list, alarm) -> None:
         """The stages after ``chunk_after``, once for a short text, else on each chunk in turn."""
         import dataclasses
 
