@@ -234,21 +234,24 @@ def _admit(article: Article, max_chars: int) -> None:
 
 def _fact_problem(m, text: str) -> Optional[str]:
     """Why a fact cannot go into the record (its span does not index ``text``, a value is not
-    finite, an interval is reversed), or None. Cheap checks only: facts were validated when built,
-    but a stage may have changed them since (pydantic does not re-validate on assignment)."""
+    finite, an interval is reversed), or None. Cheap checks only (field values read from the
+    model's ``__dict__``): facts were validated when built, but a stage may have changed them
+    since (pydantic does not re-validate on assignment)."""
     try:
-        start, end, s = m.start, m.end, m.text
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)) \
+        d = m.__dict__
+        start, end, s = d["start"], d["end"], d["text"]
+        if not (type(start) is int and type(end) is int and 0 <= start <= end <= len(text)) \
                 or text[start:end] != s:
             return f"span {start}:{end} does not index text: {s!r}"[:300]
         for attr in ("value", "low", "high"):
-            v = getattr(m, attr, None)
+            v = d.get(attr)
             if v is not None and not math.isfinite(v):
                 return f"{attr} {v} is not finite"
-        for iv in (m, getattr(m, "period", None), getattr(m, "date", None)):
-            lo, hi = getattr(iv, "from_", None), getattr(iv, "to", None)
-            if lo is not None and hi is not None and lo > hi:
-                return f"interval from {lo} after to {hi}"
+        for iv in (m, d.get("period"), d.get("date")):
+            if iv is not None:
+                lo, hi = iv.__dict__.get("from_"), iv.__dict__.get("to")
+                if lo is not None and hi is not None and lo > hi:
+                    return f"interval from {lo} after to {hi}"
     except Exception as exc:  # not a mention model at all
         return f"not a valid fact ({type(exc).__name__}: {exc})"[:300]
     return None
