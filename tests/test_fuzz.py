@@ -4,6 +4,7 @@ Seeded with the hostile fixtures and the seed articles; a crash (an exception or
 check in the target) fails this test and leaves the input in tmp_path as ``crash-*``, to be turned
 into a regression test. The longer run is documented in fuzz/README.md.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "fuzz" / "fuzz_pipeline.py"
-RUNS = 2000
+RUNS = int(os.environ.get("FUZZ_RUNS", "2000"))
 
 pytest.importorskip("atheris")
 

@@ -521,13 +521,14 @@ def test_counts_stay_fast_on_long_numeral_runs(unit):
 
 def test_batch_over_a_large_jsonl_with_bad_lines(tmp_path):
     """A JSON Lines file over 1 MB (read in chunks by the batch engines) with hostile lines inside."""
-    good = json.dumps({"title": "标题", "content": "\n".join(BODY)}, ensure_ascii=False)
+    # each good line carries 40 KB in a field no reader looks at: a big file, few articles
+    good = json.dumps({"title": "标题", "content": "\n".join(BODY), "raw_html": "x" * 40_000}, ensure_ascii=False)
     hostile = [json.dumps({"content": BODY[1] + "\u2028" + BODY[2]}, ensure_ascii=False),
                "[" * 20_000 + "]" * 20_000, "[1, 2]", '{"content": "截断']
     lines = []
     while sum(len(x) for x in lines) < 1_500_000:
         lines.append(good)
-        if len(lines) % 500 == 0:
+        if len(lines) % 10 == 0:
             lines += hostile
     path = tmp_path / "big.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
