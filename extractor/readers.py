@@ -84,6 +84,28 @@ def looks_binary(data: bytes) -> bool:
     return ctrl > 0.05 * len(head)
 
 
+def _bomless_utf16(data: bytes) -> Optional[str]:
+    """``utf-16-le``/``-be`` for text saved as UTF-16 without a BOM (NUL bytes on one side of
+    nearly every pair, e.g. Windows "Unicode" .txt with ASCII and CJK), else None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    head = data[:8192]
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.3 * len(zeros) and other.count(0) <= 0.01 * len(other):
+            try:
+                text = data[: len(data) // 2 * 2].decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _cjk_share(text) + sum(1 for ch in text[:4000] if ch.isascii() and ch.isprintable() or ch in "\r\n\t") \
+                    / max(1, min(len(text), 4000)) > 0.9:
+                return enc
+    return None
+
+
 def _cjk_share(text: str) -> float:
     if not text:
         return 0.0
@@ -312,6 +334,10 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
         art.issue("read", "empty input: no text to extract" if not data else "empty input: only whitespace, no text to extract")
         yield art
         return
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        data = (codecs.BOM_UTF16_LE if utf16 == "utf-16-le" else codecs.BOM_UTF16_BE) + data
+        pre.append(f"UTF-16 without a byte-order mark: read as {utf16.upper()}")
     if looks_binary(data) and not any(data.startswith(b) for b, _ in _BOMS):
         art = Article(source=source, content_hash=content_id(data))
         art.issue("read", f"binary input ({len(data)} bytes with NUL/control bytes or a binary signature): "

@@ -550,3 +550,11 @@ def test_huge_html_page_is_parsed_up_to_the_html_budget(monkeypatch):
     (art,) = read_bytes(page.encode("utf-8"), "big.html", kind="html")
     assert "over the budget of 200000" in " ".join(i.message for i in art.issues)
     assert BODY[1] in art.raw and len(art.raw) < 200_000
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_text_not_binary(encoding):
+    text = "\n".join(BODY) + "\nSource: example 2018\n"
+    (art,) = read_bytes(text.encode(encoding), "u16.txt")
+    assert art.raw == text
+    assert "without a byte-order mark" in art.issues[0].message
