@@ -46,7 +46,8 @@ def config() -> dict:
     defaults = dict(rare_logp=-13.0, floor_logp=-19.0, cluster_gap=3, min_rare=3, min_density=0.4,
                     min_rare_with_marker=2, max_run=200000, search=8, min_gain=3.0, min_repaired_mean=-10.5,
                     word_bonus=2.0, word_bonus_per_logfreq=0.5, max_clusters=50, guess_penalty=4.0,
-                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16, edge_window=12, latin_min_mean=-13.0)
+                    min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16,
+                    edge_window=12, latin_min_mean=-13.0)
     defaults.update(cfg)
     return defaults
 
