@@ -94,7 +94,12 @@ def mangled_sentences(draw):
     return text
 
 
-any_text = st.one_of(unicode_text, chinese_text, mangled_sentences())
+# long runs of one numeral, cue or word (recursion per character, quadratic scans)
+repeated_runs = st.builds(lambda head, unit, n, tail: head + unit * n + tail,
+                          st.sampled_from(["", "正文第一句。\n", "2017年,全市共", "立案"]),
+                          st.sampled_from(NUMERALS + WORDS + ["1、", "5个", "1,", "“a”", "《a》"]),
+                          st.integers(1, 1500), st.sampled_from(["", "人。", "个单位。"]))
+any_text = st.one_of(unicode_text, chinese_text, mangled_sentences(), repeated_runs)
 
 
 # ---------------------------------------------------------------- checks
