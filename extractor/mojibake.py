@@ -33,6 +33,8 @@ from .resources import load_yaml, pattern_path
 
 MARKERS = "?\ufffd"
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_BREAK_RE = re.compile(r"[\n?\ufffd]")   # a run never spans a line break or a lost-byte marker
+_PUA_RE = re.compile(r"[\ue000-\uf8ff]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ue000-\uf8ff]")  # Han or private use
 # ranges whose characters a misaligned GBK decode produces (Han, compatibility ideographs, PUA,
 # kana, bopomofo, Greek, Cyrillic, box drawing, CJK symbols)
@@ -208,6 +210,8 @@ def _gbk_bytes(ch: str) -> Optional[bytes]:
     o = ord(ch)
     if 0x21 <= o <= 0x7E:
         ch = chr(o + 0xFEE0)
+    elif ch == " ":
+        ch = "\u3000"
     try:
         b = ch.encode("gb18030")
     except UnicodeEncodeError:
@@ -295,7 +299,7 @@ def find_clusters(text: str) -> list[Cluster]:
     cur: Optional[Cluster] = None
     for m in rare_re.finditer(text):
         p = m.start()
-        if cur is not None and p - cur.end < gap and "\n" not in text[cur.end:p]:
+        if cur is not None and p - cur.end < gap and not _BREAK_RE.search(text, cur.end, p):
             cur.end = p + 1
             cur.rare += 1
         else:
@@ -311,12 +315,13 @@ def find_clusters(text: str) -> list[Cluster]:
         near = text[max(0, c.start - 3):c.start] + text[c.end:c.end + 3]
         c.marked = any(m in near for m in MARKERS)
         # kana/Greek/symbols alone are foreign text, not mojibake: need Han or private-use characters
-        cjk = len(_CJK_RE.findall(span)) >= 2
+        pua = _PUA_RE.search(span) is not None    # never in text: a GB18030 user-defined code
+        cjk = pua or len(_CJK_RE.findall(span)) >= 2
         dense = c.rare >= int(cfg["min_rare"]) and c.rare / (c.end - c.start) >= float(cfg["min_density"])
-        suspicious = cjk and (dense or (c.marked and c.rare >= int(cfg["min_rare_with_marker"])))
+        suspicious = cjk and (dense or (c.marked and (pua or c.rare >= int(cfg["min_rare_with_marker"]))))
         if groups:
             g, g_susp = groups[-1]
-            if c.start - g.end <= merge_gap and "\n" not in text[g.end:c.start]:
+            if c.start - g.end <= merge_gap and not _BREAK_RE.search(text, g.end, c.start):
                 groups[-1] = (Cluster(g.start, c.end, g.rare + c.rare, g.marked or c.marked), g_susp or suspicious)
                 continue
         groups.append((Cluster(c.start, c.end, c.rare, c.marked), suspicious))

@@ -12,7 +12,7 @@ Steps, in order (each counted in ``repairs`` under its kind):
 4. ``pinyin``: readings injected after characters removed (``紀(jì)委`` → ``紀委``), real
    parentheses kept (``(试行)``, ``(2019)``, ``(JOS)``, ``(市)``).
 5. ``mojibake``: UTF-8/GBK bytes read as Latin-1/cp1252 (``ä¸­å¤®`` → ``中央``; done before step 3,
-   whose space/soft-hyphen folding would break them) and byte-misaligned GBK runs re-decoded (:mod:`extractor.mojibake`); guessed
+   whose space/soft-hyphen folding would break them) and byte-misaligned GBK runs re-decoded (before step 3 too) (:mod:`extractor.mojibake`); guessed
    lost bytes and runs left unrepaired become issue messages. Before OpenCC, since the repaired
    bytes may decode to Traditional text. Then step 4 once more (``發(fā)`` after ``陌l(fā)``).
 6. ``t2s``: script detected (``hans``/``hant``/``mixed``) and OpenCC Traditional → Simplified.
@@ -40,9 +40,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 _ENTITY_RE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));?")
 _HAN_RE = re.compile(f"[{_HAN}]")
 # a parenthesized Latin word (with tone diacritics or a tone digit) right after a Han character …
-_PINYIN_RE = re.compile(r"\(\s?([A-Za-z\u00c0-\u024f\u0300-\u036f]{1,8}[1-5]?)\s?\)")
+_PINYIN_RE = re.compile(r"[(（]\s?([A-Za-z\u00c0-\u024f\u0300-\u036f]{1,8}[1-5]?)\s?[)）]")
 # … or the rest of one whose "X(" a mojibake run swallowed into a lost-byte marker: 談?wù)勅…
-_PINYIN_REMNANT_RE = re.compile(r"(?<=[?\ufffd])([a-z\u00c0-\u024f\u0300-\u036f]{1,8})\)")
+_PINYIN_REMNANT_RE = re.compile(r"(?<=[?\ufffd])([a-z\u00c0-\u024f\u0300-\u036f]{1,8})[)）]")
 _TONED = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ") | {"\u0304", "\u0301", "\u030c", "\u0300"}
 _SPACES_RE = re.compile(r"  +")
 _BLANKS_RE = re.compile(r"\n\n\n+")
@@ -204,7 +204,7 @@ def is_pinyin(word: str, allow_toneless: bool = False) -> bool:
 
 def strip_pinyin(text: str, repairs: Counter) -> str:
     """Remove pinyin readings injected after Han characters: ``紀(jì)委`` → ``紀委``."""
-    if "(" not in text and ")" not in text:
+    if "(" not in text and ")" not in text and "（" not in text and "）" not in text:
         return text
     cands = [m for m in _PINYIN_RE.finditer(text) if m.start() and _HAN_RE.match(text, m.start() - 1)]
     remnants = list(_PINYIN_REMNANT_RE.finditer(text)) if ("?" in text or "\ufffd" in text) else []
@@ -301,17 +301,16 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
         issues.extend(msgs)
     except Exception as exc:  # pragma: no cover - defensive
         issues.append(f"Latin-1 mojibake repair failed: {type(exc).__name__}: {exc}")
-    text = fold_chars(text, repairs)
     text = strip_pinyin(text, repairs)
-    try:
+    try:  # before width folding: full-width forms and U+3000 inside a run are bytes of it
         text, counts, msgs = mojibake.repair(text)
     except Exception as exc:  # never lose the article over a repair
         counts, msgs = {}, [f"mojibake repair failed: {type(exc).__name__}: {exc}"]
     issues.extend(msgs)
+    repairs.update(counts)
+    text = fold_chars(text, repairs)
     if counts:
-        repairs.update(counts)
-        text = fold_chars(text, Counter())  # repaired runs decode to full-width forms (，（：)
-        text = strip_pinyin(text, repairs)
+        text = strip_pinyin(text, repairs)  # readings after a repaired run: 陌l(fā) → 發(fā)
     script, n_trad = detect_script(text)
     simplified = text
     if n_trad:
