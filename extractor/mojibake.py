@@ -49,7 +49,8 @@ def config() -> dict:
                     min_rare_with_marker=2, max_run=200000, search=8, min_gain=3.0, min_repaired_mean=-10.5,
                     word_bonus=2.0, word_bonus_per_logfreq=0.5, max_clusters=50, guess_penalty=4.0,
                     min_run_unmarked=8, min_word_rate=0.25, flag_below_word_rate=0.25, merge_gap=16,
-                    edge_window=12, latin_min_mean=-13.0)
+                    edge_window=12, latin_min_mean=-13.0, min_repaired_mean_marked=-8.0,
+                    min_run_marked=5)
     defaults.update(cfg)
     return defaults
 
@@ -417,18 +418,26 @@ def _best_repair(text: str, c: Cluster) -> Optional[Repair]:
 
 
 def acceptable(run: str, repaired: str, marked: bool) -> bool:
-    """Whether a re-decoding is clearly more plausible Chinese than the run: a gain in mean log
-    character frequency, a plausible repaired run, more dictionary words than before, and — for a
-    short run with no lost-byte marker, where a shifted decode of real rare words can look
-    plausible by chance — no repair at all."""
+    """Whether a re-decoding is clearly more plausible Chinese than the run: always a gain in mean
+    log character frequency and a plausible repaired run; then, by the evidence that the run is
+    mojibake at all: a private-use character (never in real text) needs nothing more; a run next to
+    a lost-byte marker must be 5+ characters and its repair rich in dictionary words (and, below 8
+    characters, in frequent characters); otherwise the run must be long too, since a shifted decode of real rare words (an
+    idiom, a name) can look plausible by chance (thresholds calibrated on corrupted real spans vs.
+    jionlp's idiom list next to question marks: scripts/eval_mojibake.py)."""
     cfg = config()
     new = mean_logp(repaired)
     if new - mean_logp(run) < float(cfg["min_gain"]) or new < float(cfg["min_repaired_mean"]):
         return False
-    if not marked and len(run) < int(cfg["min_run_unmarked"]):
-        return False
+    if _PUA_RE.search(run):
+        return True
     rate = word_rate(repaired)
-    return rate >= float(cfg["min_word_rate"]) and rate > word_rate(run)
+    if rate <= word_rate(run):
+        return False
+    if marked:
+        return (len(run) >= int(cfg["min_run_marked"]) and rate >= float(cfg["min_word_rate"])
+                and (new >= float(cfg["min_repaired_mean_marked"]) or len(run) >= int(cfg["min_run_unmarked"])))
+    return len(run) >= int(cfg["min_run_unmarked"]) and rate >= float(cfg["min_word_rate"])
 
 
 def repair(text: str) -> tuple[str, dict[str, int], list[str]]:
