@@ -244,6 +244,12 @@ def test_seed001_is_simplified_without_pinyin(seed001):
     ("督促责任单位彻底解决问题。", "督促责任单位彻底解决问题。"),
     ("江苏省宜兴市纪委监委聚焦粮食购销领域腐败和作风问题，组织力量下沉一线。",
      "江苏省宜兴市纪委监委聚焦粮食购销领域腐败和作风问题,组织力量下沉一线。"),
+    # names (few dictionary words; the private-use characters of the decode are the evidence)
+    ("文化和旅游部原党组副书记、副部长李金早与家人多次接受宴请。",
+     "文化和旅游部原党组副书记、副部长李金早与家人多次接受宴请。"),
+    ("公款旅游得到有效遏制。", "公款旅游得到有效遏制。"),
+    # U+3000 inside the run (a byte pair of it), then the decoder re-aligned on ASCII
+    ("使资质评审变成了走过场。 2021年6月", "还资质评审变成了走过场。 2021年6月"),   # 使 lost: guessed 还
 ])
 def test_shifted_real_sentences_repaired(original, expected):
     """Real sentences turned into mojibake come back, the lost bytes at the run's ends guessed."""
@@ -252,6 +258,14 @@ def test_shifted_real_sentences_repaired(original, expected):
     text, repairs, issues, _ = normalize_text("他说：" + broken)
     assert text == "他说:" + expected, (broken, issues)
     assert repairs["mojibake"] == 1
+
+
+@pytest.mark.xfail(reason="a run of three characters between markers (?⒋Ψ＝?) has no rare-character "
+                          "cluster dense enough to be examined; it is left as it is, unflagged", strict=True)
+def test_tiny_run_between_markers():
+    broken = _shifted("并处罚金100万元。")
+    assert broken.startswith("?⒋Ψ＝?100万元")
+    assert "并处罚金100万元" in _norm("判处有期徒刑三年," + broken)
 
 
 @pytest.mark.parametrize("sentence", [
