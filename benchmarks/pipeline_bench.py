@@ -1,0 +1,164 @@
+"""Throughput of the whole pipeline against JioNLP's time extractor alone, on the same articles.
+
+    .venv/bin/python benchmarks/pipeline_bench.py [-n 4000] [--jionlp-n 400] [--no-workers]
+
+Builds a corpus of N articles by cycling over corpus/ and ../shared/corpus/real/ (bytes as on disk),
+then, on one core:
+
+1. the full pipeline: reading (decode/HTML), normalization, metadata, dates, places, counts,
+   measures, attribution, validation, JSON output — articles/s, MB/s, time per stage, peak RSS;
+2. JioNLP's ``jio.ner.extract_time(text, time_base)`` alone on the same articles' text
+   (a sample of ``--jionlp-n`` articles, cycled the same way, to keep the run short) — articles/s;
+3. the ratio of 1 to 2;
+4. the pipeline with 1 and 2 worker processes — speed-up.
+
+A script, not a test: these machines are shared and noisy, so compare within one run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SOURCES = [ROOT / "corpus", ROOT.parent / "shared" / "corpus" / "real"]
+KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+
+def build_corpus(n: int) -> list[tuple[str, bytes, str]]:
+    files = []
+    for d in SOURCES:
+        if d.is_dir():
+            files += sorted(p for p in d.rglob("*") if p.suffix.lower() in (".txt", ".html", ".htm"))
+    if not files:
+        sys.exit("no articles found in corpus/ or ../shared/corpus/real/")
+    blobs = [(p.name, p.read_bytes(), KINDS[p.suffix.lower()]) for p in files]
+    return [blobs[i % len(blobs)] for i in range(n)]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_pipeline(corpus) -> tuple[float, dict, int, list]:
+    from extractor.pipeline import Pipeline
+    from extractor.readers import read_bytes
+
+    pipe = Pipeline()
+    read_t = dump_t = 0.0
+    texts = []
+    t0 = time.perf_counter()
+    for name, data, kind in corpus:
+        a = time.perf_counter()
+        arts = list(read_bytes(data, name, kind=kind))
+        read_t += time.perf_counter() - a
+        for art in arts:
+            rec = pipe.run(art)
+            b = time.perf_counter()
+            rec.model_dump_json(by_alias=True)
+            dump_t += time.perf_counter() - b
+            texts.append((rec.text, rec.published_at))
+    total = time.perf_counter() - t0
+    stages = {"read": read_t, **pipe.timings, "validate+json": dump_t}
+    return total, stages, len(texts), texts
+
+
+def _worker_chunk(chunk):
+    from extractor.pipeline import default_pipeline
+    from extractor.readers import read_bytes
+
+    pipe = default_pipeline()
+    n = 0
+    for name, data, kind in chunk:
+        for art in read_bytes(data, name, kind=kind):
+            pipe.run(art).model_dump_json(by_alias=True)
+            n += 1
+    return n, peak_rss_mb()
+
+
+def run_workers(corpus, workers: int) -> tuple[float, float]:
+    import multiprocessing as mp
+
+    size = 50
+    chunks = [corpus[i:i + size] for i in range(0, len(corpus), size)]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        pool.map(_worker_chunk, chunks[:workers])  # warm-up: every worker loads its resources
+        t0 = time.perf_counter()
+        res = pool.map(_worker_chunk, chunks)
+        dt = time.perf_counter() - t0
+    return dt, max(r[1] for r in res)
+
+
+def run_jionlp(texts) -> float:
+    import datetime as dt
+
+    import jionlp as jio
+
+    jio.ner.extract_time("2020年1月1日", time_base=time.time())  # load outside the timing
+    t0 = time.perf_counter()
+    for text, published in texts:
+        base = dt.datetime.fromisoformat(published).timestamp() if published else time.time()
+        try:
+            jio.ner.extract_time(text, time_base=base)
+        except Exception:
+            pass
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=4000, help="articles in the corpus")
+    ap.add_argument("--jionlp-n", type=int, default=400, help="articles for the JioNLP run")
+    ap.add_argument("--repeat", type=int, default=1, help="pipeline runs (median is reported)")
+    ap.add_argument("--no-workers", action="store_true", help="skip the 1-vs-2 workers run")
+    args = ap.parse_args()
+
+    corpus = build_corpus(args.n)
+    mb = sum(len(d) for _, d, _ in corpus) / 1e6
+    t_start = time.perf_counter()
+    from extractor.pipeline import default_pipeline
+
+    default_pipeline().run(__import__("extractor.readers", fromlist=["x"]).Article(source="warm", raw="2020年1月1日，立案审查3人。"))
+    print(f"start-up (import + load patterns + first article): {time.perf_counter() - t_start:.2f}s")
+
+    runs = [run_pipeline(corpus) for _ in range(args.repeat)]
+    total = statistics.median(r[0] for r in runs)
+    _, stages, n_rec, texts = runs[0]
+    text_mb = sum(len(t.encode()) for t, _ in texts) / 1e6
+    print(f"\ncorpus: {len(corpus)} inputs, {n_rec} articles, {mb:.1f} MB on disk, {text_mb:.1f} MB of text")
+    print(f"pipeline, 1 core:   {n_rec / total:8.0f} articles/s   {mb / total:6.2f} MB/s (input bytes)   "
+          f"peak RSS {peak_rss_mb():.0f} MB")
+    busy = sum(stages.values())
+    print("time per stage:")
+    for k, v in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:14s} {v * 1000 / n_rec:7.3f} ms/article  {100 * v / busy:5.1f}%")
+
+    sample = [texts[i % len(texts)] for i in range(args.jionlp_n)]
+    try:
+        jt = run_jionlp(sample)
+    except ImportError:
+        print("\njionlp not installed: pip install jionlp (benchmark-only dependency)")
+        jt = None
+    if jt:
+        j_rate = len(sample) / jt
+        print(f"\nJioNLP extract_time alone: {j_rate:8.1f} articles/s   ({len(sample)} articles)")
+        print(f"ratio pipeline / JioNLP:   {(n_rec / total) / j_rate:8.1f}x")
+
+    if not args.no_workers:
+        t1, rss1 = run_workers(corpus, 1)
+        t2, rss2 = run_workers(corpus, 2)
+        print(f"\nworkers=1: {len(corpus) / t1:7.0f} inputs/s   peak RSS/worker {rss1:.0f} MB")
+        print(f"workers=2: {len(corpus) / t2:7.0f} inputs/s   peak RSS/worker {rss2:.0f} MB")
+        print(f"speed-up 2 vs 1: {t1 / t2:.2f}x  (cores: {os.cpu_count()})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
