@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/linearity.py [--sizes 1,4,16,64,256,1024] [--budget-kb 2048]
                                              [--no-chunk] [--clock cpu|wall]
 
-Articles are cut from real text (../shared/corpus/real, else corpus/ and the seeds), each size
-from several offsets so that no cache sees the same text twice; each size processes about
+Articles are built from paragraphs of real articles (../shared/corpus/real, corpus/, the seeds)
+drawn at random, so every size has the same mix of content; each size processes about
 ``--budget-kb`` of text in all (at least 2 articles). Prints, per size, the CPU time per KB of
 the whole pipeline and of each stage, then the ratio of the slowest to the fastest size:
 linear means within a factor of 2. A stage whose time per KB grows with size is named.
@@ -16,6 +16,7 @@ A script, not a test: CPU time is used (the machines are shared), still compare 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from pathlib import Path
@@ -26,25 +27,38 @@ sys.path.insert(0, str(ROOT))
 SOURCES = [ROOT.parent / "shared" / "corpus" / "real", ROOT / "corpus", ROOT.parent / "shared" / "corpus" / "seeds"]
 
 
-def real_text(min_bytes: int) -> str:
-    parts = []
+def paragraphs() -> list[str]:
+    """Body paragraphs of the real articles: each article through normalize + metadata, the lines of
+    its ``text`` after the date line (no headline, byline or footer, which would end a body early)."""
+    from extractor.article import Article
+    from extractor.pipeline import get_stage
+
+    out = []
     for d in SOURCES:
         if d.is_dir():
-            parts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(d.glob("*.txt"))]
-    if not parts:
+            for p in sorted(d.glob("*.txt")):
+                art = Article(source=str(p), raw=p.read_text(encoding="utf-8", errors="replace"))
+                get_stage("normalize")(art)
+                get_stage("metadata")(art)
+                out += [ln for ln in art.text.split("\n")[1:] if len(ln.strip()) >= 10]
+    if not out:
         sys.exit("no real text found (../shared/corpus/real, corpus/)")
-    text = "\n".join(parts)
-    while len(text.encode("utf-8")) < min_bytes:
-        text += "\n" + text
-    return text
+    return out
 
 
-def article_of(text: str, offset: int, size_bytes: int) -> str:
-    """``size_bytes`` of UTF-8 text starting near character ``offset``, at a line start."""
-    start = text.find("\n", offset) + 1
-    out = text[start:start + size_bytes]          # at most size_bytes chars, ≥ size_bytes/3 bytes
-    data = out.encode("utf-8")[:size_bytes]
-    return data.decode("utf-8", errors="ignore")
+def article_of(paras: list[str], rng, size_bytes: int) -> str:
+    """About ``size_bytes`` of UTF-8 text: paragraphs drawn at random (every size from the same mix
+    of content, so that time/KB compares complexity, not content), the last one cut to fit."""
+    out, n = [], 0
+    while n < size_bytes:
+        p = paras[rng.randrange(len(paras))]
+        b = len(p.encode("utf-8")) + 1
+        if n + b > size_bytes:
+            p = p.encode("utf-8")[: size_bytes - n - 1].decode("utf-8", errors="ignore")
+            b = size_bytes - n
+        out.append(p)
+        n += b
+    return "\n".join(out)
 
 
 def measure(pipe, texts: list[str]) -> tuple[float, dict[str, float], int]:
@@ -72,15 +86,17 @@ def main(argv=None) -> int:
 
     sizes = [int(s) for s in args.sizes.split(",")]
     pipe = Pipeline(max_seconds=3600, max_chars=10_000_000, chunk_chars=0 if args.no_chunk else None)
-    text = real_text(max(sizes) * 1024 * 4)
-    pipe.run(__import__("extractor.article", fromlist=["Article"]).Article(source="warm", raw=text[:20000]))
+    paras = paragraphs()
+    rng = random.Random(9)
+    from extractor.article import Article
+
+    pipe.run(Article(source="warm", raw=article_of(paras, rng, 64 * 1024)))
 
     rows = []
     for kb in sizes:
         size = kb * 1024
         n = max(2, args.budget_kb // kb)
-        step = max(1, (len(text) - size) // n)
-        texts = [article_of(text, (i * step) % max(1, len(text) - size), size) for i in range(n)]
+        texts = [article_of(paras, rng, size) for _ in range(n)]
         cpu, stages, nbytes = measure(pipe, texts)
         per_kb = 1000 * cpu / (nbytes / 1024)
         rows.append((kb, n, per_kb, {k: 1000 * v / (nbytes / 1024) for k, v in stages.items()}))
@@ -107,10 +123,10 @@ def main(argv=None) -> int:
         marg = [(per_article(rows[i]) - per_article(rows[i - 1])) / (rows[i][0] - rows[i - 1][0])
                 for i in range(1, len(rows))]
         fixed = per_article(rows[0]) - marg[0] * rows[0][0] if marg else 0.0
-        # superlinear: a later marginal cost over twice an earlier one (and not noise-sized)
-        grow = max((marg[j] / marg[i] for i in range(len(marg)) for j in range(i + 1, len(marg))
-                    if marg[i] > 0), default=1.0)
-        flag = "  <-- marginal cost grows: superlinear?" if grow > 2 and max(marg) > 0.05 else ""
+        # superlinear: the marginal cost of the two largest steps over twice that of the two smallest
+        # (means of two, as single steps are noisy on a shared machine), and not noise-sized
+        lo, hi = sum(marg[:2]) / len(marg[:2]), sum(marg[-2:]) / len(marg[-2:])
+        flag = "  <-- marginal cost grows: superlinear?" if hi > 2 * max(lo, 1e-9) and hi > 0.05 else ""
         if name == "TOTAL":
             marg_total = marg
         print(f"  {name:10} " + "  ".join(f"{m:11.3f}" for m in marg) + f"   {fixed:8.3f}{flag}")
