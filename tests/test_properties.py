@@ -202,6 +202,28 @@ def test_extract_tolerates_odd_published_at(junk):
     check_record(rec)
 
 
+# ---------------------------------------------------------------- readers
+html_like = st.lists(st.one_of(st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<br>", "<!--", "-->", "<script>",
+                                                "</script>", "<!DOCTYPE html [", "]>", "<!ENTITY a 'b'>", "&a;",
+                                                "&amp;", "&#x4e00;", "&#99999999;", "<?xml version='1.0'?>",
+                                                "<meta charset='gbk'>", "<title>", "</title>", "<h1>", "<"]),
+                               chinese_text, st.text(max_size=10)), max_size=40).map("".join)
+
+
+@QUICK
+@given(data=st.one_of(st.binary(max_size=600), html_like.map(lambda t: t.encode("utf-8")),
+                      mangled_sentences().map(lambda t: t.encode("gb18030"))),
+       kind=st.sampled_from(["text", "html", "jsonl"]))
+def test_readers_yield_articles_for_any_bytes(data, kind):
+    from extractor.readers import decode_bytes, read_bytes
+
+    assert isinstance(decode_bytes(data).text, str)
+    arts = list(read_bytes(data, f"prop.{kind}", kind=kind))
+    assert arts and all(isinstance(a.raw, str) for a in arts)
+    for a in arts:
+        check_record(pipeline().run(a))
+
+
 # ---------------------------------------------------------------- pinned regressions
 # Examples the properties above found in other engineers' stages go here as
 # pytest.mark.xfail(strict=False, reason=...) with the exact input, and the stage into
