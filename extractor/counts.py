@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -43,6 +44,9 @@ PASSIVE = ("被", "受到", "遭到")  # 12人被采取留置措施, 14名领导
 
 _NOT_IN_GAP = "，。；！？,;!?\n"
 _SEG_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
+_CLAUSE_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END) + "]")
+_SENT_RX = _re.compile("[" + _re.escape(SENTENCE_END) + "]")
+_SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = regex.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _TITLE_RX = regex.compile(r"《[^《》\n]{0,80}》")
@@ -154,16 +158,13 @@ class _Layout:
 
     def __init__(self, text: str):
         self.text = text
-        self.sent, self.clause, self.seg = [], [], []
-        for m in _SEG_RX.finditer(text):  # one pass over the punctuation
-            i, c = m.start(), m.group()
-            self.seg.append(i)
-            if c not in SEGMENT_END:
-                self.clause.append(i)
-                if c in SENTENCE_END:
-                    self.sent.append(i)
+        self.seg = [m.start() for m in _SEG_RX.finditer(text)]
+        self.clause = [m.start() for m in _CLAUSE_RX.finditer(text)]
+        self.sent = [m.start() for m in _SENT_RX.finditer(text)]
         self.blocked = self._blocked_spans(text)
         self.blocked_starts = [s for s, _ in self.blocked]
+        # running maximum of the blocked spans' ends: most numbers lie after every blocked span
+        self.blocked_reach = list(itertools.accumulate((e for _, e in self.blocked), max))
 
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -173,7 +174,7 @@ class _Layout:
             spans.append((m.start(), m.end()))
         for m in _slogan_rx().finditer(text):
             inner = m.group(1) or m.group(2) or m.group(3) or ""
-            if not any(c in inner for c in "，。；！？,;!?：:"):
+            if not _SLOGAN_BREAK_RX.search(inner):
                 spans.append((m.start(), m.end()))
         if nc["ac"] is not None and text:
             for _, s, e in nc["ac"].find_matches_as_indexes(text):
@@ -202,6 +203,8 @@ class _Layout:
 
     def is_blocked(self, start: int, end: int) -> bool:
         k = bisect.bisect_right(self.blocked_starts, end)
+        if k == 0 or self.blocked_reach[k - 1] <= start:
+            return False  # no span starting before ``end`` reaches past ``start``
         for s, e in self.blocked[max(0, k - 40):k]:
             if s < end and start < e:
                 return True
@@ -269,13 +272,33 @@ class _Hit:
     priority: int
 
 
+@functools.lru_cache(maxsize=1)
+def _words_by_char() -> dict[str, tuple[int, ...]]:
+    """First character of a wording -> indexes of the wordings (in taxonomy order) starting with it."""
+    _, words = _taxonomy()
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        index.setdefault(w.first[0], []).append(i)
+    return {c: tuple(ix) for c, ix in index.items()}
+
+
+def _candidate_words(chunk: str) -> list[Wording]:
+    """The wordings whose first literal part occurs in ``chunk``, in taxonomy order (a lookup by
+    first character instead of a substring test per wording: clauses are short, wordings many)."""
+    _, words = _taxonomy()
+    index = _words_by_char()
+    picked: list[int] = []
+    for c in set(chunk).intersection(index):
+        picked.extend(index[c])
+    picked.sort()
+    return [words[i] for i in picked if words[i].first in chunk]
+
+
 def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
-    inds, words = _taxonomy()
+    inds, _ = _taxonomy()
     chunk = text[cs:ce]
     hits: list[_Hit] = []
-    for w in words:
-        if w.first not in chunk:
-            continue
+    for w in _candidate_words(chunk):
         for m in w.rx.finditer(chunk, overlapped=True):
             hits.append(_Hit(w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
     if not hits:

@@ -329,6 +329,22 @@ def _may_have_unit(text: str, end: int, lead: frozenset) -> bool:
     return k < n and text[k] in lead
 
 
+_PARSED: dict[str, Optional[float]] = {}   # numeral run -> value: the same runs recur in every article
+
+
+def _parse_cached(core: str) -> Optional[float]:
+    """:func:`parse_numeral` of a run (a pure function of the string), remembered per process."""
+    try:
+        return _PARSED[core]
+    except KeyError:
+        pass
+    v = parse_numeral(core)
+    if len(_PARSED) >= 100_000:
+        _PARSED.clear()  # bounded memory on a stream of junk
+    _PARSED[core] = v
+    return v
+
+
 def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken]:
     """Every numeral run in ``text`` with its value (None if it does not parse).
 
@@ -375,7 +391,7 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
             continue
         if len(core) > MAX_NUMERAL_CHARS:
             continue  # no number is written this long (一一一… or 万万万… runs are junk)
-        v = parse_numeral(core)
+        v = _parse_cached(core)
         if v is None and chinese:
             # try a few shorter prefixes (二十四五 → 二十四) — bounded, so a run costs O(its length)
             for k in range(len(core) - 1, max(0, len(core) - 6), -1):
