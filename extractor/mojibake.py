@@ -583,15 +583,12 @@ def repair_latin(text: str) -> tuple[str, int, list[str]]:
     out, pos, n, issues = [], 0, 0, []
     for m in run_re.finditer(text):
         run = m.group()
-        if not any("\u00c0" <= c <= "\u00ff" for c in run):
-            continue  # only symbols and punctuation (“”…) — not mojibake
+        if not any("\u00c0" <= c <= "\u00ff" and c.isalpha() for c in run):
+            continue  # only symbols and punctuation (×××”, “”…) — not mojibake
         fixed = latin_repair(run)
-        if fixed is None:
-            continue
         # a strict decode into Han characters is strong evidence already (four or more accented
-        # letters in a row are not European text); only reject decodes into rare junk
-        if mean_logp(fixed) < float(cfg["latin_min_mean"]):
-            issues.append(f"Latin-1 run {run[:20]!r} decodes to implausible text {fixed[:20]!r}; left as it is")
+        # letters in a row are not European text); a decode into rare junk means it was not mojibake
+        if fixed is None or mean_logp(fixed) < float(cfg["latin_min_mean"]):
             continue
         out.append(text[pos:m.start()])
         out.append(fixed)

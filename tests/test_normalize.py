@@ -323,6 +323,8 @@ def test_latin1_mojibake_repaired(original, codec):
     "市纪委 ÀÉÎÕÜ 测试",                         # four accented capitals: decode to nothing Chinese
     "“你好”……“”——",
     "qīng lián jì wěi jiān wěi",
+    "市纪委书记×××”,“×××同志",                  # seed 000's placeholder names
+    "São Paulo, AÇÃO, ÉÉÉÉ",
 ])
 def test_latin1_text_not_touched(raw):
     text, repairs, issues, _ = normalize_text(raw)
