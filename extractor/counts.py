@@ -26,7 +26,7 @@ import re as _re
 import regex
 
 from .article import Article
-from .models import CountMention
+from .models import CountMention, construct_all
 from .numbers import Quantity, find_quantities
 from .resources import load_yaml
 
@@ -523,7 +523,8 @@ def _extract(text: str) -> list[CountMention]:
         if not all(v is None or math.isfinite(v) for v in (q.value, q.low, q.high)):
             continue
         # values are checked above and spans come from the text: build without re-validation (hot loop)
-        cm = CountMention.model_construct(
+        cm = construct_all(
+            CountMention,
             text=text[start:q.end], start=start, end=q.end, indicator=indicator, label=label,
             value=float(q.value), approx=q.approx, low=q.low, high=q.high, unit=q.unit, object=obj,
             period=None, place=None, sentence=sentence, period_source=None, place_source=None,

@@ -31,7 +31,7 @@ import regex
 
 from . import timeexpr as T
 from .article import Article
-from .models import DateMention
+from .models import DateMention, construct_all
 from .resources import load_yaml
 
 log = logging.getLogger(__name__)
@@ -1078,8 +1078,8 @@ def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
                 continue
         try:
             # validated here (spans, order of from/to); model_construct skips pydantic's per-field checks
-            out.append(DateMention.model_construct(text=text[c.start:c.end], start=c.start, end=c.end,
-                                                   kind=c.kind, from_=lo, to=hi, granularity=c.gran))
+            out.append(construct_all(DateMention, text=text[c.start:c.end], start=c.start, end=c.end,
+                                     kind=c.kind, from_=lo, to=hi, granularity=c.gran))
         except Exception as exc:  # pragma: no cover - defensive
             log.debug("dates: dropped %r: %s", text[c.start:c.end], exc)
     return out

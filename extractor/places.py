@@ -37,12 +37,13 @@ import bisect
 import functools
 import operator
 import re
+import typing
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .article import Article
 from .gazetteer import Gazetteer, Hit, gazetteer
-from .models import PlaceMention
+from .models import PlaceLevel, PlaceMention, construct_all
 from .resources import load_tsv, load_yaml
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -507,12 +508,35 @@ class Context:
 def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceMention:
     if occ.uid is not None:
         u = gz.units[occ.uid]
-        return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
-                            path=list(gz.path(u.uid)), candidates=list(occ.candidates), resolved_by=occ.resolved_by)
+        return _place_mention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
+                              path=list(gz.path(u.uid)), candidates=list(occ.candidates),
+                              resolved_by=occ.resolved_by)
     # unresolved tie: keep the name and level, no code
     u = gz.units[occ.hits[0].uid]
-    return PlaceMention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
-                        candidates=list(occ.candidates), resolved_by="ambiguous")
+    return _place_mention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
+                          candidates=list(occ.candidates), resolved_by="ambiguous")
+
+
+_LEVELS = frozenset(typing.get_args(PlaceLevel))
+_ADCODE_RX = re.compile(r"[0-9]{6}")
+
+
+def _all_str(items: list) -> bool:
+    return all(type(x) is str for x in items)
+
+
+def _place_mention(**v) -> PlaceMention:
+    """``PlaceMention(**v)``, without pydantic's per-field validation when the values plainly pass it
+    (a few thousand mentions per second of text); anything unusual goes through the validating
+    constructor, which raises as before."""
+    t, s, e, a = v["text"], v["start"], v["end"], v["adcode"]
+    if (type(t) is str and type(s) is int and type(e) is int and 0 <= s <= e and e - s == len(t)
+            and type(v["name"]) is str and v["level"] in _LEVELS
+            and (a is None or (type(a) is str and _ADCODE_RX.fullmatch(a)))
+            and _all_str(v["path"]) and _all_str(v["candidates"])
+            and (v["resolved_by"] is None or type(v["resolved_by"]) is str)):
+        return construct_all(PlaceMention, **v)
+    return PlaceMention(**v)
 
 
 def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
