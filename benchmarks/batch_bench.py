@@ -9,7 +9,8 @@ id). Each configuration runs in a fresh Python process; prints articles/s, MB/s,
 memory per worker process and the speed-up of each run over the first.
 
 Caveat: the corpus repeats ~60 distinct articles, so caches keyed on text would flatter the
-figures; the machine is shared, so the load average is printed with each run.
+figures; on a shared machine the wall-clock speed-up depends on the other load (printed with each
+run), so the workers' CPU time per article is printed too.
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def child(folder: str, workers: int, out: str) -> None:
     if s.engine == "inline":
         peaks = {os.getpid(): resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
     print(json.dumps({"workers": workers, "engine": s.engine, "articles": s.articles, "records": s.records,
-                      "errors": s.errors, "bytes": s.bytes, "seconds": wall,
+                      "errors": s.errors, "bytes": s.bytes, "seconds": wall, "cpu": s.cpu_seconds,
                       "peak_rss_mb": sorted(round(v / 1024, 1) for v in peaks.values()),
                       "load": os.getloadavg()}))
 
@@ -109,13 +110,16 @@ def main(argv=None) -> int:
             rate = r["articles"] / r["seconds"]
             print(f"workers={w} ({r['engine']}): {r['articles']} articles → {r['records']} records, "
                   f"{r['errors']} errors in {r['seconds']:.1f}s: {rate:.1f} articles/s, "
-                  f"{r['bytes'] / 1e6 / r['seconds']:.2f} MB/s; peak RSS per worker {r['peak_rss_mb']} MB; "
+                  f"{r['bytes'] / 1e6 / r['seconds']:.2f} MB/s; worker CPU {1000 * r['cpu'] / r['articles']:.1f} ms/article; "
+                  f"peak RSS per worker {r['peak_rss_mb']} MB; "
                   f"load average {r['load'][0]:.1f}")
         if len(results) > 1:
             base = results[0]["articles"] / results[0]["seconds"]
             for r in results[1:]:
                 print(f"speed-up {r['workers']} vs {results[0]['workers']} workers: "
-                      f"{r['articles'] / r['seconds'] / base:.2f}x")
+                      f"{r['articles'] / r['seconds'] / base:.2f}x wall-clock; CPU per article "
+                      f"{r['cpu'] / r['articles'] / (results[0]['cpu'] / results[0]['articles']):.2f}x the first run's "
+                      f"(1.00 = no parallel overhead: the speed-up is then bounded by free cores)")
         outs = [(tmp / f"out-{w}.jsonl").read_bytes() for w in args.workers]
         print("outputs identical across worker counts:", all(o == outs[0] for o in outs))
     finally:

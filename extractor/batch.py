@@ -48,6 +48,7 @@ class Summary:
     workers: int = 1
     engine: str = "inline"
     peak_rss_kb: dict = field(default_factory=dict)   # worker pid → peak resident memory (KiB)
+    cpu_seconds: float = 0.0     # CPU time the workers spent on tasks (reading + pipeline)
     output: str = ""
 
     @property
@@ -71,6 +72,7 @@ class Summary:
 
     def add(self, res: TaskResult) -> None:
         self.bytes += res.size
+        self.cpu_seconds += res.cpu_seconds
         if res.pid and res.peak_rss_kb:
             self.peak_rss_kb[res.pid] = max(self.peak_rss_kb.get(res.pid, 0), res.peak_rss_kb)
         for o in res.outcomes:

@@ -34,6 +34,9 @@ def _cmd_run(args) -> int:
         summary = batch.run(paths, out, fmt=fmt, workers=args.workers, engine=args.engine,
                             scheduler=args.scheduler, resume=args.resume, progress=args.progress,
                             quiet=args.quiet, ship=args.ship)
+    except RuntimeError as exc:   # engines.WorkersCannotRun, a Dask cluster that cannot be reached …
+        print(f"extractor run: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"\nextractor run: interrupted; the records written so far are kept: rerun with --resume to go on",
               file=sys.stderr)

@@ -64,6 +64,7 @@ class TaskResult:
     pid: int = 0
     peak_rss_kb: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0        # CPU time of the worker on this task
 
 
 # --------------------------------------------------------------------------- the worker side
@@ -139,7 +140,7 @@ def process_task(task: Task, skip_ids=None, pipeline=None) -> TaskResult:
     """Read the task's articles and run the pipeline on each. Never raises."""
     from .pipeline import content_id, default_pipeline
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     skip = _SKIP if skip_ids is None else skip_ids
     res = TaskResult(seq=task.seq, size=task.size, pid=os.getpid())
     try:
@@ -160,6 +161,7 @@ def process_task(task: Task, skip_ids=None, pipeline=None) -> TaskResult:
     except Exception as exc:  # reading failed outright: the rest of the task is one error
         res.outcomes.append(_error(task.path, exc))
     res.seconds = time.perf_counter() - t0
+    res.cpu_seconds = time.process_time() - c0
     res.peak_rss_kb = _peak_rss_kb()
     return res
 
@@ -281,22 +283,58 @@ def _mp_context():
     return mp.get_context("spawn")  # pragma: no cover
 
 
+class WorkersCannotRun(RuntimeError):
+    """The worker processes keep dying before finishing any task: the run cannot proceed."""
+
+
 class LocalEngine(Engine):
-    """A pool of worker processes (forkserver), each building the pipeline once."""
+    """A pool of worker processes (forkserver), each building the pipeline once.
+
+    A worker that dies (segfault, out-of-memory kill) breaks the pool: the pool is replaced,
+    the task at the head is retried alone (a second death makes it an error for its inputs),
+    and the other tasks in flight are resubmitted. Pools that keep dying before any task
+    completes (workers that cannot start) stop the run with :class:`WorkersCannotRun`.
+    Programs calling this from a script need the ``if __name__ == "__main__":`` guard.
+    """
 
     name = "local"
+    MAX_BARREN_RESTARTS = 6
+    task_fn = staticmethod(process_task)   # what the workers run (a module-level function)
 
     def __init__(self, workers: int, skip_ids=frozenset(), window: Optional[int] = None):
         self.workers = max(1, int(workers))
         self.skip = frozenset(skip_ids)
         self.window = window or self.workers * 4
         self._pool = None
+        self._barren = 0      # pool restarts since the last completed task
 
     def _new_pool(self):
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context(),
                                    initializer=init_worker, initargs=(self.skip,))
+
+    def _restart(self, why: str) -> None:
+        self._barren += 1
+        if self._barren > self.MAX_BARREN_RESTARTS:
+            raise WorkersCannotRun(f"worker processes keep dying before finishing any task ({why})")
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+
+    def _submit(self, task: Task):
+        from concurrent.futures.process import BrokenProcessPool
+
+        while True:
+            try:
+                return self._pool.submit(self.task_fn, task)
+            except BrokenProcessPool as exc:
+                self._restart(str(exc))
+
+    def _result(self, fut) -> TaskResult:
+        res = fut.result()
+        self._barren = 0
+        return res
 
     def map(self, tasks):
         from concurrent.futures.process import BrokenProcessPool
@@ -311,32 +349,29 @@ class LocalEngine(Engine):
                 if t is None:
                     exhausted = True
                     break
-                inflight.append((t, self._pool.submit(process_task, t)))
+                inflight.append((t, self._submit(t)))
             if not inflight:
                 break
             task, fut = inflight.popleft()
             try:
-                yield fut.result()
-            except BrokenProcessPool:
-                # a worker died (segfault, OOM kill): retry this task alone once, then the others
-                yield self._retry_alone(task)
+                res = self._result(fut)
+            except BrokenProcessPool as exc:
+                # a worker died: retry the head task alone (is it the culprit?), then resubmit the rest
                 pending = [t for t, _ in inflight]
                 inflight.clear()
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
+                res = self._retry_alone(task, str(exc))
                 for t in pending:
-                    inflight.append((t, self._pool.submit(process_task, t)))
+                    inflight.append((t, self._submit(t)))
+            yield res
 
-    def _retry_alone(self, task: Task) -> TaskResult:
+    def _retry_alone(self, task: Task, why: str) -> TaskResult:
         from concurrent.futures.process import BrokenProcessPool
 
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = self._new_pool()
+        self._restart(why)
         try:
-            return self._pool.submit(process_task, task).result()
-        except BrokenProcessPool:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool()
+            return self._result(self._submit(task))
+        except BrokenProcessPool as exc:
+            self._restart(str(exc))
             return failed_task(task, "worker process died twice on this input (crash or out of memory)")
 
     def close(self):

@@ -237,3 +237,44 @@ def test_output_format_from_name_or_option():
     assert batch.output_format(Path("a"), "parquet") == "parquet"
     with pytest.raises(ValueError):
         batch.output_format(Path("a.csv"))
+
+
+# --------------------------------------------------------------------------- dying workers
+def crash_on_boom(task):
+    """Runs in a pool worker: dies outright (like a segfault or an OOM kill) on inputs named *boom*."""
+    if "boom" in Path(task.path).name:
+        os._exit(3)
+    return engines.process_task(task)
+
+
+class _CrashyEngine(engines.LocalEngine):
+    task_fn = staticmethod(crash_on_boom)
+
+
+def test_a_dying_worker_costs_only_its_own_input(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(6):
+        (d / f"{i}_{'boom' if i == 2 else 'ok'}.txt").write_text(f"2019年,全县共立案{i + 1}件。", encoding="utf-8")
+    eng = _CrashyEngine(2)
+    try:
+        results = list(eng.map(engines.make_tasks([d])))
+    finally:
+        eng.close()
+    assert [r.seq for r in results] == list(range(6))                   # order kept across pool restarts
+    outcomes = [o for r in results for o in r.outcomes]
+    assert [o.error is not None for o in outcomes] == [False, False, True, False, False, False]
+    assert "died twice" in outcomes[2].error["error"]
+
+
+def test_workers_that_always_die_stop_the_run(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(12):
+        (d / f"{i:02d}_boom.txt").write_text("正文", encoding="utf-8")
+    eng = _CrashyEngine(2)
+    try:
+        with pytest.raises(engines.WorkersCannotRun):
+            list(eng.map(engines.make_tasks([d])))
+    finally:
+        eng.close()
