@@ -245,16 +245,21 @@ def has_traditional(text: str) -> bool:
     return _changed_by("t2s").search(text) is not None
 
 
-def detect_script(text: str) -> tuple[Optional[str], int]:
-    """(``hans``/``hant``/``mixed`` or None without Han characters, count of Traditional-only chars).
+def detect_script(text: str, simplified: Optional[str] = None) -> tuple[Optional[str], int]:
+    """(``hans``/``hant``/``mixed`` or None without Han characters, count of Traditional characters).
 
-    Traditional-only characters are those OpenCC t2s changes, Simplified-only ones those s2t
-    changes (each counted with one regex scan); a text is ``hant`` when at least 90 % of its
+    Traditional characters are those OpenCC t2s changes in context (乾 in 乾坤 is not one),
+    Simplified-only ones those s2t changes on their own (one regex scan each; OpenCC only runs on a
+    text that has a Traditional form at all). A text is ``hant`` when at least 90 % of its
     script-specific characters are Traditional, ``hans`` when at most 10 % are, else ``mixed``.
     """
     if not _HAN_RE.search(text):
         return None, 0
-    n_trad = len(_changed_by("t2s").findall(text))
+    if not has_traditional(text):
+        return "hans", 0
+    if simplified is None:
+        simplified = _t2s().convert(text)
+    n_trad = _count_changed(text, simplified)
     if n_trad == 0:
         return "hans", 0
     n_simp = len(_changed_by("s2t").findall(text))
@@ -264,6 +269,14 @@ def detect_script(text: str) -> tuple[Optional[str], int]:
     if share <= 0.1:
         return "hans", n_trad
     return "mixed", n_trad
+
+
+def _count_changed(text: str, simplified: str) -> int:
+    """Characters OpenCC changed: checked at the Traditional-form positions only (乾 in 乾坤 stays)."""
+    positions = [m.start() for m in _changed_by("t2s").finditer(text)]
+    if len(simplified) != len(text):
+        return len(positions)
+    return sum(1 for p in positions if simplified[p] != text[p])
 
 
 def collapse_whitespace(text: str, repairs: Counter) -> str:
@@ -311,14 +324,15 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
     text = fold_chars(text, repairs)
     if counts:
         text = strip_pinyin(text, repairs)  # readings after a repaired run: 陌l(fā) → 發(fā)
-    script, n_trad = detect_script(text)
     simplified = text
-    if n_trad:
-        try:
+    try:
+        if has_traditional(text):
             simplified = _t2s().convert(text)
-            _add(repairs, "t2s", n_trad)
-        except Exception as exc:  # pragma: no cover - OpenCC failing must not lose the article
-            issues.append(f"OpenCC t2s failed, text kept in its script: {type(exc).__name__}: {exc}")
+        script, n_trad = detect_script(text, simplified)
+        _add(repairs, "t2s", n_trad)
+    except Exception as exc:  # pragma: no cover - OpenCC failing must not lose the article
+        simplified, script = text, None
+        issues.append(f"OpenCC t2s failed, text kept in its script: {type(exc).__name__}: {exc}")
     text = collapse_whitespace(simplified, repairs)
     return text, dict(repairs), issues, script
 

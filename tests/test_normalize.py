@@ -154,6 +154,7 @@ def test_toneless_syllables_in_an_annotated_text():
     ("織密天網 有逃必追。紀委監委嚴肅查處群眾身邊腐敗和作風問題", "hant"),
     ("织密天网 有逃必追。纪委监委严肃查处群众身边腐败和作风问题", "hans"),
     ("织密天网 有逃必追。紀委監委嚴肅查處群眾身邊腐敗和作風問題,纪委监委严肃查处群众身边腐败", "mixed"),
+    ("要留清气满乾坤——2024年以习近平同志为核心的党中央", "hans"),   # 乾 of 乾坤 is Simplified too (real 005)
     ("2018-02-12 11:12:46", None),
     ("", None),
 ])
@@ -169,6 +170,7 @@ def test_detect_script_counts_traditional_chars():
 @pytest.mark.parametrize("raw, expected", [
     ("顧冬梅:武清區紀委監委聚焦群眾關心的熱點難點問題", "顾冬梅:武清区纪委监委聚焦群众关心的热点难点问题"),
     ("於是、發展、乾部", "于是、发展、干部"),
+    ("監督檢查乾淨", "监督检查干净"),
 ])
 def test_t2s(raw, expected):
     text, repairs, _, script = normalize_text(raw)
