@@ -273,12 +273,16 @@ def test_batch_over_every_fixture_yields_one_record_per_input(tmp_path):
     files = [p for p in folder.iterdir() if p.is_file()]
     expected = len(files) - 1 + 5   # broken.jsonl holds 5 lines
     out = tmp_path / "out.jsonl"
-    env = dict(os.environ, EXTRACTOR_MAX_SECONDS="2", EXTRACTOR_MAX_CHARS="100000")
+    # small budgets keep the run short and light (the 50 MB file is read up to 8 MB)
+    env = dict(os.environ, EXTRACTOR_MAX_SECONDS="2", EXTRACTOR_MAX_CHARS="100000",
+               EXTRACTOR_MAX_FILE_BYTES=str(8 << 20))
     proc = subprocess.run([sys.executable, "-m", "extractor", "run", str(folder), "-o", str(out)],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    errors = sorted(tmp_path.glob("*errors*"))
+    why = proc.stderr[-2000:] + "".join(e.read_text(errors="replace")[-2000:] for e in errors)
+    assert proc.returncode == 0, why
     lines = out.read_bytes().splitlines()
-    assert len(lines) == expected
+    assert len(lines) == expected, why
     recs = [check_record(Record.model_validate_json(x)) for x in lines]
     sources = {Path(r.source.split(":")[0]).name for r in recs}
     assert sources == {p.name for p in files}
