@@ -522,7 +522,7 @@ _ADCODE_RX = re.compile(r"[0-9]{6}")
 
 
 def _all_str(items: list) -> bool:
-    return all(type(x) is str for x in items)
+    return type(items) is list and all(type(x) is str for x in items)
 
 
 def _place_mention(**v) -> PlaceMention:
