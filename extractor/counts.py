@@ -576,16 +576,37 @@ def _sublist_head(text: str, q: Quantity, heads, sent, cs: int, inds) -> Optiona
 def stage(article: Article) -> None:
     text = article.text or ""
     # a numeral inside a place name (五家渠市, 六合区) is part of the name
-    places = [(p.start, p.end) for p in article.places]
+    places = _PlaceSpans([(p.start, p.end) for p in article.places]) if article.places else None
     try:
         counts = _extract(text) if text else []
     except Exception as exc:  # pragma: no cover - defensive: the article keeps its other facts
         article.issue("counts", f"{type(exc).__name__}: {exc}")
         counts = []
     if places:
-        counts = [c for c in counts if not any(s < c.end and c.start < e and _num_inside(c, text, s, e)
-                                                for s, e in places)]
+        counts = [c for c in counts if not _in_a_place(c, text, places)]
     article.counts = counts
+
+
+class _PlaceSpans:
+    """Place spans sorted by start, for the places overlapping a span without a scan of all of them."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        # a span overlapping [start, end) starts before ``end`` and after ``start - longest``
+        lo = bisect.bisect_right(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return [(s, e) for s, e in self.spans[lo:hi] if s < end and start < e]
+
+
+def _in_a_place(c: CountMention, text: str, places: "list[tuple[int, int]] | _PlaceSpans") -> bool:
+    """Whether the count's number stands inside a place mention (五家渠市, 六合区)."""
+    if not isinstance(places, _PlaceSpans):
+        places = _PlaceSpans(places)
+    return any(_num_inside(c, text, s, e) for s, e in places.overlapping(c.start, c.end))
 
 
 def _num_inside(c: CountMention, text: str, s: int, e: int) -> bool:

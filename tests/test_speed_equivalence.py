@@ -313,3 +313,39 @@ def test_rjieba_same_tokens_as_jieba_hand_cases(text):
     import rjieba
 
     assert rjieba.cut(text) == _jieba().lcut(text)
+
+
+# ---------------------------------------------------------------------------- counts inside place names
+
+def _plain_in_a_place(c, text, places):
+    return any(s < c.end and c.start < e and C._num_inside(c, text, s, e) for s, e in places)
+
+
+@pytest.mark.parametrize("text", [
+    "新疆五家渠市纪委立案审查5人,六合区处分3人。",          # numerals inside place names
+    "南京市六合区纪委监委查处问题12起,处理15人。",
+    "立案审查3人",                                        # no place at all
+])
+def test_count_in_place_same_as_scan_hand_cases(text):
+    from extractor.pipeline import extract
+
+    rec = extract(text)
+    spans = [(p.start, p.end) for p in rec.places] + [(0, len(text))]  # and one span covering everything
+    for c in C._extract(rec.text):
+        assert C._in_a_place(c, rec.text, spans) == _plain_in_a_place(c, rec.text, spans)
+
+
+def test_count_in_place_same_as_scan_on_corpus():
+    from extractor.pipeline import extract
+
+    checked = inside = 0
+    for text in corpus_texts()[:20]:
+        rec = extract(text)
+        spans = C._PlaceSpans([(p.start, p.end) for p in rec.places])
+        plain = [(p.start, p.end) for p in rec.places]
+        for c in C._extract(rec.text):
+            got = C._in_a_place(c, rec.text, spans)
+            assert got == _plain_in_a_place(c, rec.text, plain)
+            checked += 1
+            inside += got
+    assert checked > 100
