@@ -27,7 +27,7 @@ import regex
 from .article import Article
 from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention
 from .resources import load_yaml
-from .sentences import clauses, paragraphs, sentences
+from .sentences import clauses, paragraphs_and_sentences
 
 _NUM_CHARS = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿.]+")
 _LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
@@ -88,8 +88,7 @@ class Layout:
 
     def __init__(self, text: str):
         self.text = text
-        self.paras = paragraphs(text)
-        self.sents = sentences(text)
+        self.paras, self.sents = paragraphs_and_sentences(text)
         self._para_starts = [s for s, _ in self.paras]
         self._sent_starts = [s for s, _ in self.sents]
         self._clauses: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
@@ -183,6 +182,12 @@ def home_adcode(article: Article) -> tuple[Optional[str], Optional[str]]:
 
 # ----------------------------------------------------------------------------- periods
 
+@functools.lru_cache(maxsize=8)
+def _period_rules(cls: type, order: tuple[str, ...]) -> tuple:
+    """The ``_rule_<name>`` functions of ``cls`` for the names of ``order`` that exist, in order."""
+    return tuple(fn for fn in (getattr(cls, "_rule_" + r, None) for r in order) if fn is not None)
+
+
 class PeriodResolver:
     def __init__(self, article: Article, layout: Layout, anchors: Optional[list[int]] = None):
         self.text = article.text
@@ -195,17 +200,16 @@ class PeriodResolver:
         self.counts = article.counts
         self._anchors = sorted(anchors if anchors is not None else (value_anchor(c) for c in self.counts))
         self._leads: Optional[list[Optional[DateMention]]] = None
+        # the rules of scope.yaml's period_order, looked up once (unknown names are skipped)
+        self._rules = _period_rules(type(self), tuple(self.sc.period_order))
 
     def resolve(self, c: CountMention, a: Optional[int] = None) -> tuple[Optional[Period], Optional[str]]:
         a = value_anchor(c) if a is None else a
         si = self.layout.sentence_of(a)
         if si < 0:
             return None, None
-        for rule in self.sc.period_order:
-            fn = getattr(self, "_rule_" + rule, None)
-            if fn is None:
-                continue
-            got = fn(si, a)
+        for fn in self._rules:
+            got = fn(self, si, a)
             if got is not None:
                 return got
         return None, None
@@ -394,6 +398,9 @@ class PlaceResolver:
 
 # ----------------------------------------------------------------------------- measures
 
+_ISSUER_CLAUSE_RX = regex.compile(r"[,，;；:：。]")
+
+
 def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optional[tuple[str, int]]:
     """The organ that issued/adopted ``m``: ``X制定出台了《…》`` in the measure's clause run."""
     sc = scope()
@@ -401,7 +408,7 @@ def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optio
     # the last clause start before the measure that is followed by organ + verb … measure
     window = text[s:m.start]
     best = None
-    for cs in [0] + [k.end() for k in regex.finditer(r"[,，;；:：。]", window)]:
+    for cs in [0] + [k.end() for k in _ISSUER_CLAUSE_RX.finditer(window)]:
         seg = window[cs:]
         seg_l = seg.lstrip(_LEAD_JUNK)
         off = cs + (len(seg) - len(seg_l))

@@ -106,6 +106,17 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return out
 
 
+def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``(paragraphs(text), sentences(text))`` with the paragraph breaks found once."""
+    if not isinstance(text, str) or not text:
+        return [], []
+    paras = _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
+    sents: list[tuple[int, int]] = []
+    for ps, pe in paras:
+        sents.extend(_split(text, ps, pe, _SENT_END, keep_sep=True))
+    return paras, sents
+
+
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Comma/semicolon/colon-separated pieces of ``text[start:end]`` (the separators dropped)."""
     if not isinstance(text, str) or not text:

@@ -349,3 +349,19 @@ def test_count_in_place_same_as_scan_on_corpus():
             checked += 1
             inside += got
     assert checked > 100
+
+
+# ---------------------------------------------------------------------------- sentences
+
+@pytest.mark.parametrize("text", ["", "一句。两句!\n\n三句? 四句", "…公布。 重拳纠治 2024年11月,沈 洁说。"])
+def test_paragraphs_and_sentences_same_as_separate_calls_hand_cases(text):
+    from extractor.sentences import paragraphs, paragraphs_and_sentences, sentences
+
+    assert paragraphs_and_sentences(text) == (paragraphs(text), sentences(text))
+
+
+def test_paragraphs_and_sentences_same_as_separate_calls_on_corpus():
+    from extractor.sentences import paragraphs, paragraphs_and_sentences, sentences
+
+    for text in corpus_texts():
+        assert paragraphs_and_sentences(text) == (paragraphs(text), sentences(text))
