@@ -212,7 +212,7 @@ def rules() -> _Rules:
                                rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
                                rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
         holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
-        sentence_end=re.compile(r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+"),
+        sentence_end=regex.compile(r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+"),
     )
 
 

@@ -365,3 +365,28 @@ def test_paragraphs_and_sentences_same_as_separate_calls_on_corpus():
 
     for text in corpus_texts():
         assert paragraphs_and_sentences(text) == (paragraphs(text), sentences(text))
+
+
+# ---------------------------------------------------------------------------- dates
+
+_STDLIB_SENTENCE_END = r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+"   # what dates used with `re`
+
+
+@pytest.mark.parametrize("text", ["a  b", "中  b", "\u3000 x", " 中", "中\t\t中 a b", "", "  ", "一。二!三\n四"])
+def test_dates_sentence_end_same_as_stdlib_re_hand_cases(text):
+    import re
+
+    from extractor.dates import rules
+
+    want = [m.span() for m in re.finditer(_STDLIB_SENTENCE_END, text)]
+    assert [m.span() for m in rules().sentence_end.finditer(text)] == want
+
+
+def test_dates_sentence_end_same_as_stdlib_re_on_corpus():
+    import re
+
+    from extractor.dates import rules
+
+    rx = re.compile(_STDLIB_SENTENCE_END)
+    for text in corpus_texts():
+        assert [m.span() for m in rules().sentence_end.finditer(text)] == [m.span() for m in rx.finditer(text)]
