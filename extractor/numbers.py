@@ -450,6 +450,12 @@ def _unit_table() -> tuple[dict[str, tuple[str, str]], int]:
 
 
 @functools.lru_cache(maxsize=1)
+def _unit_first_chars() -> frozenset:
+    table, _ = _unit_table()
+    return frozenset(w[0] for w in table if w)
+
+
+@functools.lru_cache(maxsize=1)
 def _multipliers() -> dict[str, float]:
     cfg = load_yaml("units.yaml") or {}
     return {str(k): float(v) for k, v in (cfg.get("multipliers") or {}).items()}
@@ -481,6 +487,8 @@ def _qualifiers() -> dict:
 def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
     """The longest unit word at ``text[pos:]``: (written, class, canonical) or None."""
     table, longest = _unit_table()
+    if 0 <= pos < len(text) and text[pos] not in _unit_first_chars():
+        return None  # no unit word starts with this character (most positions)
     for k in range(min(longest, len(text) - pos), 0, -1):
         w = text[pos:pos + k]
         hit = table.get(w)
