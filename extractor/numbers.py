@@ -450,9 +450,14 @@ def _unit_table() -> tuple[dict[str, tuple[str, str]], int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _unit_first_chars() -> frozenset:
+def _unit_lengths_by_first() -> dict[str, tuple[int, ...]]:
+    """First character of a unit word -> the lengths of the unit words starting with it, longest first."""
     table, _ = _unit_table()
-    return frozenset(w[0] for w in table if w)
+    lens: dict[str, set[int]] = {}
+    for w in table:
+        if w:
+            lens.setdefault(w[0], set()).add(len(w))
+    return {c: tuple(sorted(ls, reverse=True)) for c, ls in lens.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -487,8 +492,15 @@ def _qualifiers() -> dict:
 def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
     """The longest unit word at ``text[pos:]``: (written, class, canonical) or None."""
     table, longest = _unit_table()
-    if 0 <= pos < len(text) and text[pos] not in _unit_first_chars():
-        return None  # no unit word starts with this character (most positions)
+    if 0 <= pos < len(text):
+        # only the lengths of the unit words starting with this character, longest first
+        for k in _unit_lengths_by_first().get(text[pos], ()):
+            if k <= len(text) - pos:
+                w = text[pos:pos + k]
+                hit = table.get(w)
+                if hit:
+                    return w, hit[0], hit[1]
+        return None
     for k in range(min(longest, len(text) - pos), 0, -1):
         w = text[pos:pos + k]
         hit = table.get(w)
@@ -498,13 +510,32 @@ def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
 
 
 def _match_word(text: str, pos: int, pairs) -> Optional[tuple[str, str]]:
+    """The first ``(word, kind)`` of ``pairs`` that ``text`` has at ``pos`` (pairs indexed by first character)."""
     if pos >= len(text):
         return None
-    ch = text[pos]
-    for w, kind in pairs:
-        if w[0] == ch and text.startswith(w, pos):
+    for w, kind in _pairs_by_first(pairs).get(text[pos], ()):
+        if text.startswith(w, pos):
             return w, kind
     return None
+
+
+_PAIR_INDEX: dict[int, tuple[object, int, dict]] = {}
+
+
+def _pairs_by_first(pairs) -> dict[str, list]:
+    """``pairs`` grouped by the first character of the word, each group in the order of ``pairs``;
+    built once per list (the qualifier tables), rebuilt if the list changed."""
+    got = _PAIR_INDEX.get(id(pairs))
+    if got is not None and got[0] is pairs and got[1] == len(pairs):
+        return got[2]
+    index: dict[str, list] = {}
+    for w, kind in pairs:
+        if w:
+            index.setdefault(w[0], []).append((w, kind))
+    if len(_PAIR_INDEX) > 64:
+        _PAIR_INDEX.clear()
+    _PAIR_INDEX[id(pairs)] = (pairs, len(pairs), index)
+    return index
 
 
 def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:

@@ -390,3 +390,43 @@ def test_dates_sentence_end_same_as_stdlib_re_on_corpus():
     rx = re.compile(_STDLIB_SENTENCE_END)
     for text in corpus_texts():
         assert [m.span() for m in rules().sentence_end.finditer(text)] == [m.span() for m in rx.finditer(text)]
+
+
+# ---------------------------------------------------------------------------- units and qualifiers
+
+def _plain_match_unit(text: str, pos: int):
+    table, longest = N._unit_table()
+    for k in range(min(longest, len(text) - pos), 0, -1):
+        w = text[pos:pos + k]
+        hit = table.get(w)
+        if hit:
+            return w, hit[0], hit[1]
+    return None
+
+
+def _plain_match_word(text: str, pos: int, pairs):
+    if pos >= len(text):
+        return None
+    ch = text[pos]
+    for w, kind in pairs:
+        if w[0] == ch and text.startswith(w, pos):
+            return w, kind
+    return None
+
+
+@pytest.mark.parametrize("text", ["3人次", "5件", "12万元", "20余名", "7个", "", "人", "3亿多元"])
+def test_match_unit_and_word_same_as_plain_loop_hand_cases(text):
+    q = N._qualifiers()
+    for pos in range(len(text) + 1):
+        assert N.match_unit(text, pos) == _plain_match_unit(text, pos)
+        for key in ("middle", "suffix", "prefix"):
+            assert N._match_word(text, pos, q[key]) == _plain_match_word(text, pos, q[key])
+
+
+def test_match_unit_and_word_same_as_plain_loop_on_corpus():
+    q = N._qualifiers()
+    for text in corpus_texts()[:15]:
+        for pos in range(len(text)):
+            assert N.match_unit(text, pos) == _plain_match_unit(text, pos)
+            for key in ("middle", "suffix"):
+                assert N._match_word(text, pos, q[key]) == _plain_match_word(text, pos, q[key])
