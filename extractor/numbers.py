@@ -46,6 +46,7 @@ _FW = str.maketrans("０１２３４５６７８９．％－＋，", "0123456789
 
 _CN_DIGIT_CHARS = "".join(CN_DIGITS)
 _CN_UNIT_CHARS = "".join(CN_SMALL) + "".join(CN_BIG)
+_CN_CHAR_SET = frozenset(_CN_DIGIT_CHARS + _CN_UNIT_CHARS)   # a run holding any of them is (partly) Chinese
 # note: "洞", "幺", "什" are only read inside parse_numeral, never scanned for in running text
 _SCAN_DIGITS = "零〇○一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
 _SCAN_UNITS = "十拾百佰千仟万萬亿億"
@@ -384,7 +385,7 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         s = text[start:end]
         if not core:
             continue
-        chinese = any(c in _CN_DIGIT_CHARS or c in _CN_UNIT_CHARS for c in core)
+        chinese = not _CN_CHAR_SET.isdisjoint(core)
         rng = _cn_range(core.lstrip("-")) if chinese else None
         if rng:
             out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
