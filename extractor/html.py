@@ -33,12 +33,30 @@ def _clean(s: str) -> str:
     return _WS.sub(" ", s).strip()
 
 
-def _meta(doc, names: list[str]) -> str | None:
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_META_ATTRS = ("name", "property", "itemprop", "http-equiv")
+
+
+def _meta_table(doc) -> dict:
+    """(attribute, lower-cased value) -> contents of the page's <meta> tags, in document order (one walk)."""
+    table: dict = {}
+    for el in doc.iter("meta"):
+        c = el.get("content")
+        if c is None:
+            continue
+        for attr in _META_ATTRS:
+            v = el.get(attr)
+            if v is not None:
+                table.setdefault((attr, v.translate(_ASCII_LOWER)), []).append(c)
+    return table
+
+
+def _meta(table: dict, names: list[str]) -> str | None:
+    """The first non-empty content for the names in priority order (name, then attribute, then document order)."""
     for n in names:
-        for attr in ("name", "property", "itemprop", "http-equiv"):
-            vals = doc.xpath(f"//meta[translate(@{attr},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')=$n]/@content",
-                             n=n.lower())
-            for v in vals:
+        key = n.lower()
+        for attr in _META_ATTRS:
+            for v in table.get((attr, key), ()):
                 v = _clean(v)
                 if v:
                     return v
@@ -193,8 +211,9 @@ def _parse_page(html: str) -> Page:
         return Page(text="\n".join(_strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
     too_deep = any(_DEPTH_LIMIT_HINT in (e.message or "") for e in parser.error_log)
     cfg = load_yaml("metadata.yaml").get("html", {})
+    metas = _meta_table(doc)
     fields: dict = {}
-    title = _meta(doc, cfg.get("title_meta", []))
+    title = _meta(metas, cfg.get("title_meta", []))
     if not title:
         h1 = doc.xpath("//h1")
         title = _clean(h1[0].text_content()) if h1 else None
@@ -203,13 +222,13 @@ def _parse_page(html: str) -> Page:
         title = _clean(t[0].text_content()) if t else None
     if title:
         fields["title"] = title
-    date = _meta(doc, cfg.get("date_meta", []))
+    date = _meta(metas, cfg.get("date_meta", []))
     if date:
         fields["page_date_raw"] = date
-    src = _meta(doc, cfg.get("source_meta", []))
+    src = _meta(metas, cfg.get("source_meta", []))
     if src:
         fields["outlet"] = src
-    url = _meta(doc, cfg.get("url_meta", []))
+    url = _meta(metas, cfg.get("url_meta", []))
     if url:
         fields["url"] = url
     if not date:
@@ -217,7 +236,7 @@ def _parse_page(html: str) -> Page:
         if m:
             d = m.group(1)
             fields["url_date_raw"] = f"{d[:4]}-{d[4:6]}-{d[6:]}"
-    author = _meta(doc, cfg.get("author_meta", []))
+    author = _meta(metas, cfg.get("author_meta", []))
     if author:
         fields["authors_meta"] = author
 

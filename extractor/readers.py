@@ -70,6 +70,9 @@ _MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x
           b"ID3", b"\xd0\xcf\x11\xe0", b"SQLite format 3")
 
 
+_CTRL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+
+
 def looks_binary(data: bytes) -> bool:
     """A known binary signature, NUL bytes (more than one per KB), or many C0 control bytes in the
     first 8 KB (UTF-16/32 text is caught by its BOM first). A stray NUL in a text stays text."""
@@ -80,7 +83,7 @@ def looks_binary(data: bytes) -> bool:
         return True
     if head.count(0) > max(1, len(head) // 1000):
         return True
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    ctrl = len(head) - len(head.translate(None, _CTRL_BYTES))
     return ctrl > 0.05 * len(head)
 
 
