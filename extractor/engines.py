@@ -249,6 +249,15 @@ def _chunkable(path: Path) -> bool:
 
 
 # --------------------------------------------------------------------------- engines
+def _fill_window(inflight: collections.deque, tasks: Iterator, window: int, submit: Callable) -> None:
+    """Submit tasks until ``window`` are in flight or the input is exhausted (bounded read-ahead)."""
+    while len(inflight) < window:
+        t = next(tasks, None)
+        if t is None:
+            return
+        inflight.append((t, submit(t)))
+
+
 class Engine:
     name = "engine"
     workers = 1
@@ -342,14 +351,8 @@ class LocalEngine(Engine):
         self._pool = self._new_pool()
         it = iter(tasks)
         inflight: collections.deque = collections.deque()
-        exhausted = False
         while True:
-            while not exhausted and len(inflight) < self.window:
-                t = next(it, None)
-                if t is None:
-                    exhausted = True
-                    break
-                inflight.append((t, self._submit(t)))
+            _fill_window(inflight, it, self.window, self._submit)
             if not inflight:
                 break
             task, fut = inflight.popleft()
@@ -412,15 +415,12 @@ class DaskEngine(Engine):
         skip_arg = self.client.scatter([self.skip], broadcast=True)[0] if self.skip else frozenset()
         it = iter(tasks)
         inflight: collections.deque = collections.deque()
-        exhausted = False
+
+        def submit(t):
+            return self.client.submit(process_task, t, skip_arg, pure=False, key=f"extract-{self._run}-{t.seq}")
+
         while True:
-            while not exhausted and len(inflight) < self.window:
-                t = next(it, None)
-                if t is None:
-                    exhausted = True
-                    break
-                fut = self.client.submit(process_task, t, skip_arg, pure=False, key=f"extract-{self._run}-{t.seq}")
-                inflight.append((t, fut))
+            _fill_window(inflight, it, self.window, submit)
             if not inflight:
                 break
             task, fut = inflight.popleft()

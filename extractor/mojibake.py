@@ -158,30 +158,27 @@ def _is_pua(ch: str) -> bool:
     return 0xE000 <= ord(ch) <= 0xF8FF
 
 
-@functools.lru_cache(maxsize=512)
-def _chars_with_trail(trail: int) -> tuple[str, ...]:
+def _decodable(pairs) -> tuple[str, ...]:
+    """The single non-private-use characters that the GB18030 byte pairs decode to."""
     out = []
-    for lead in range(0x81, 0xFF):
+    for pair in pairs:
         try:
-            ch = bytes((lead, trail)).decode("gb18030")
+            ch = bytes(pair).decode("gb18030")
         except UnicodeDecodeError:
             continue
         if len(ch) == 1 and not _is_pua(ch):
             out.append(ch)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _chars_with_trail(trail: int) -> tuple[str, ...]:
+    return _decodable((lead, trail) for lead in range(0x81, 0xFF))
 
 
 @functools.lru_cache(maxsize=512)
 def _chars_with_lead(lead: int) -> tuple[str, ...]:
-    out = []
-    for trail in list(range(0x40, 0x7F)) + list(range(0x80, 0xFF)):
-        try:
-            ch = bytes((lead, trail)).decode("gb18030")
-        except UnicodeDecodeError:
-            continue
-        if len(ch) == 1 and not _is_pua(ch):
-            out.append(ch)
-    return tuple(out)
+    return _decodable((lead, trail) for trail in list(range(0x40, 0x7F)) + list(range(0x80, 0xFF)))
 
 
 @functools.lru_cache(maxsize=4096)
