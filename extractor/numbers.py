@@ -167,25 +167,23 @@ def _with_big(toks: list[tuple[str, float]]) -> Optional[float]:
 def _digit_string(s: str) -> Optional[float]:
     """二〇一九 → 2019; 一七二零点一三四 → 1720.134 (digit-by-digit reading)."""
     int_part, _, frac = s.partition("点") if "点" in s else s.partition("點")
-    digits = []
-    for ch in int_part:
-        if ch in CN_DIGITS:
-            digits.append(str(CN_DIGITS[ch]))
-        elif ch.isdigit():
-            digits.append(to_halfwidth(ch))
-        else:
-            return None
-    fd = []
-    for ch in frac:
-        if ch in CN_DIGITS:
-            fd.append(str(CN_DIGITS[ch]))
-        elif ch.isdigit():
-            fd.append(to_halfwidth(ch))
-        else:
-            return None
-    if not digits and not fd:
+    digits, fd = _digit_chars(int_part), _digit_chars(frac)
+    if digits is None or fd is None or (not digits and not fd):
         return None
-    return float(("".join(digits) or "0") + ("." + "".join(fd) if fd else ""))
+    return float((digits or "0") + ("." + fd if fd else ""))
+
+
+def _digit_chars(part: str) -> Optional[str]:
+    """二〇一九 → '2019'; None if a character is not a digit."""
+    out = []
+    for ch in part:
+        if ch in CN_DIGITS:
+            out.append(str(CN_DIGITS[ch]))
+        elif ch.isdigit():
+            out.append(to_halfwidth(ch))
+        else:
+            return None
+    return "".join(out)
 
 
 def parse_numeral(s: str) -> Optional[float]:
