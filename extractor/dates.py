@@ -702,7 +702,7 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                 suf = (key, w)
                 break
         if kind == "range":
-            if pre_since and t[start - len(pre_since) - 1:start - len(pre_since)] not in ("来", "各", "独", "亲", "出"):
+            if pre_since and t[start - len(pre_since) - 1:start - len(pre_since)] not in R.vocab["since_prefix_word_starts"]:
                 start -= len(pre_since)
         elif suf and suf[0] == "since_suffixes":
             if pre_since:
@@ -721,7 +721,7 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                 hi = _before(a, pub)
             kind, lo = "until", None
         elif pre_since and pre_since in R.vocab.get("since_prefixes_alone", []) and \
-                t[start - len(pre_since) - 1:start - len(pre_since)] not in ("来", "各", "独", "亲", "出"):
+                t[start - len(pre_since) - 1:start - len(pre_since)] not in R.vocab["since_prefix_word_starts"]:
             start -= len(pre_since)
             kind, hi = "since", _since_to(lo, pub)
         for mem in extra_members:
@@ -735,7 +735,7 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
 def _deadline_ok(a: _Atom, t: str, after: int) -> bool:
     """``前`` after a date is a deadline unless it starts another word (前夕 is a holiday point, 前进)."""
     nxt = t[after:after + 1]
-    return nxt not in ("夕", "进", "行", "往", "列", "台", "身", "提", "端", "沿", "景", "途", "期", "后", "面", "者")
+    return not nxt or nxt not in rules().vocab["deadline_word_ends"]
 
 
 def _before(a: _Atom, pub: Optional[_dt.date]) -> Optional[_dt.date]:
