@@ -129,7 +129,7 @@ def run_jionlp(texts) -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=4000, help="articles in the corpus")
-    ap.add_argument("--jionlp-n", type=int, default=400, help="articles for the JioNLP run")
+    ap.add_argument("--jionlp-n", type=int, default=400, help="articles for the JioNLP run (0: skip it)")
     ap.add_argument("--repeat", type=int, default=1, help="pipeline runs (median is reported)")
     ap.add_argument("--no-workers", action="store_true", help="skip the 1-vs-2 workers run")
     ap.add_argument("--chunk", type=int, default=10, help="inputs per worker task")
@@ -170,7 +170,7 @@ def main() -> int:
 
     sample = [texts[i % len(texts)] for i in range(args.jionlp_n)]
     try:
-        jt = run_jionlp(sample)
+        jt = run_jionlp(sample) if sample else None
     except ImportError:
         print("\njionlp not installed: pip install jionlp (benchmark-only dependency)")
         jt = None
