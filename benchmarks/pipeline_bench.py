@@ -26,6 +26,7 @@ A script, not a test: these machines are shared and noisy, so compare within one
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
 import statistics
@@ -116,14 +117,22 @@ def run_jionlp(texts) -> tuple[float, float]:
     import jionlp as jio
 
     jio.ner.extract_time("2020年1月1日", time_base=time.time())  # load outside the timing
-    t0, c0 = time.perf_counter(), time.process_time()
-    for text, published in texts:
-        base = dt.datetime.fromisoformat(published).timestamp() if published else time.time()
-        try:
-            jio.ner.extract_time(text, time_base=base)
-        except Exception:
-            pass
-    return time.perf_counter() - t0, time.process_time() - c0
+    # JioNLP logs a traceback (logging.error) for each time string it cannot parse; writing those to
+    # stderr is not part of its extraction and costs it ~10%, so log records are dropped here (the
+    # tracebacks are still formatted: that is in JioNLP's code path). This makes JioNLP faster, the
+    # comparison harder for the pipeline.
+    logging.disable(logging.CRITICAL)
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        for text, published in texts:
+            base = dt.datetime.fromisoformat(published).timestamp() if published else time.time()
+            try:
+                jio.ner.extract_time(text, time_base=base)
+            except Exception:
+                pass
+        return time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def main() -> int:
