@@ -46,6 +46,10 @@ _NOT_IN_GAP = "，。；！？,;!?\n"
 _SEG_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
 _CLAUSE_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END) + "]")
 _SENT_RX = _re.compile("[" + _re.escape(SENTENCE_END) + "]")
+# the same classes searched backwards (``regex`` reverse search): the last mark before a position
+_SEG_BACK_RX = regex.compile("(?r)[" + regex.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
+_CLAUSE_BACK_RX = regex.compile("(?r)[" + regex.escape(SENTENCE_END + CLAUSE_END) + "]")
+_SENT_BACK_RX = regex.compile("(?r)[" + regex.escape(SENTENCE_END) + "]")
 _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = regex.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
@@ -154,17 +158,44 @@ def _slogan_rx():
 
 
 class _Layout:
-    """Sentence, clause and list-item boundaries, 《》 titles, slogans and fixed phrases of a text."""
+    """Sentence, clause and list-item boundaries, 《》 titles, slogans and fixed phrases of a text.
+
+    Everything is found on demand: the boundaries around a position by a forward and a backward
+    regex search from it (only the few positions of count candidates are asked for), the blocked
+    spans on the first :meth:`is_blocked`. The last answer of each kind is kept: a position inside
+    it has the same boundaries, so the searches of an article scan each character about once.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.seg = [m.start() for m in _SEG_RX.finditer(text)]
-        self.clause = [m.start() for m in _CLAUSE_RX.finditer(text)]
-        self.sent = [m.start() for m in _SENT_RX.finditer(text)]
-        self.blocked = self._blocked_spans(text)
-        self.blocked_starts = [s for s, _ in self.blocked]
+        self._n = len(text)
+        self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
+
+    # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
+    @functools.cached_property
+    def seg(self) -> list[int]:
+        return [m.start() for m in _SEG_RX.finditer(self.text)]
+
+    @functools.cached_property
+    def clause(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_RX.finditer(self.text)]
+
+    @functools.cached_property
+    def sent(self) -> list[int]:
+        return [m.start() for m in _SENT_RX.finditer(self.text)]
+
+    @functools.cached_property
+    def blocked(self) -> list[tuple[int, int]]:
+        return self._blocked_spans(self.text)
+
+    @functools.cached_property
+    def blocked_starts(self) -> list[int]:
+        return [s for s, _ in self.blocked]
+
+    @functools.cached_property
+    def blocked_reach(self) -> list[int]:
         # running maximum of the blocked spans' ends: most numbers lie after every blocked span
-        self.blocked_reach = list(itertools.accumulate((e for _, e in self.blocked), max))
+        return list(itertools.accumulate((e for _, e in self.blocked), max))
 
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -187,19 +218,33 @@ class _Layout:
 
     @staticmethod
     def _bounds(marks: list[int], pos: int, n: int) -> tuple[int, int]:
+        """(one after the last mark before ``pos``, the first mark at or after ``pos``) on a mark list."""
         k = bisect.bisect_left(marks, pos)
         start = marks[k - 1] + 1 if k > 0 else 0
         end = marks[k] if k < len(marks) else n
         return start, end
 
+    def _search_bounds(self, fwd, back, pos: int) -> tuple[int, int]:
+        """:meth:`_bounds` by searching from ``pos``: no mark lies in [start, end), so every position
+        there (and ``end`` itself) has the same answer as the last one asked for."""
+        last = self._last[fwd]
+        if last[0] <= pos <= last[1]:
+            return last
+        m = fwd.search(self.text, pos)
+        end = m.start() if m is not None else self._n
+        m = back.search(self.text, 0, pos)
+        bounds = (m.end() if m is not None else 0, end)
+        self._last[fwd] = bounds
+        return bounds
+
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self.sent, pos, len(self.text))
+        return self._search_bounds(_SENT_RX, _SENT_BACK_RX, pos)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self.clause, pos, len(self.text))
+        return self._search_bounds(_CLAUSE_RX, _CLAUSE_BACK_RX, pos)
 
     def segment(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self.seg, pos, len(self.text))
+        return self._search_bounds(_SEG_RX, _SEG_BACK_RX, pos)
 
     def is_blocked(self, start: int, end: int) -> bool:
         k = bisect.bisect_right(self.blocked_starts, end)

@@ -257,10 +257,12 @@ def _parse_unsigned(s: str) -> Optional[float]:
 
 # --------------------------------------------------------------------------- scanning
 
-# numeral runs; starts with a character class so that the scan is fast. A 百分之/千分之 before a
-# run, and a sign (负, -), are looked up by hand around the match.
+# numeral runs. A 百分之/千分之 before a run, and a sign (负, -), are looked up by hand around the
+# match. The lookahead names every character a run can start with: ``re`` then skips to the next
+# such character with its fast prefix scan instead of trying the alternation at each position.
 _NUM_RE = _re.compile(
-    r"""(?:
+    r"""(?=[0-9０-９.．零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億])
+    (?:
         [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
         (?:[十百千万亿萬億]+(?:[0-9０-９]+[十百千万亿萬億]+)*)?
       | [.．][0-9０-９]+
@@ -328,6 +330,14 @@ def _may_have_unit(text: str, end: int, lead: frozenset) -> bool:
     return k < n and text[k] in lead
 
 
+@functools.lru_cache(maxsize=1)
+def _unit_ahead_rx() -> "_re.Pattern":
+    """:func:`_may_have_unit` as one regex match at ``end``: up to 4 of _SKIP_AFTER, taken greedily
+    and never given back (possessive, like the loop), then a unit lead character."""
+    cls = lambda chars: "[" + "".join(_re.escape(c) for c in sorted(chars)) + "]"  # noqa: E731
+    return _re.compile(cls(_SKIP_AFTER) + "{0,4}+" + cls(_unit_lead_chars()))
+
+
 _PARSED: dict[str, Optional[float]] = {}   # numeral run -> value: the same runs recur in every article
 
 
@@ -353,16 +363,16 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
     out: list[NumberToken] = []
     if not text:
         return out
-    lead = _unit_lead_chars() if with_unit_only else None
+    unit_ahead = _unit_ahead_rx().match if with_unit_only else None
     pct_at = -1
     for m in _NUM_RE.finditer(text):
         s = m.group()
-        start, end = m.start(), m.end()
-        if s in ("百", "千") and text.startswith(("百分之", "千分之"), start):
+        start, end = m.span()
+        if (s == "百" or s == "千") and text.startswith(("百分之", "千分之"), start):
             pct_at = start + 3  # the run after 百分之 is a percentage
             continue
         percent = start == pct_at
-        if lead is not None and not percent and not _may_have_unit(text, end, lead):
+        if unit_ahead is not None and not percent and unit_ahead(text, end) is None:
             continue
         core = s
         if percent:
@@ -481,8 +491,11 @@ def _qualifiers() -> dict:
         "prefix": flat("prefix"),
         "middle": flat("middle"),
         "suffix": flat("suffix"),
+        "middle_by_first": _group_by_first(flat("middle")),
+        "suffix_by_first": _group_by_first(flat("suffix")),
         "prefix_map": dict(flat("prefix")),
         "prefix_lens": sorted({len(w) for w, _ in flat("prefix")}, reverse=True),
+        "prefix_last": frozenset(w[-1] for w, _ in flat("prefix") if w),
         "blockers": {str(k): set(v or []) for k, v in (cfg.get("prefix_blockers") or {}).items()},
         "range": tuple(str(x) for x in cfg.get("range_separators") or []),
     }
@@ -505,6 +518,23 @@ def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
         hit = table.get(w)
         if hit:
             return w, hit[0], hit[1]
+    return None
+
+
+def _group_by_first(pairs) -> dict[str, tuple]:
+    """``(word, kind)`` pairs grouped by the first character of the word, each group in list order."""
+    index: dict[str, list] = {}
+    for w, kind in pairs:
+        if w:
+            index.setdefault(w[0], []).append((w, kind))
+    return {c: tuple(ps) for c, ps in index.items()}
+
+
+def _match_first(text: str, pos: int, by_first: dict) -> Optional[tuple[str, str]]:
+    """:func:`_match_word` on pairs already grouped by :func:`_group_by_first`."""
+    for w, kind in by_first.get(text[pos:pos + 1], ()):
+        if text.startswith(w, pos):
+            return w, kind
     return None
 
 
@@ -539,6 +569,8 @@ def _pairs_by_first(pairs) -> dict[str, list]:
 
 def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
     q = _qualifiers()
+    if start < 1 or text[start - 1] not in q["prefix_last"]:
+        return None  # no qualifier word ends right before the number
     pmap = q["prefix_map"]
     for n in q["prefix_lens"]:
         if start < n:
@@ -561,13 +593,13 @@ def _tail(text: str, pos: int, tok: NumberToken) -> dict:
     p = pos
     if tok.percent:
         res["unit"] = ("", "percent", "%")
-        m = _match_word(text, p, q["suffix"])
+        m = _match_first(text, p, q["suffix_by_first"])
         if m and m[0] != "多":
             res["suffix"] = m
             p += len(m[0])
         res["end"] = p
         return res
-    mid = _match_word(text, p, q["middle"])
+    mid = _match_first(text, p, q["middle_by_first"])
     if mid:
         w = mid[0]
         if w.endswith(("万", "亿")):
@@ -587,14 +619,14 @@ def _tail(text: str, pos: int, tok: NumberToken) -> dict:
                     break
     u = match_unit(text, p)
     if not u:
-        suf = _match_word(text, p, q["suffix"])
+        suf = _match_first(text, p, q["suffix_by_first"])
         if suf and suf[0] not in ("多", "上下"):
             res["suffix"] = suf
             p += len(suf[0])
     if u:
         res["unit"] = (u[0], u[1], u[2])
         p += len(u[0])
-        suf = _match_word(text, p, q["suffix"])
+        suf = _match_first(text, p, q["suffix_by_first"])
         if suf and not (suf[0] == "多" and res["mid"]):
             # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
             if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
@@ -641,11 +673,12 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
         if t.low is None and i + 1 < len(toks):
             nxt = toks[i + 1]
             between = text[t.end:nxt.start].strip(" 　")
-            lv = t.value * _shared_multiplier(t.text, nxt.text)
-            if between in seps and nxt.value is not None and nxt.value > lv and not t.percent:
-                low, high, last, j = lv, nxt.value, nxt, i + 1
-            elif between in seps and nxt.value is not None and nxt.value > t.value and t.percent == nxt.percent:
-                low, high, last, j = t.value, nxt.value, nxt, i + 1
+            if between in seps and nxt.value is not None:
+                lv = t.value * _shared_multiplier(t.text, nxt.text)
+                if nxt.value > lv and not t.percent:
+                    low, high, last, j = lv, nxt.value, nxt, i + 1
+                elif nxt.value > t.value and t.percent == nxt.percent:
+                    low, high, last, j = t.value, nxt.value, nxt, i + 1
         tail = _tail(text, last.end, last)
         pre = _prefix_qualifier(text, t.start)
         mult = tail["mult"]

@@ -1,0 +1,102 @@
+"""The fast paths of the counts and numbers stages (issue 10) give what the plain code gives.
+
+Each shortcut is checked against the computation it replaces, on the corpus texts (see
+tests/test_speed_equivalence.py) and on hand-made edge cases:
+
+- numbers: the numeral scan's first-character lookahead (vs. the bare pattern), the one-regex
+  unit test after a run (vs. the ``_may_have_unit`` loop), qualifier lookup on pre-grouped words
+  (vs. ``_match_word``), the last-character test before prefix qualifiers;
+- counts: boundaries by forward/backward search with the last answer kept (vs. bisect on the mark
+  lists).
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from extractor import counts as C
+from extractor import numbers as N
+from tests.test_speed_equivalence import corpus_texts
+
+HAND = ["", "3", "百分之四十", "约3万余人", "1-3名、4至5件", "一二三。四,五;六\n七!", "查处5人、3起;处分2人。\n\n另有4件",
+        "5 余 万元", "十余个", "近百名", "最近3年", "超过300人次以上", "，，。。", "《条例》第3条“两个维护”"]
+
+
+def _fuzz(n: int = 400) -> list[str]:
+    rnd = random.Random(10)
+    alphabet = "0123456789０１一二两三十百千万亿余多来许-至、，。；\n人件个名元%《》“”第约近超过最 起次项"
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30))) for _ in range(n)]
+
+
+def _texts():
+    return list(corpus_texts()) + HAND + _fuzz()
+
+
+# ---------------------------------------------------------------------------- numbers
+
+_BARE_NUM_RE = re.compile(N._NUM_RE.pattern.split("\n", 1)[1], re.X)  # without the lookahead line
+
+
+def test_numeral_scan_lookahead_changes_no_match():
+    assert N._NUM_RE.pattern.startswith("(?=[")
+    for text in _texts():
+        assert [m.span() for m in N._NUM_RE.finditer(text)] == [m.span() for m in _BARE_NUM_RE.finditer(text)]
+
+
+def test_unit_ahead_regex_same_as_loop():
+    lead = N._unit_lead_chars()
+    rx = N._unit_ahead_rx()
+    for text in _texts():
+        for end in range(len(text) + 1):
+            assert (rx.match(text, end) is not None) == N._may_have_unit(text, end, lead), (text[end:end + 6])
+
+
+def test_grouped_qualifier_lookup_same_as_match_word():
+    q = N._qualifiers()
+    for text in _texts()[:20] + HAND + _fuzz(100):
+        for pos in range(len(text) + 1):
+            for key in ("middle", "suffix", "prefix"):
+                grouped = N._group_by_first(q[key])
+                assert N._match_first(text, pos, grouped) == N._match_word(text, pos, q[key])
+
+
+def _plain_prefix_qualifier(text: str, start: int):
+    q = N._qualifiers()
+    for n in q["prefix_lens"]:
+        if start < n:
+            continue
+        w = text[start - n:start]
+        kind = q["prefix_map"].get(w)
+        if kind is None:
+            continue
+        before = text[start - n - 1] if start - n - 1 >= 0 else ""
+        if w in q["blockers"] and before in q["blockers"][w]:
+            continue
+        return w, kind
+    return None
+
+
+def test_prefix_qualifier_same_as_plain_loop():
+    for text in _texts():
+        for start in range(len(text) + 1):
+            assert N._prefix_qualifier(text, start) == _plain_prefix_qualifier(text, start)
+
+
+# ---------------------------------------------------------------------------- counts
+
+
+@pytest.mark.parametrize("order", ["forward", "shuffled"])
+def test_searched_bounds_same_as_bisect_on_mark_lists(order):
+    rnd = random.Random(3)
+    for text in _texts():
+        lay = C._Layout(text)
+        n = len(text)
+        positions = list(range(n + 1))
+        if order == "shuffled":
+            rnd.shuffle(positions)
+        for pos in positions:
+            assert lay.sentence(pos) == C._Layout._bounds(lay.sent, pos, n)
+            assert lay.clause_of(pos) == C._Layout._bounds(lay.clause, pos, n)
+            assert lay.segment(pos) == C._Layout._bounds(lay.seg, pos, n)
