@@ -46,10 +46,6 @@ _NOT_IN_GAP = "，。；！？,;!?\n"
 _SEG_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
 _CLAUSE_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END) + "]")
 _SENT_RX = _re.compile("[" + _re.escape(SENTENCE_END) + "]")
-# the same classes searched backwards (``regex`` reverse search): the last mark before a position
-_SEG_BACK_RX = regex.compile("(?r)[" + regex.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
-_CLAUSE_BACK_RX = regex.compile("(?r)[" + regex.escape(SENTENCE_END + CLAUSE_END) + "]")
-_SENT_BACK_RX = regex.compile("(?r)[" + regex.escape(SENTENCE_END) + "]")
 _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = regex.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
@@ -141,8 +137,11 @@ _OBJECT_RX = regex.compile(r"[\p{Han}A-Za-z“”\"（）()]{1,14}")
 def _label_cfg() -> dict:
     cfg = load_yaml("counts/labels.yaml") or {}
     alt = lambda ws: "|".join(regex.escape(str(w)) for w in sorted(ws or [], key=len, reverse=True)) or "(?!)"  # noqa: E731
+    stops = tuple(str(w) for w in cfg.get("object_stops") or [])
     return {
-        "stops": tuple(str(w) for w in cfg.get("object_stops") or []),
+        "stops": stops,
+        # the leftmost occurrence of any stop word (what the smallest str.find over them gives)
+        "stops_rx": _re.compile("|".join(_re.escape(w) for w in stops) or "(?!)"),
         "strip": regex.compile(r"^(?:%s)+|(?:%s)+$" % (alt(cfg.get("label_strip_start")), alt(cfg.get("label_strip_end")))),
         "max": int(cfg.get("label_max_chars", 16) or 16),
     }
@@ -160,15 +159,16 @@ def _slogan_rx():
 class _Layout:
     """Sentence, clause and list-item boundaries, 《》 titles, slogans and fixed phrases of a text.
 
-    Everything is found on demand: the boundaries around a position by a forward and a backward
-    regex search from it (only the few positions of count candidates are asked for), the blocked
-    spans on the first :meth:`is_blocked`. The last answer of each kind is kept: a position inside
-    it has the same boundaries, so the searches of an article scan each character about once.
+    Everything is found on demand: the boundaries around a position by a regex search forward from
+    it and one in the reversed text (only the few positions of count candidates are asked for), the
+    blocked spans on the first :meth:`is_blocked`. The last answer of each kind is kept: a position
+    inside it has the same boundaries, so the searches of an article scan each character about once.
     """
 
     def __init__(self, text: str):
         self.text = text
         self._n = len(text)
+        self._rev: Optional[str] = None
         self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
 
     # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
@@ -208,11 +208,9 @@ class _Layout:
             if not _SLOGAN_BREAK_RX.search(inner):
                 spans.append((m.start(), m.end()))
         if nc["ac"] is not None and text:
-            for _, s, e in nc["ac"].find_matches_as_indexes(text):
-                # 四处 is a word, 十四处 is a number with its unit
-                if s > 0 and text[s - 1] in _NUMERAL_CHARS:
-                    continue
-                spans.append((s, e))
+            # 四处 is a word, 十四处 is a number with its unit
+            spans += [(s, e) for _, s, e in nc["ac"].find_matches_as_indexes(text)
+                      if not (s > 0 and text[s - 1] in _NUMERAL_CHARS)]
         spans.sort()
         return spans
 
@@ -224,27 +222,31 @@ class _Layout:
         end = marks[k] if k < len(marks) else n
         return start, end
 
-    def _search_bounds(self, fwd, back, pos: int) -> tuple[int, int]:
+    def _search_bounds(self, rx, pos: int) -> tuple[int, int]:
         """:meth:`_bounds` by searching from ``pos``: no mark lies in [start, end), so every position
         there (and ``end`` itself) has the same answer as the last one asked for."""
-        last = self._last[fwd]
+        last = self._last[rx]
         if last[0] <= pos <= last[1]:
             return last
-        m = fwd.search(self.text, pos)
-        end = m.start() if m is not None else self._n
-        m = back.search(self.text, 0, pos)
-        bounds = (m.end() if m is not None else 0, end)
-        self._last[fwd] = bounds
+        n = self._n
+        m = rx.search(self.text, pos)
+        end = m.start() if m is not None else n
+        if self._rev is None:
+            self._rev = self.text[::-1]
+        # the last mark before ``pos`` is the first one at or after ``n - pos`` in the reversed text
+        m = rx.search(self._rev, n - pos)
+        bounds = (n - m.start() if m is not None else 0, end)
+        self._last[rx] = bounds
         return bounds
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_SENT_RX, _SENT_BACK_RX, pos)
+        return self._search_bounds(_SENT_RX, pos)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_CLAUSE_RX, _CLAUSE_BACK_RX, pos)
+        return self._search_bounds(_CLAUSE_RX, pos)
 
     def segment(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_SEG_RX, _SEG_BACK_RX, pos)
+        return self._search_bounds(_SEG_RX, pos)
 
     def is_blocked(self, start: int, end: int) -> bool:
         k = bisect.bisect_right(self.blocked_starts, end)
@@ -272,34 +274,37 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     if _bare_indefinite(text, q):
         return False
     nc = _not_counts()
-    head = q.list_head if q.list_head is not None else q.num_start
+    num_start, num_end = q.num_start, q.num_end
+    head = q.list_head if q.list_head is not None else num_start
     lead = min(head, q.start)
     before = text[max(0, lead - 4):lead]
     pset = nc["prefix_set"]
     for n in nc["prefix_lens"]:
         if before[-n:] in pset:
             return False
-    if q.chinese and any(before[-n:] in nc["prefix_cn_set"] for n in nc["prefix_cn_lens"]):
-        return False
-    prev = text[q.num_start - 1] if q.num_start > 0 else ""
+    if q.chinese:
+        pset = nc["prefix_cn_set"]
+        for n in nc["prefix_cn_lens"]:
+            if before[-n:] in pset:
+                return False
+    prev = text[num_start - 1] if num_start > 0 else ""
     if prev and (prev.isascii() and (prev.isalnum() or prev in "+/.#-_:")):
         return False
-    after_num = text[q.num_end:q.num_end + 6]
+    after_num = text[num_end:num_end + 6]
     after_unit = text[q.end:q.end + 6]
-    if (after_num[:1] in nc["suffix_heads"] or after_unit[:1] in nc["suffix_heads"]) and any(
-            after_num.startswith(x) or after_unit.startswith(x) for x in nc["suffixes"]):
+    heads = nc["suffix_heads"]
+    if (after_num[:1] in heads or after_unit[:1] in heads) and (
+            after_num.startswith(nc["suffixes"]) or after_unit.startswith(nc["suffixes"])):
         return False
-    nxt = text[q.num_end:q.num_end + 1]
+    nxt = after_num[:1]
     if nxt and nxt.isascii() and (nxt.isalpha() or nxt in "+"):
         return False
     guard = nc["guards"].get(q.unit_raw or "")
     if guard:
-        pre_words, post_words = guard
-        if any(before.endswith(w) for w in pre_words):
+        pre_words, post_words = guard  # tuples: one endswith/startswith call tests them all
+        if before.endswith(pre_words) or after_unit.startswith(post_words):
             return False
-        if any(after_unit.startswith(w) for w in post_words):
-            return False
-    if layout.is_blocked(q.num_start, q.num_end):
+    if layout.is_blocked(num_start, num_end):
         return False
     return True
 
@@ -476,13 +481,10 @@ def _object_after(text: str, pos: int, seg_end: int) -> Optional[str]:
     m = _OBJECT_RX.match(text, pos, seg_end)
     if not m:
         return None
-    obj = m.group()
-    cut = len(obj)
-    for stop in _label_cfg()["stops"]:
-        k = obj.find(stop)
-        if 0 <= k < cut:
-            cut = k
-    obj = obj[:cut].replace("“", "").replace("”", "").replace('"', "")
+    end = m.end()
+    stop = _label_cfg()["stops_rx"].search(text, pos, end)
+    obj = text[pos:stop.start() if stop is not None else end]
+    obj = obj.replace("“", "").replace("”", "").replace('"', "")
     return obj if len(obj) >= 1 else None
 
 

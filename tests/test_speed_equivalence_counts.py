@@ -100,3 +100,25 @@ def test_searched_bounds_same_as_bisect_on_mark_lists(order):
             assert lay.sentence(pos) == C._Layout._bounds(lay.sent, pos, n)
             assert lay.clause_of(pos) == C._Layout._bounds(lay.clause, pos, n)
             assert lay.segment(pos) == C._Layout._bounds(lay.seg, pos, n)
+
+
+def _plain_object_after(text: str, pos: int, seg_end: int):
+    m = C._OBJECT_RX.match(text, pos, seg_end)
+    if not m:
+        return None
+    obj = m.group()
+    cut = len(obj)
+    for stop in C._label_cfg()["stops"]:
+        k = obj.find(stop)
+        if 0 <= k < cut:
+            cut = k
+    obj = obj[:cut].replace("“", "").replace("”", "").replace('"', "")
+    return obj if len(obj) >= 1 else None
+
+
+def test_object_after_stop_regex_same_as_find_loop():
+    for text in _texts():
+        lay = C._Layout(text)
+        for pos in range(len(text)):
+            seg_end = lay.segment(pos)[1]
+            assert C._object_after(text, pos, seg_end) == _plain_object_after(text, pos, seg_end)
