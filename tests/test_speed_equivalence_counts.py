@@ -122,3 +122,71 @@ def test_object_after_stop_regex_same_as_find_loop():
         for pos in range(len(text)):
             seg_end = lay.segment(pos)[1]
             assert C._object_after(text, pos, seg_end) == _plain_object_after(text, pos, seg_end)
+
+
+def _plain_raw_hits(text: str, cs: int, ce: int):
+    """Every wording match of a clause, by a substring test and an overlapped finditer per wording,
+    stably sorted by start and length (the hits _clause_hits filters further)."""
+    _, words = C._taxonomy()
+    chunk = text[cs:ce]
+    hits = []
+    for w in words:
+        if w.first in chunk:
+            for m in w.rx.finditer(chunk, overlapped=True):
+                hits.append((w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
+    hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
+    return hits
+
+
+def _raw_hits(text: str, cs: int, ce: int):
+    """The same from _clause_hits, with its two filters switched off."""
+    inds, _ = C._taxonomy()
+    saved = {k: v.exclude for k, v in inds.items()}
+    try:
+        for v in inds.values():
+            v.exclude = ()
+        hits = C._clause_hits(text, cs, ce)
+    finally:
+        for k, v in inds.items():
+            v.exclude = saved[k]
+    return hits
+
+
+CLAUSE_CASES = ["查处违纪问题5起", "查处5起", "发现问题线索3条", "处置问题线索12件,受理信访举报3件", "查纠问题查纠",
+                "受理群众信访举报线索", "移送司法机关处理17人"]
+
+
+def test_clause_hits_same_as_finditer_per_wording():
+    n = 0
+    for text in list(corpus_texts()) + CLAUSE_CASES + HAND + _fuzz(200):
+        lay = C._Layout(text)
+        marks = [-1] + lay.clause + [len(text)]
+        for a, b in zip(marks, marks[1:]):
+            plain = _plain_raw_hits(text, a + 1, b)
+            # with the filters on, hits are a filtered subsequence of the plain list
+            got = [(h.key, h.start, h.end, h.text, h.gap, h.priority) for h in C._clause_hits(text, a + 1, b)]
+            it = iter(plain)
+            assert all(h in it for h in got)
+            n += bool(plain)
+    assert n > 500
+
+
+def test_clause_hits_unfiltered_same_as_finditer_per_wording():
+    for text in list(corpus_texts()) + CLAUSE_CASES:
+        lay = C._Layout(text)
+        marks = [-1] + lay.clause + [len(text)]
+        for a, b in zip(marks, marks[1:]):
+            got = [(h.key, h.start, h.end, h.text, h.gap, h.priority) for h in _raw_hits(text, a + 1, b)]
+            plain = _plain_raw_hits(text, a + 1, b)
+            # the containment filter still runs: compare with it applied to the plain list
+            assert got == _contained_filter(plain)
+
+
+def _contained_filter(hits):
+    out = []
+    for h in hits:
+        if any(o is not h and not o[4] and o[1] <= h[1] and h[2] <= o[2] and (o[2] - o[1]) > (h[2] - h[1])
+               and o[0] != h[0] for o in hits):
+            continue
+        out.append(h)
+    return out
