@@ -586,60 +586,60 @@ def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
     return None
 
 
-def _tail(text: str, pos: int, tok: NumberToken) -> dict:
-    """Read middle qualifier, multiplier, unit and suffix qualifier after a number ending at ``pos``."""
+def _tail(text: str, pos: int, tok: NumberToken) -> tuple:
+    """Read middle qualifier, multiplier, unit and suffix qualifier after a number ending at ``pos``:
+    ``(mid, mult, unit, suffix, end)``."""
     q = _qualifiers()
-    res = {"mid": None, "mult": 1.0, "unit": None, "suffix": None, "end": pos}
+    suffix_words = q["suffix_by_first"]
+    mid = unit = suffix = None
+    mult = 1.0
     p = pos
     if tok.percent:
-        res["unit"] = ("", "percent", "%")
-        m = _match_first(text, p, q["suffix_by_first"])
+        unit = ("", "percent", "%")
+        m = _match_first(text, p, suffix_words)
         if m and m[0] != "多":
-            res["suffix"] = m
+            suffix = m
             p += len(m[0])
-        res["end"] = p
-        return res
-    mid = _match_first(text, p, q["middle_by_first"])
-    if mid:
-        w = mid[0]
+        return mid, mult, unit, suffix, p
+    m = _match_first(text, p, q["middle_by_first"])
+    if m:
+        w = m[0]
         if w.endswith(("万", "亿")):
-            res["mid"] = (w[:-1], mid[1])
-            res["mult"] = _multipliers().get(w[-1], 1.0)
+            mid = (w[:-1], m[1])
+            mult = _multipliers().get(w[-1], 1.0)
         else:
-            res["mid"] = mid
+            mid = m
         p += len(w)
         # multiplier after the qualifier: 5000余万元
+        mults = _multipliers()
         for k in (2, 1):
             mw = text[p:p + k]
-            if len(mw) == k and mw in _multipliers() and mw not in ("十", "百"):
+            if len(mw) == k and mw in mults and mw not in ("十", "百"):
                 nxt = match_unit(text, p + k)
                 if nxt or mw[-1] in "万亿萬億":
-                    res["mult"] *= _multipliers()[mw]
+                    mult *= mults[mw]
                     p += k
                     break
     u = match_unit(text, p)
     if not u:
-        suf = _match_first(text, p, q["suffix_by_first"])
+        suf = _match_first(text, p, suffix_words)
         if suf and suf[0] not in ("多", "上下"):
-            res["suffix"] = suf
+            suffix = suf
             p += len(suf[0])
-    if u:
-        res["unit"] = (u[0], u[1], u[2])
-        p += len(u[0])
-        suf = _match_first(text, p, q["suffix_by_first"])
-        if suf and not (suf[0] == "多" and res["mid"]):
-            # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
-            if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
-                suf = None
-            if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
-                suf = None
-        else:
+        return mid, mult, unit, suffix, p
+    unit = u
+    p += len(u[0])
+    suf = _match_first(text, p, suffix_words)
+    if suf and not (suf[0] == "多" and mid):
+        # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
+        if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
+            suf = None
+        if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
             suf = None
         if suf:
-            res["suffix"] = suf
+            suffix = suf
             p += len(suf[0])
-    res["end"] = p
-    return res
+    return mid, mult, unit, suffix, p
 
 
 def _approx_of(prefix, mid, suffix) -> str:
@@ -659,18 +659,18 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
     toks = find_numbers(text, with_unit_only=with_unit_only)
     seps = _qualifiers()["range"]
     out: list[Quantity] = []
-    consumed: set[int] = set()
+    n_toks = len(toks)
     i = 0
-    while i < len(toks):
+    while i < n_toks:
         t = toks[i]
         if t.value is None:
             i += 1
             continue
         # explicit range: NUM sep NUM unit
-        low, high, head = t.low, t.high, t
+        low, high = t.low, t.high
         last = t
         j = i
-        if t.low is None and i + 1 < len(toks):
+        if low is None and i + 1 < n_toks:
             nxt = toks[i + 1]
             between = text[t.end:nxt.start].strip(" 　")
             if between in seps and nxt.value is not None:
@@ -679,35 +679,31 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
                     low, high, last, j = lv, nxt.value, nxt, i + 1
                 elif nxt.value > t.value and t.percent == nxt.percent:
                     low, high, last, j = t.value, nxt.value, nxt, i + 1
-        tail = _tail(text, last.end, last)
+        mid, mult, unit, suffix, end = _tail(text, last.end, last)
         pre = _prefix_qualifier(text, t.start)
-        mult = tail["mult"]
         value = t.value * mult
         if low is not None:
             low, high = low * mult, high * mult
-        # 10% written as 10% after 百分之? no; percent on a range end: 10%-20%
-        if t.percent and tail["unit"] is None:
-            tail["unit"] = ("", "percent", "%")
-        approx = "range" if low is not None else _approx_of(pre, tail["mid"], tail["suffix"])
+        # percent on a range end: 10%-20%
+        if t.percent and unit is None:
+            unit = ("", "percent", "%")
         if low is not None:
+            approx = "range"
             value = low
-        unit = tail["unit"]
-        if unit and unit[1] == "money" and unit[2] == "元":
-            cur = _currency_before(text, t.start - (len(pre[0]) if pre else 0))
-            if cur:
-                unit = (unit[0], "money", cur)  # 港币2万元: the currency named before the amount
-        start = t.start - (len(pre[0]) if pre else 0)
-        q = Quantity(
-            text=text[start:tail["end"]], start=start, end=tail["end"], num_start=t.start, num_end=last.end,
-            value=value, approx=approx, low=low if approx == "range" else None,
-            high=high if approx == "range" else None,
-            unit_raw=unit[0] if unit else None, unit_class=unit[1] if unit else None,
-            unit=unit[2] if unit else None, chinese=t.chinese or last.chinese, list_head=t.start,
-            prefix=pre[0] if pre else "",
-        )
-        if unit and unit[1] in ("count", "measure", "money", "percent") and unit[1] != "percent":
-            pass
-        out.append(q)
+        else:
+            approx = _approx_of(pre, mid, suffix)  # (high is None too: tokens set both or neither)
+        start = t.start - len(pre[0]) if pre else t.start
+        if unit:
+            if unit[1] == "money" and unit[2] == "元":
+                cur = _currency_before(text, start)
+                if cur:
+                    unit = (unit[0], "money", cur)  # 港币2万元: the currency named before the amount
+            unit_raw, unit_class, unit_name = unit
+        else:
+            unit_raw = unit_class = unit_name = None
+        out.append(Quantity(text[start:end], start, end, t.start, last.end, value, approx, low, high,
+                            unit_raw, unit_name, unit_class, t.chinese or last.chinese, False, t.start,
+                            pre[0] if pre else ""))
         i = j + 1
     _share_list_units(text, out)
     return out
