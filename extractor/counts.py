@@ -143,6 +143,9 @@ def _label_cfg() -> dict:
         # the leftmost occurrence of any stop word (what the smallest str.find over them gives)
         "stops_rx": _re.compile("|".join(_re.escape(w) for w in stops) or "(?!)"),
         "strip": regex.compile(r"^(?:%s)+|(?:%s)+$" % (alt(cfg.get("label_strip_start")), alt(cfg.get("label_strip_end")))),
+        # "strip" can only match a label that starts with one of the first or ends with one of the last
+        "strip_start": tuple(str(w) for w in cfg.get("label_strip_start") or []),
+        "strip_end": tuple(str(w) for w in cfg.get("label_strip_end") or []),
         "max": int(cfg.get("label_max_chars", 16) or 16),
     }
 
@@ -470,7 +473,9 @@ def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> 
 def _label_before(text: str, start: int, end: int) -> Optional[str]:
     cfg = _label_cfg()
     s = text[max(start, end - LABEL_WINDOW):end].strip()
-    s = cfg["strip"].sub("", s).strip("“”\"'‘’ 　")
+    if s.startswith(cfg["strip_start"]) or s.endswith(cfg["strip_end"]):
+        s = cfg["strip"].sub("", s)
+    s = s.strip("“”\"'‘’ 　")
     if len(s) > cfg["max"]:
         s = s[-cfg["max"]:]
     return s or None
@@ -581,7 +586,8 @@ def _extract(text: str) -> list[CountMention]:
             sentences[(s0, s1)] = text[s0:s1].strip() or None
         sentence = sentences[(s0, s1)]
         s0 = sent[0]
-        if not all(v is None or math.isfinite(v) for v in (q.value, q.low, q.high)):
+        if not (math.isfinite(q.value) and (q.low is None or math.isfinite(q.low))
+                and (q.high is None or math.isfinite(q.high))):
             continue
         # values are checked above and spans come from the text: build without re-validation (hot loop)
         cm = construct_all(

@@ -190,3 +190,22 @@ def _contained_filter(hits):
             continue
         out.append(h)
     return out
+
+
+def _plain_label_before(text: str, start: int, end: int):
+    cfg = C._label_cfg()
+    s = text[max(start, end - C.LABEL_WINDOW):end].strip()
+    s = cfg["strip"].sub("", s).strip("“”\"'‘’ 　")
+    if len(s) > cfg["max"]:
+        s = s[-cfg["max"]:]
+    return s or None
+
+
+def test_label_before_prefilter_same_as_plain_sub():
+    words = list(C._label_cfg()["strip_start"] + C._label_cfg()["strip_end"])
+    cases = [a + "查处" + b for a in words[:5] + [""] for b in words[-5:] + [""]]
+    for text in list(corpus_texts()) + cases + HAND:
+        lay = C._Layout(text)
+        for end in range(len(text) + 1):
+            start = lay.segment(end)[0] if end < len(text) else 0
+            assert C._label_before(text, start, end) == _plain_label_before(text, start, end)
