@@ -393,28 +393,47 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         s = text[start:end]
         if not core:
             continue
-        chinese = not _CN_CHAR_SET.isdisjoint(core)
-        rng = _cn_range(core.lstrip("-")) if chinese else None
+        try:
+            chinese, rng, v, k = _READ[core]
+        except KeyError:
+            chinese, rng, v, k = _read_core(core)
         if rng:
             out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
             continue
-        if len(core) > MAX_NUMERAL_CHARS:
-            continue  # no number is written this long (一一一… or 万万万… runs are junk)
-        v = _parse_cached(core)
-        if v is None and chinese:
-            # try a few shorter prefixes (二十四五 → 二十四) — bounded, so a run costs O(its length)
-            for k in range(len(core) - 1, max(0, len(core) - 6), -1):
-                v = parse_numeral(core[:k])
-                if v is not None:
-                    end = m.start() + k - (1 if sign else 0)
-                    s = text[start:end]
-                    break
         if v is None:
             continue
+        if k:
+            end = m.start() + k - (1 if sign else 0)
+            s = text[start:end]
         if s.endswith((",", "，")):
             continue
         out.append(NumberToken(s, start, end, v, None, None, percent, chinese))
     return out
+
+
+_READ: dict[str, tuple] = {}   # numeral run (with its sign) -> _read_core(run): runs recur in every article
+
+
+def _read_core(core: str) -> tuple:
+    """How :func:`find_numbers` reads a run (a pure function of the string, remembered per process):
+    ``(chinese, range or None, value or None, k)`` with ``k`` the length of the prefix that gave the
+    value when the whole run did not parse (0 otherwise)."""
+    chinese = not _CN_CHAR_SET.isdisjoint(core)
+    rng = _cn_range(core.lstrip("-")) if chinese else None
+    v, k = None, 0
+    if rng is None and len(core) <= MAX_NUMERAL_CHARS:  # no number is written longer (一一一… runs are junk)
+        v = _parse_cached(core)
+        if v is None and chinese:
+            # try a few shorter prefixes (二十四五 → 二十四) — bounded, so a run costs O(its length)
+            for n in range(len(core) - 1, max(0, len(core) - 6), -1):
+                v = parse_numeral(core[:n])
+                if v is not None:
+                    k = n
+                    break
+    if len(_READ) >= 100_000:
+        _READ.clear()  # bounded memory on a stream of junk
+    res = _READ[core] = (chinese, rng, v, k)
+    return res
 
 
 # --------------------------------------------------------------------------- quantities

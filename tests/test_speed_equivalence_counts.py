@@ -209,3 +209,16 @@ def test_label_before_prefilter_same_as_plain_sub():
         for end in range(len(text) + 1):
             start = lay.segment(end)[0] if end < len(text) else 0
             assert C._label_before(text, start, end) == _plain_label_before(text, start, end)
+
+
+def test_read_core_memo_same_cold_and_warm():
+    texts = list(corpus_texts()[:10]) + HAND + _fuzz(200)
+    N._READ.clear()
+    N._PARSED.clear()
+    cold = [N.find_numbers(t) for t in texts]
+    warm = [N.find_numbers(t) for t in texts]
+    assert cold == warm
+    for core, (chinese, rng, v, k) in list(N._READ.items())[:2000]:
+        assert chinese == (not N._CN_CHAR_SET.isdisjoint(core))
+        if rng is None and not k:
+            assert v == (N.parse_numeral(core) if len(core) <= N.MAX_NUMERAL_CHARS else None)
