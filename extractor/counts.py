@@ -203,13 +203,10 @@ class _Layout:
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
         nc = _not_counts()
-        spans = []
-        for m in _TITLE_RX.finditer(text):
-            spans.append((m.start(), m.end()))
-        for m in _slogan_rx().finditer(text):
-            inner = m.group(1) or m.group(2) or m.group(3) or ""
-            if not _SLOGAN_BREAK_RX.search(inner):
-                spans.append((m.start(), m.end()))
+        spans = [m.span() for m in _TITLE_RX.finditer(text)]
+        # a slogan: no clause break between its quotes (one character each)
+        brk = _SLOGAN_BREAK_RX.search
+        spans += [m.span() for m in _slogan_rx().finditer(text) if brk(text, m.start() + 1, m.end() - 1) is None]
         if nc["ac"] is not None and text:
             # 四处 is a word, 十四处 is a number with its unit
             spans += [(s, e) for _, s, e in nc["ac"].find_matches_as_indexes(text)

@@ -478,6 +478,13 @@ def _unit_table() -> tuple[dict[str, tuple[str, str]], int]:
 
 
 @functools.lru_cache(maxsize=1)
+def _unit_index() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[str, str, str]]]:
+    """:func:`_unit_lengths_by_first`, and each unit word -> the answer of :func:`match_unit` for it."""
+    table, _ = _unit_table()
+    return _unit_lengths_by_first(), {w: (w, cls, canon) for w, (cls, canon) in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _unit_lengths_by_first() -> dict[str, tuple[int, ...]]:
     """First character of a unit word -> the lengths of the unit words starting with it, longest first."""
     table, _ = _unit_table()
@@ -522,16 +529,16 @@ def _qualifiers() -> dict:
 
 def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
     """The longest unit word at ``text[pos:]``: (written, class, canonical) or None."""
-    table, longest = _unit_table()
     if 0 <= pos < len(text):
         # only the lengths of the unit words starting with this character, longest first
-        for k in _unit_lengths_by_first().get(text[pos], ()):
+        lengths, answers = _unit_index()
+        for k in lengths.get(text[pos], ()):
             if k <= len(text) - pos:
-                w = text[pos:pos + k]
-                hit = table.get(w)
+                hit = answers.get(text[pos:pos + k])
                 if hit:
-                    return w, hit[0], hit[1]
+                    return hit
         return None
+    table, longest = _unit_table()
     for k in range(min(longest, len(text) - pos), 0, -1):
         w = text[pos:pos + k]
         hit = table.get(w)

@@ -222,3 +222,30 @@ def test_read_core_memo_same_cold_and_warm():
         assert chinese == (not N._CN_CHAR_SET.isdisjoint(core))
         if rng is None and not k:
             assert v == (N.parse_numeral(core) if len(core) <= N.MAX_NUMERAL_CHARS else None)
+
+
+def _plain_blocked_spans(text: str):
+    nc = C._not_counts()
+    spans = [(m.start(), m.end()) for m in C._TITLE_RX.finditer(text)]
+    for m in C._slogan_rx().finditer(text):
+        inner = m.group(1) or m.group(2) or m.group(3) or ""
+        if not C._SLOGAN_BREAK_RX.search(inner):
+            spans.append((m.start(), m.end()))
+    if nc["ac"] is not None and text:
+        for _, s, e in nc["ac"].find_matches_as_indexes(text):
+            if s > 0 and text[s - 1] in C._NUMERAL_CHARS:
+                continue
+            spans.append((s, e))
+    return sorted(spans)
+
+
+def test_blocked_spans_same_as_plain_loops():
+    cases = ["“两个维护”", "“一，二”与‘三’「四」", "《关于3个问题的通知》", "十四处“四处”"]
+    for text in list(corpus_texts()) + cases + HAND + _fuzz(200):
+        assert C._Layout._blocked_spans(text) == _plain_blocked_spans(text)
+
+
+def test_match_unit_answers_same_as_table():
+    table, _ = N._unit_table()
+    for w, (cls, canon) in table.items():
+        assert N.match_unit(w, 0)[1:] == (cls, canon) or len(N.match_unit(w, 0)[0]) > len(w)
