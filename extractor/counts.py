@@ -153,10 +153,40 @@ def _label_cfg() -> dict:
 # --------------------------------------------------------------------------- text structure
 
 
+_QUOTES = (("“", "”"), ("‘", "’"), ("「", "」"))
+
+
 @functools.lru_cache(maxsize=1)
 def _slogan_rx():
+    """A short quoted phrase: “…”, ‘…’ or 「…」 (the spans are those of ``finditer``)."""
     n = _not_counts()["slogan_max"]
-    return regex.compile(r"“([^“”\n]{1,%d})”|‘([^‘’\n]{1,%d})’|「([^「」\n]{1,%d})」" % (n, n, n))
+    return regex.compile("|".join(f"{a}([^{a}{b}\\n]{{1,{n}}}){b}" for a, b in _QUOTES))
+
+
+@functools.lru_cache(maxsize=1)
+def _slogan_rxs() -> tuple:
+    """:func:`_slogan_rx` as one pattern per kind of quotes, each led by its opening quote (a fast
+    literal scan, skipped when the text has no such quote)."""
+    n = _not_counts()["slogan_max"]
+    return tuple((a, _re.compile(f"{a}[^{a}{b}\\n]{{1,{n}}}{b}")) for a, b in _QUOTES)
+
+
+def _slogan_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_slogan_rx().finditer(text)``: the matches of the three kinds, merged left to
+    right, a match starting inside the previous one dropped. (A kind's own matches never overlap:
+    none holds its opening or closing quote inside; at one position only one kind can match.)"""
+    cands = []
+    for quote, rx in _slogan_rxs():
+        if quote in text:
+            cands += [m.span() for m in rx.finditer(text)]
+    if len(cands) > 1:
+        cands.sort()
+    spans, reach = [], 0
+    for s, e in cands:
+        if s >= reach:
+            spans.append((s, e))
+            reach = e
+    return spans
 
 
 class _Layout:
@@ -206,7 +236,7 @@ class _Layout:
         spans = [m.span() for m in _TITLE_RX.finditer(text)]
         # a slogan: no clause break between its quotes (one character each)
         brk = _SLOGAN_BREAK_RX.search
-        spans += [m.span() for m in _slogan_rx().finditer(text) if brk(text, m.start() + 1, m.end() - 1) is None]
+        spans += [(s, e) for s, e in _slogan_spans(text) if brk(text, s + 1, e - 1) is None]
         if nc["ac"] is not None and text:
             # 四处 is a word, 十四处 is a number with its unit
             spans += [(s, e) for _, s, e in nc["ac"].find_matches_as_indexes(text)

@@ -241,7 +241,9 @@ def _plain_blocked_spans(text: str):
 
 def test_blocked_spans_same_as_plain_loops():
     cases = ["“两个维护”", "“一，二”与‘三’「四」", "《关于3个问题的通知》", "十四处“四处”"]
-    for text in list(corpus_texts()) + cases + HAND + _fuzz(200):
+    rnd = random.Random(5)
+    quoted = ["".join(rnd.choice("“”‘’「」两个维护一，\n") for _ in range(rnd.randint(0, 60))) for _ in range(3000)]
+    for text in list(corpus_texts()) + cases + HAND + _fuzz(200) + quoted:
         assert C._Layout._blocked_spans(text) == _plain_blocked_spans(text)
 
 
