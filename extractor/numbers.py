@@ -366,15 +366,14 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
     unit_ahead = _unit_ahead_rx().match if with_unit_only else None
     pct_at = -1
     for m in _NUM_RE.finditer(text):
-        s = m.group()
         start, end = m.span()
-        if (s == "百" or s == "千") and text.startswith(("百分之", "千分之"), start):
+        if end - start == 1 and text.startswith(("百分之", "千分之"), start):  # the run is 百 or 千
             pct_at = start + 3  # the run after 百分之 is a percentage
             continue
         percent = start == pct_at
         if unit_ahead is not None and not percent and unit_ahead(text, end) is None:
             continue
-        core = s
+        core = s = m.group()
         if percent:
             start -= 3
             if core in ("百", "佰"):
@@ -524,6 +523,7 @@ def _qualifiers() -> dict:
         "prefix_last": frozenset(w[-1] for w, _ in flat("prefix") if w),
         "blockers": {str(k): set(v or []) for k, v in (cfg.get("prefix_blockers") or {}).items()},
         "range": tuple(str(x) for x in cfg.get("range_separators") or []),
+        "range_max": max((len(str(x)) for x in cfg.get("range_separators") or []), default=0),
     }
 
 
@@ -683,7 +683,7 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
     if not text:
         return []
     toks = find_numbers(text, with_unit_only=with_unit_only)
-    seps = _qualifiers()["range"]
+    seps, seps_max = _qualifiers()["range"], _qualifiers()["range_max"]
     out: list[Quantity] = []
     n_toks = len(toks)
     i = 0
@@ -698,7 +698,11 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
         j = i
         if low is None and i + 1 < n_toks:
             nxt = toks[i + 1]
-            between = text[t.end:nxt.start].strip(" 　")
+            # a gap longer than any separator, without spaces to strip at its ends, is no separator
+            if nxt.start - t.end > seps_max and text[t.end] not in " 　" and text[nxt.start - 1] not in " 　":
+                between = None
+            else:
+                between = text[t.end:nxt.start].strip(" 　")
             if between in seps and nxt.value is not None:
                 lv = t.value * _shared_multiplier(t.text, nxt.text)
                 if nxt.value > lv and not t.percent:
