@@ -251,3 +251,17 @@ def test_match_unit_answers_same_as_table():
     table, _ = N._unit_table()
     for w, (cls, canon) in table.items():
         assert N.match_unit(w, 0)[1:] == (cls, canon) or len(N.match_unit(w, 0)[0]) > len(w)
+
+
+def test_range_gap_shortcut_same_as_strip():
+    """find_quantities skips the copy of a gap too long to be a separator: same answer as strip + in."""
+    q = N._qualifiers()
+    seps, seps_max = q["range"], q["range_max"]
+    spaced = ["1 - 3名", "1　至　3人", "5-10万元", "两至三万", "1--3个", "1 -- 3个", "3　 —— 　5件", "2 3"]
+    for text in list(corpus_texts()) + spaced + HAND + _fuzz(300):
+        toks = N.find_numbers(text)
+        for t, nxt in zip(toks, toks[1:]):
+            plain = text[t.end:nxt.start].strip(" 　") in seps
+            short = not (nxt.start - t.end > seps_max and text[t.end] not in " 　"
+                         and text[nxt.start - 1] not in " 　")
+            assert plain <= short  # the shortcut never skips a separator
