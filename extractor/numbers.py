@@ -770,20 +770,19 @@ def _currency_before(text: str, start: int) -> Optional[str]:
 
 def _share_list_units(text: str, qs: list[Quantity]) -> None:
     """67、88件 / 2017、2018年: a bare number before 、 takes the unit of the list's last number."""
+    # two neighbours are list items when exactly a 、 stands between them
+    linked = [b.start - a.end == 1 and text[a.end] == "、" for a, b in zip(qs, qs[1:])]
     for k in range(len(qs) - 2, -1, -1):
         a, b = qs[k], qs[k + 1]
-        if a.unit is not None or text[a.end:b.start] != "、":
+        if a.unit is not None or not linked[k]:
             continue
         if b.unit is None:
             continue
         a.unit, a.unit_raw, a.unit_class, a.shared_unit = b.unit, b.unit_raw, b.unit_class, True
-        if b.unit_class == "money" and a.extra.get("mult") is None:
-            pass
     # the head of a list is the first number of a 、-chain
     for k in range(1, len(qs)):
-        a, b = qs[k - 1], qs[k]
-        if text[a.end:b.start] == "、":
-            b.list_head = a.list_head
+        if linked[k - 1]:
+            qs[k].list_head = qs[k - 1].list_head
 
 
 def quantity(s: str) -> Optional[Quantity]:
