@@ -46,6 +46,7 @@ _NOT_IN_GAP = "，。；！？,;!?\n"
 _SEG_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
 _CLAUSE_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END) + "]")
 _SENT_RX = _re.compile("[" + _re.escape(SENTENCE_END) + "]")
+_ITEM_RX = _re.compile("[" + _re.escape(SEGMENT_END) + "]")
 _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = regex.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
@@ -276,6 +277,9 @@ class _Layout:
         return self._search_bounds(_CLAUSE_RX, pos)
 
     def segment(self, pos: int) -> tuple[int, int]:
+        clause = self.clause_of(pos)
+        if _ITEM_RX.search(self.text, clause[0], clause[1]) is None:
+            return clause  # list-item marks are the clause marks and 、: without a 、 the whole clause
         return self._search_bounds(_SEG_RX, pos)
 
     def is_blocked(self, start: int, end: int) -> bool:
