@@ -159,7 +159,8 @@ _QUOTES = (("“", "”"), ("‘", "’"), ("「", "」"))
 
 @functools.lru_cache(maxsize=1)
 def _slogan_rx():
-    """A short quoted phrase: “…”, ‘…’ or 「…」 (the spans are those of ``finditer``)."""
+    """A short quoted phrase: “…”, ‘…’ or 「…」, as one pattern (the plain form: its ``finditer``
+    spans are what :func:`_slogan_spans` gives, faster)."""
     n = _not_counts()["slogan_max"]
     return regex.compile("|".join(f"{a}([^{a}{b}\\n]{{1,{n}}}){b}" for a, b in _QUOTES))
 
