@@ -205,6 +205,7 @@ class _Layout:
         self._n = len(text)
         self._rev: Optional[str] = None
         self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
+        self._item_free = ((1, 0), False)  # (clause, whether it has no 、): each clause is searched once
 
     # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
     @functools.cached_property
@@ -279,7 +280,9 @@ class _Layout:
 
     def segment(self, pos: int) -> tuple[int, int]:
         clause = self.clause_of(pos)
-        if _ITEM_RX.search(self.text, clause[0], clause[1]) is None:
+        if self._item_free[0] != clause:
+            self._item_free = (clause, _ITEM_RX.search(self.text, clause[0], clause[1]) is None)
+        if self._item_free[1]:
             return clause  # list-item marks are the clause marks and 、: without a 、 the whole clause
         return self._search_bounds(_SEG_RX, pos)
 
