@@ -46,6 +46,7 @@ _NOT_IN_GAP = "，。；！？,;!?\n"
 _SEG_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
 _CLAUSE_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END) + "]")
 _SENT_RX = _re.compile("[" + _re.escape(SENTENCE_END) + "]")
+_ITEM_RX = _re.compile("[" + _re.escape(SEGMENT_END) + "]")
 _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = regex.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
@@ -137,9 +138,15 @@ _OBJECT_RX = regex.compile(r"[\p{Han}A-Za-z“”\"（）()]{1,14}")
 def _label_cfg() -> dict:
     cfg = load_yaml("counts/labels.yaml") or {}
     alt = lambda ws: "|".join(regex.escape(str(w)) for w in sorted(ws or [], key=len, reverse=True)) or "(?!)"  # noqa: E731
+    stops = tuple(str(w) for w in cfg.get("object_stops") or [])
     return {
-        "stops": tuple(str(w) for w in cfg.get("object_stops") or []),
+        "stops": stops,
+        # the leftmost occurrence of any stop word (what the smallest str.find over them gives)
+        "stops_rx": _re.compile("|".join(_re.escape(w) for w in stops) or "(?!)"),
         "strip": regex.compile(r"^(?:%s)+|(?:%s)+$" % (alt(cfg.get("label_strip_start")), alt(cfg.get("label_strip_end")))),
+        # "strip" can only match a label that starts with one of the first or ends with one of the last
+        "strip_start": tuple(str(w) for w in cfg.get("label_strip_start") or []),
+        "strip_end": tuple(str(w) for w in cfg.get("label_strip_end") or []),
         "max": int(cfg.get("label_max_chars", 16) or 16),
     }
 
@@ -147,59 +154,137 @@ def _label_cfg() -> dict:
 # --------------------------------------------------------------------------- text structure
 
 
+_QUOTES = (("“", "”"), ("‘", "’"), ("「", "」"))
+
+
 @functools.lru_cache(maxsize=1)
 def _slogan_rx():
+    """A short quoted phrase: “…”, ‘…’ or 「…」, as one pattern (the plain form: its ``finditer``
+    spans are what :func:`_slogan_spans` gives, faster)."""
     n = _not_counts()["slogan_max"]
-    return regex.compile(r"“([^“”\n]{1,%d})”|‘([^‘’\n]{1,%d})’|「([^「」\n]{1,%d})」" % (n, n, n))
+    return regex.compile("|".join(f"{a}([^{a}{b}\\n]{{1,{n}}}){b}" for a, b in _QUOTES))
+
+
+@functools.lru_cache(maxsize=1)
+def _slogan_rxs() -> tuple:
+    """:func:`_slogan_rx` as one pattern per kind of quotes, each led by its opening quote (a fast
+    literal scan, skipped when the text has no such quote)."""
+    n = _not_counts()["slogan_max"]
+    return tuple((a, _re.compile(f"{a}[^{a}{b}\\n]{{1,{n}}}{b}")) for a, b in _QUOTES)
+
+
+def _slogan_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_slogan_rx().finditer(text)``: the matches of the three kinds, merged left to
+    right, a match starting inside the previous one dropped. (A kind's own matches never overlap:
+    none holds its opening or closing quote inside; at one position only one kind can match.)"""
+    cands = []
+    for quote, rx in _slogan_rxs():
+        if quote in text:
+            cands += [m.span() for m in rx.finditer(text)]
+    if len(cands) > 1:
+        cands.sort()
+    spans, reach = [], 0
+    for s, e in cands:
+        if s >= reach:
+            spans.append((s, e))
+            reach = e
+    return spans
 
 
 class _Layout:
-    """Sentence, clause and list-item boundaries, 《》 titles, slogans and fixed phrases of a text."""
+    """Sentence, clause and list-item boundaries, 《》 titles, slogans and fixed phrases of a text.
+
+    Everything is found on demand: the boundaries around a position by a regex search forward from
+    it and one in the reversed text (only the few positions of count candidates are asked for), the
+    blocked spans on the first :meth:`is_blocked`. The last answer of each kind is kept: a position
+    inside it has the same boundaries, so the searches of an article scan each character about once.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.seg = [m.start() for m in _SEG_RX.finditer(text)]
-        self.clause = [m.start() for m in _CLAUSE_RX.finditer(text)]
-        self.sent = [m.start() for m in _SENT_RX.finditer(text)]
-        self.blocked = self._blocked_spans(text)
-        self.blocked_starts = [s for s, _ in self.blocked]
+        self._n = len(text)
+        self._rev: Optional[str] = None
+        self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
+        self._item_free = ((1, 0), False)  # (clause, whether it has no 、): each clause is searched once
+
+    # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
+    @functools.cached_property
+    def seg(self) -> list[int]:
+        return [m.start() for m in _SEG_RX.finditer(self.text)]
+
+    @functools.cached_property
+    def clause(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_RX.finditer(self.text)]
+
+    @functools.cached_property
+    def sent(self) -> list[int]:
+        return [m.start() for m in _SENT_RX.finditer(self.text)]
+
+    @functools.cached_property
+    def blocked(self) -> list[tuple[int, int]]:
+        return self._blocked_spans(self.text)
+
+    @functools.cached_property
+    def blocked_starts(self) -> list[int]:
+        return [s for s, _ in self.blocked]
+
+    @functools.cached_property
+    def blocked_reach(self) -> list[int]:
         # running maximum of the blocked spans' ends: most numbers lie after every blocked span
-        self.blocked_reach = list(itertools.accumulate((e for _, e in self.blocked), max))
+        return list(itertools.accumulate((e for _, e in self.blocked), max))
 
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
         nc = _not_counts()
-        spans = []
-        for m in _TITLE_RX.finditer(text):
-            spans.append((m.start(), m.end()))
-        for m in _slogan_rx().finditer(text):
-            inner = m.group(1) or m.group(2) or m.group(3) or ""
-            if not _SLOGAN_BREAK_RX.search(inner):
-                spans.append((m.start(), m.end()))
+        spans = [m.span() for m in _TITLE_RX.finditer(text)]
+        # a slogan: no clause break between its quotes (one character each)
+        brk = _SLOGAN_BREAK_RX.search
+        spans += [(s, e) for s, e in _slogan_spans(text) if brk(text, s + 1, e - 1) is None]
         if nc["ac"] is not None and text:
-            for _, s, e in nc["ac"].find_matches_as_indexes(text):
-                # 四处 is a word, 十四处 is a number with its unit
-                if s > 0 and text[s - 1] in _NUMERAL_CHARS:
-                    continue
-                spans.append((s, e))
+            # 四处 is a word, 十四处 is a number with its unit
+            spans += [(s, e) for _, s, e in nc["ac"].find_matches_as_indexes(text)
+                      if not (s > 0 and text[s - 1] in _NUMERAL_CHARS)]
         spans.sort()
         return spans
 
     @staticmethod
     def _bounds(marks: list[int], pos: int, n: int) -> tuple[int, int]:
+        """(one after the last mark before ``pos``, the first mark at or after ``pos``) on a mark list."""
         k = bisect.bisect_left(marks, pos)
         start = marks[k - 1] + 1 if k > 0 else 0
         end = marks[k] if k < len(marks) else n
         return start, end
 
+    def _search_bounds(self, rx, pos: int) -> tuple[int, int]:
+        """:meth:`_bounds` by searching from ``pos``: no mark lies in [start, end), so every position
+        there (and ``end`` itself) has the same answer as the last one asked for."""
+        last = self._last[rx]
+        if last[0] <= pos <= last[1]:
+            return last
+        n = self._n
+        m = rx.search(self.text, pos)
+        end = m.start() if m is not None else n
+        if self._rev is None:
+            self._rev = self.text[::-1]
+        # the last mark before ``pos`` is the first one at or after ``n - pos`` in the reversed text
+        m = rx.search(self._rev, n - pos)
+        bounds = (n - m.start() if m is not None else 0, end)
+        self._last[rx] = bounds
+        return bounds
+
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self.sent, pos, len(self.text))
+        return self._search_bounds(_SENT_RX, pos)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self.clause, pos, len(self.text))
+        return self._search_bounds(_CLAUSE_RX, pos)
 
     def segment(self, pos: int) -> tuple[int, int]:
-        return self._bounds(self.seg, pos, len(self.text))
+        clause = self.clause_of(pos)
+        if self._item_free[0] != clause:
+            self._item_free = (clause, _ITEM_RX.search(self.text, clause[0], clause[1]) is None)
+        if self._item_free[1]:
+            return clause  # list-item marks are the clause marks and 、: without a 、 the whole clause
+        return self._search_bounds(_SEG_RX, pos)
 
     def is_blocked(self, start: int, end: int) -> bool:
         k = bisect.bisect_right(self.blocked_starts, end)
@@ -227,34 +312,37 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     if _bare_indefinite(text, q):
         return False
     nc = _not_counts()
-    head = q.list_head if q.list_head is not None else q.num_start
+    num_start, num_end = q.num_start, q.num_end
+    head = q.list_head if q.list_head is not None else num_start
     lead = min(head, q.start)
     before = text[max(0, lead - 4):lead]
     pset = nc["prefix_set"]
     for n in nc["prefix_lens"]:
         if before[-n:] in pset:
             return False
-    if q.chinese and any(before[-n:] in nc["prefix_cn_set"] for n in nc["prefix_cn_lens"]):
-        return False
-    prev = text[q.num_start - 1] if q.num_start > 0 else ""
+    if q.chinese:
+        pset = nc["prefix_cn_set"]
+        for n in nc["prefix_cn_lens"]:
+            if before[-n:] in pset:
+                return False
+    prev = text[num_start - 1] if num_start > 0 else ""
     if prev and (prev.isascii() and (prev.isalnum() or prev in "+/.#-_:")):
         return False
-    after_num = text[q.num_end:q.num_end + 6]
+    after_num = text[num_end:num_end + 6]
     after_unit = text[q.end:q.end + 6]
-    if (after_num[:1] in nc["suffix_heads"] or after_unit[:1] in nc["suffix_heads"]) and any(
-            after_num.startswith(x) or after_unit.startswith(x) for x in nc["suffixes"]):
+    heads = nc["suffix_heads"]
+    if (after_num[:1] in heads or after_unit[:1] in heads) and (
+            after_num.startswith(nc["suffixes"]) or after_unit.startswith(nc["suffixes"])):
         return False
-    nxt = text[q.num_end:q.num_end + 1]
+    nxt = after_num[:1]
     if nxt and nxt.isascii() and (nxt.isalpha() or nxt in "+"):
         return False
     guard = nc["guards"].get(q.unit_raw or "")
     if guard:
-        pre_words, post_words = guard
-        if any(before.endswith(w) for w in pre_words):
+        pre_words, post_words = guard  # tuples: one endswith/startswith call tests them all
+        if before.endswith(pre_words) or after_unit.startswith(post_words):
             return False
-        if any(after_unit.startswith(w) for w in post_words):
-            return False
-    if layout.is_blocked(q.num_start, q.num_end):
+    if layout.is_blocked(num_start, num_end):
         return False
     return True
 
@@ -273,37 +361,51 @@ class _Hit:
 
 
 @functools.lru_cache(maxsize=1)
-def _words_by_char() -> dict[str, tuple[int, ...]]:
-    """First character of a wording -> indexes of the wordings (in taxonomy order) starting with it."""
+def _first_parts():
+    """An automaton finding every occurrence (overlapping) of the wordings' distinct first literal
+    parts, and for each part the indexes of the wordings (in taxonomy order) starting with it."""
+    import ahocorasick_rs
+
     _, words = _taxonomy()
-    index: dict[str, list[int]] = {}
-    for i, w in enumerate(words):
-        index.setdefault(w.first[0], []).append(i)
-    return {c: tuple(ix) for c, ix in index.items()}
+    firsts = list(dict.fromkeys(w.first for w in words))
+    owners = [tuple(i for i, w in enumerate(words) if w.first == f) for f in firsts]
+    return ahocorasick_rs.AhoCorasick(firsts, matchkind=ahocorasick_rs.MatchKind.Standard), owners
 
 
 def _candidate_words(chunk: str) -> list[Wording]:
-    """The wordings whose first literal part occurs in ``chunk``, in taxonomy order (a lookup by
-    first character instead of a substring test per wording: clauses are short, wordings many)."""
+    """The wordings whose first literal part occurs in ``chunk``, in taxonomy order (one automaton
+    pass instead of a substring test per wording: clauses are short, wordings many)."""
     _, words = _taxonomy()
-    index = _words_by_char()
-    picked: list[int] = []
-    for c in set(chunk).intersection(index):
-        picked.extend(index[c])
-    picked.sort()
-    return [words[i] for i in picked if words[i].first in chunk]
+    ac, owners = _first_parts()
+    picked = {i for k, _, _ in ac.find_matches_as_indexes(chunk, overlapping=True) for i in owners[k]}
+    return [words[i] for i in sorted(picked)]
 
 
 def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
-    inds, _ = _taxonomy()
+    inds, words = _taxonomy()
+    ac, owners = _first_parts()
     chunk = text[cs:ce]
-    hits: list[_Hit] = []
-    for w in _candidate_words(chunk):
-        for m in w.rx.finditer(chunk, overlapped=True):
-            hits.append(_Hit(w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
-    if not hits:
-        return hits
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    # every match of every wording: a wording matches where its first part occurs (a wording without
+    # "…" is its first part; one with "…" is matched from there). Sorted by start, longest first,
+    # then in taxonomy order (what a stable sort of the per-wording overlapped finditer lists gives)
+    found = []
+    for k, s, first_end in ac.find_matches_as_indexes(chunk, overlapping=True):
+        for i in owners[k]:
+            if words[i].gap:
+                m = words[i].rx.match(chunk, s)
+                if m is None:
+                    continue
+                e = m.end()
+            else:
+                e = first_end
+            found.append((s, s - e, i, e))
+    if not found:
+        return []
+    found.sort()
+    hits = []
+    for s, _, i, e in found:
+        w = words[i]
+        hits.append(_Hit(w.key, cs + s, cs + e, chunk[s:e], w.gap, w.priority))
     # drop hits inside an excluded longer word (巡察组 is not 巡察); occurrences found once per clause
     ex_spans: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
     for key in {h.key for h in hits}:
@@ -406,7 +508,9 @@ def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> 
 def _label_before(text: str, start: int, end: int) -> Optional[str]:
     cfg = _label_cfg()
     s = text[max(start, end - LABEL_WINDOW):end].strip()
-    s = cfg["strip"].sub("", s).strip("“”\"'‘’ 　")
+    if s.startswith(cfg["strip_start"]) or s.endswith(cfg["strip_end"]):
+        s = cfg["strip"].sub("", s)
+    s = s.strip("“”\"'‘’ 　")
     if len(s) > cfg["max"]:
         s = s[-cfg["max"]:]
     return s or None
@@ -431,13 +535,10 @@ def _object_after(text: str, pos: int, seg_end: int) -> Optional[str]:
     m = _OBJECT_RX.match(text, pos, seg_end)
     if not m:
         return None
-    obj = m.group()
-    cut = len(obj)
-    for stop in _label_cfg()["stops"]:
-        k = obj.find(stop)
-        if 0 <= k < cut:
-            cut = k
-    obj = obj[:cut].replace("“", "").replace("”", "").replace('"', "")
+    end = m.end()
+    stop = _label_cfg()["stops_rx"].search(text, pos, end)
+    obj = text[pos:stop.start() if stop is not None else end]
+    obj = obj.replace("“", "").replace("”", "").replace('"', "")
     return obj if len(obj) >= 1 else None
 
 
@@ -520,7 +621,8 @@ def _extract(text: str) -> list[CountMention]:
             sentences[(s0, s1)] = text[s0:s1].strip() or None
         sentence = sentences[(s0, s1)]
         s0 = sent[0]
-        if not all(v is None or math.isfinite(v) for v in (q.value, q.low, q.high)):
+        if not (math.isfinite(q.value) and (q.low is None or math.isfinite(q.low))
+                and (q.high is None or math.isfinite(q.high))):
             continue
         # values are checked above and spans come from the text: build without re-validation (hot loop)
         cm = construct_all(

@@ -257,10 +257,12 @@ def _parse_unsigned(s: str) -> Optional[float]:
 
 # --------------------------------------------------------------------------- scanning
 
-# numeral runs; starts with a character class so that the scan is fast. A 百分之/千分之 before a
-# run, and a sign (负, -), are looked up by hand around the match.
+# numeral runs. A 百分之/千分之 before a run, and a sign (负, -), are looked up by hand around the
+# match. The lookahead names every character a run can start with: ``re`` then skips to the next
+# such character with its fast prefix scan instead of trying the alternation at each position.
 _NUM_RE = _re.compile(
-    r"""(?:
+    r"""(?=[0-9０-９.．零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億])
+    (?:
         [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
         (?:[十百千万亿萬億]+(?:[0-9０-９]+[十百千万亿萬億]+)*)?
       | [.．][0-9０-９]+
@@ -328,6 +330,14 @@ def _may_have_unit(text: str, end: int, lead: frozenset) -> bool:
     return k < n and text[k] in lead
 
 
+@functools.lru_cache(maxsize=1)
+def _unit_ahead_rx() -> "_re.Pattern":
+    """:func:`_may_have_unit` as one regex match at ``end``: up to 4 of _SKIP_AFTER, taken greedily
+    and never given back (possessive, like the loop), then a unit lead character."""
+    cls = lambda chars: "[" + "".join(_re.escape(c) for c in sorted(chars)) + "]"  # noqa: E731
+    return _re.compile(cls(_SKIP_AFTER) + "{0,4}+" + cls(_unit_lead_chars()))
+
+
 _PARSED: dict[str, Optional[float]] = {}   # numeral run -> value: the same runs recur in every article
 
 
@@ -353,18 +363,17 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
     out: list[NumberToken] = []
     if not text:
         return out
-    lead = _unit_lead_chars() if with_unit_only else None
+    unit_ahead = _unit_ahead_rx().match if with_unit_only else None
     pct_at = -1
     for m in _NUM_RE.finditer(text):
-        s = m.group()
-        start, end = m.start(), m.end()
-        if s in ("百", "千") and text.startswith(("百分之", "千分之"), start):
+        start, end = m.span()
+        if end - start == 1 and text.startswith(("百分之", "千分之"), start):  # the run is 百 or 千
             pct_at = start + 3  # the run after 百分之 is a percentage
             continue
         percent = start == pct_at
-        if lead is not None and not percent and not _may_have_unit(text, end, lead):
+        if unit_ahead is not None and not percent and unit_ahead(text, end) is None:
             continue
-        core = s
+        core = s = m.group()
         if percent:
             start -= 3
             if core in ("百", "佰"):
@@ -383,28 +392,47 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         s = text[start:end]
         if not core:
             continue
-        chinese = not _CN_CHAR_SET.isdisjoint(core)
-        rng = _cn_range(core.lstrip("-")) if chinese else None
+        try:
+            chinese, rng, v, k = _READ[core]
+        except KeyError:
+            chinese, rng, v, k = _read_core(core)
         if rng:
             out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
             continue
-        if len(core) > MAX_NUMERAL_CHARS:
-            continue  # no number is written this long (一一一… or 万万万… runs are junk)
-        v = _parse_cached(core)
-        if v is None and chinese:
-            # try a few shorter prefixes (二十四五 → 二十四) — bounded, so a run costs O(its length)
-            for k in range(len(core) - 1, max(0, len(core) - 6), -1):
-                v = parse_numeral(core[:k])
-                if v is not None:
-                    end = m.start() + k - (1 if sign else 0)
-                    s = text[start:end]
-                    break
         if v is None:
             continue
+        if k:
+            end = m.start() + k - (1 if sign else 0)
+            s = text[start:end]
         if s.endswith((",", "，")):
             continue
         out.append(NumberToken(s, start, end, v, None, None, percent, chinese))
     return out
+
+
+_READ: dict[str, tuple] = {}   # numeral run (with its sign) -> _read_core(run): runs recur in every article
+
+
+def _read_core(core: str) -> tuple:
+    """How :func:`find_numbers` reads a run (a pure function of the string, remembered per process):
+    ``(chinese, range or None, value or None, k)`` with ``k`` the length of the prefix that gave the
+    value when the whole run did not parse (0 otherwise)."""
+    chinese = not _CN_CHAR_SET.isdisjoint(core)
+    rng = _cn_range(core.lstrip("-")) if chinese else None
+    v, k = None, 0
+    if rng is None and len(core) <= MAX_NUMERAL_CHARS:  # no number is written longer (一一一… runs are junk)
+        v = _parse_cached(core)
+        if v is None and chinese:
+            # try a few shorter prefixes (二十四五 → 二十四) — bounded, so a run costs O(its length)
+            for n in range(len(core) - 1, max(0, len(core) - 6), -1):
+                v = parse_numeral(core[:n])
+                if v is not None:
+                    k = n
+                    break
+    if len(_READ) >= 100_000:
+        _READ.clear()  # bounded memory on a stream of junk
+    res = _READ[core] = (chinese, rng, v, k)
+    return res
 
 
 # --------------------------------------------------------------------------- quantities
@@ -449,6 +477,13 @@ def _unit_table() -> tuple[dict[str, tuple[str, str]], int]:
 
 
 @functools.lru_cache(maxsize=1)
+def _unit_index() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[str, str, str]]]:
+    """:func:`_unit_lengths_by_first`, and each unit word -> the answer of :func:`match_unit` for it."""
+    table, _ = _unit_table()
+    return _unit_lengths_by_first(), {w: (w, cls, canon) for w, (cls, canon) in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _unit_lengths_by_first() -> dict[str, tuple[int, ...]]:
     """First character of a unit word -> the lengths of the unit words starting with it, longest first."""
     table, _ = _unit_table()
@@ -481,30 +516,51 @@ def _qualifiers() -> dict:
         "prefix": flat("prefix"),
         "middle": flat("middle"),
         "suffix": flat("suffix"),
+        "middle_by_first": _group_by_first(flat("middle")),
+        "suffix_by_first": _group_by_first(flat("suffix")),
         "prefix_map": dict(flat("prefix")),
         "prefix_lens": sorted({len(w) for w, _ in flat("prefix")}, reverse=True),
+        "prefix_last": frozenset(w[-1] for w, _ in flat("prefix") if w),
         "blockers": {str(k): set(v or []) for k, v in (cfg.get("prefix_blockers") or {}).items()},
         "range": tuple(str(x) for x in cfg.get("range_separators") or []),
+        "range_max": max((len(str(x)) for x in cfg.get("range_separators") or []), default=0),
     }
 
 
 def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
     """The longest unit word at ``text[pos:]``: (written, class, canonical) or None."""
-    table, longest = _unit_table()
     if 0 <= pos < len(text):
         # only the lengths of the unit words starting with this character, longest first
-        for k in _unit_lengths_by_first().get(text[pos], ()):
+        lengths, answers = _unit_index()
+        for k in lengths.get(text[pos], ()):
             if k <= len(text) - pos:
-                w = text[pos:pos + k]
-                hit = table.get(w)
+                hit = answers.get(text[pos:pos + k])
                 if hit:
-                    return w, hit[0], hit[1]
+                    return hit
         return None
+    table, longest = _unit_table()
     for k in range(min(longest, len(text) - pos), 0, -1):
         w = text[pos:pos + k]
         hit = table.get(w)
         if hit:
             return w, hit[0], hit[1]
+    return None
+
+
+def _group_by_first(pairs) -> dict[str, tuple]:
+    """``(word, kind)`` pairs grouped by the first character of the word, each group in list order."""
+    index: dict[str, list] = {}
+    for w, kind in pairs:
+        if w:
+            index.setdefault(w[0], []).append((w, kind))
+    return {c: tuple(ps) for c, ps in index.items()}
+
+
+def _match_first(text: str, pos: int, by_first: dict) -> Optional[tuple[str, str]]:
+    """:func:`_match_word` on pairs already grouped by :func:`_group_by_first`."""
+    for w, kind in by_first.get(text[pos:pos + 1], ()):
+        if text.startswith(w, pos):
+            return w, kind
     return None
 
 
@@ -539,6 +595,8 @@ def _pairs_by_first(pairs) -> dict[str, list]:
 
 def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
     q = _qualifiers()
+    if start < 1 or text[start - 1] not in q["prefix_last"]:
+        return None  # no qualifier word ends right before the number
     pmap = q["prefix_map"]
     for n in q["prefix_lens"]:
         if start < n:
@@ -554,60 +612,60 @@ def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
     return None
 
 
-def _tail(text: str, pos: int, tok: NumberToken) -> dict:
-    """Read middle qualifier, multiplier, unit and suffix qualifier after a number ending at ``pos``."""
+def _tail(text: str, pos: int, tok: NumberToken) -> tuple:
+    """Read middle qualifier, multiplier, unit and suffix qualifier after a number ending at ``pos``:
+    ``(mid, mult, unit, suffix, end)``."""
     q = _qualifiers()
-    res = {"mid": None, "mult": 1.0, "unit": None, "suffix": None, "end": pos}
+    suffix_words = q["suffix_by_first"]
+    mid = unit = suffix = None
+    mult = 1.0
     p = pos
     if tok.percent:
-        res["unit"] = ("", "percent", "%")
-        m = _match_word(text, p, q["suffix"])
+        unit = ("", "percent", "%")
+        m = _match_first(text, p, suffix_words)
         if m and m[0] != "多":
-            res["suffix"] = m
+            suffix = m
             p += len(m[0])
-        res["end"] = p
-        return res
-    mid = _match_word(text, p, q["middle"])
-    if mid:
-        w = mid[0]
+        return mid, mult, unit, suffix, p
+    m = _match_first(text, p, q["middle_by_first"])
+    if m:
+        w = m[0]
         if w.endswith(("万", "亿")):
-            res["mid"] = (w[:-1], mid[1])
-            res["mult"] = _multipliers().get(w[-1], 1.0)
+            mid = (w[:-1], m[1])
+            mult = _multipliers().get(w[-1], 1.0)
         else:
-            res["mid"] = mid
+            mid = m
         p += len(w)
         # multiplier after the qualifier: 5000余万元
+        mults = _multipliers()
         for k in (2, 1):
             mw = text[p:p + k]
-            if len(mw) == k and mw in _multipliers() and mw not in ("十", "百"):
+            if len(mw) == k and mw in mults and mw not in ("十", "百"):
                 nxt = match_unit(text, p + k)
                 if nxt or mw[-1] in "万亿萬億":
-                    res["mult"] *= _multipliers()[mw]
+                    mult *= mults[mw]
                     p += k
                     break
     u = match_unit(text, p)
     if not u:
-        suf = _match_word(text, p, q["suffix"])
+        suf = _match_first(text, p, suffix_words)
         if suf and suf[0] not in ("多", "上下"):
-            res["suffix"] = suf
+            suffix = suf
             p += len(suf[0])
-    if u:
-        res["unit"] = (u[0], u[1], u[2])
-        p += len(u[0])
-        suf = _match_word(text, p, q["suffix"])
-        if suf and not (suf[0] == "多" and res["mid"]):
-            # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
-            if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
-                suf = None
-            if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
-                suf = None
-        else:
+        return mid, mult, unit, suffix, p
+    unit = u
+    p += len(u[0])
+    suf = _match_first(text, p, suffix_words)
+    if suf and not (suf[0] == "多" and mid):
+        # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
+        if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
+            suf = None
+        if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
             suf = None
         if suf:
-            res["suffix"] = suf
+            suffix = suf
             p += len(suf[0])
-    res["end"] = p
-    return res
+    return mid, mult, unit, suffix, p
 
 
 def _approx_of(prefix, mid, suffix) -> str:
@@ -625,56 +683,57 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
     if not text:
         return []
     toks = find_numbers(text, with_unit_only=with_unit_only)
-    seps = _qualifiers()["range"]
+    seps, seps_max = _qualifiers()["range"], _qualifiers()["range_max"]
     out: list[Quantity] = []
-    consumed: set[int] = set()
+    n_toks = len(toks)
     i = 0
-    while i < len(toks):
+    while i < n_toks:
         t = toks[i]
         if t.value is None:
             i += 1
             continue
         # explicit range: NUM sep NUM unit
-        low, high, head = t.low, t.high, t
+        low, high = t.low, t.high
         last = t
         j = i
-        if t.low is None and i + 1 < len(toks):
+        if low is None and i + 1 < n_toks:
             nxt = toks[i + 1]
-            between = text[t.end:nxt.start].strip(" 　")
-            lv = t.value * _shared_multiplier(t.text, nxt.text)
-            if between in seps and nxt.value is not None and nxt.value > lv and not t.percent:
-                low, high, last, j = lv, nxt.value, nxt, i + 1
-            elif between in seps and nxt.value is not None and nxt.value > t.value and t.percent == nxt.percent:
-                low, high, last, j = t.value, nxt.value, nxt, i + 1
-        tail = _tail(text, last.end, last)
+            # a gap longer than any separator, without spaces to strip at its ends, is no separator
+            if nxt.start - t.end > seps_max and text[t.end] not in " 　" and text[nxt.start - 1] not in " 　":
+                between = None
+            else:
+                between = text[t.end:nxt.start].strip(" 　")
+            if between in seps and nxt.value is not None:
+                lv = t.value * _shared_multiplier(t.text, nxt.text)
+                if nxt.value > lv and not t.percent:
+                    low, high, last, j = lv, nxt.value, nxt, i + 1
+                elif nxt.value > t.value and t.percent == nxt.percent:
+                    low, high, last, j = t.value, nxt.value, nxt, i + 1
+        mid, mult, unit, suffix, end = _tail(text, last.end, last)
         pre = _prefix_qualifier(text, t.start)
-        mult = tail["mult"]
         value = t.value * mult
         if low is not None:
             low, high = low * mult, high * mult
-        # 10% written as 10% after 百分之? no; percent on a range end: 10%-20%
-        if t.percent and tail["unit"] is None:
-            tail["unit"] = ("", "percent", "%")
-        approx = "range" if low is not None else _approx_of(pre, tail["mid"], tail["suffix"])
+        # percent on a range end: 10%-20%
+        if t.percent and unit is None:
+            unit = ("", "percent", "%")
         if low is not None:
+            approx = "range"
             value = low
-        unit = tail["unit"]
-        if unit and unit[1] == "money" and unit[2] == "元":
-            cur = _currency_before(text, t.start - (len(pre[0]) if pre else 0))
-            if cur:
-                unit = (unit[0], "money", cur)  # 港币2万元: the currency named before the amount
-        start = t.start - (len(pre[0]) if pre else 0)
-        q = Quantity(
-            text=text[start:tail["end"]], start=start, end=tail["end"], num_start=t.start, num_end=last.end,
-            value=value, approx=approx, low=low if approx == "range" else None,
-            high=high if approx == "range" else None,
-            unit_raw=unit[0] if unit else None, unit_class=unit[1] if unit else None,
-            unit=unit[2] if unit else None, chinese=t.chinese or last.chinese, list_head=t.start,
-            prefix=pre[0] if pre else "",
-        )
-        if unit and unit[1] in ("count", "measure", "money", "percent") and unit[1] != "percent":
-            pass
-        out.append(q)
+        else:
+            approx = _approx_of(pre, mid, suffix)  # (high is None too: tokens set both or neither)
+        start = t.start - len(pre[0]) if pre else t.start
+        if unit:
+            if unit[1] == "money" and unit[2] == "元":
+                cur = _currency_before(text, start)
+                if cur:
+                    unit = (unit[0], "money", cur)  # 港币2万元: the currency named before the amount
+            unit_raw, unit_class, unit_name = unit
+        else:
+            unit_raw = unit_class = unit_name = None
+        out.append(Quantity(text[start:end], start, end, t.start, last.end, value, approx, low, high,
+                            unit_raw, unit_name, unit_class, t.chinese or last.chinese, False, t.start,
+                            pre[0] if pre else ""))
         i = j + 1
     _share_list_units(text, out)
     return out
@@ -711,20 +770,19 @@ def _currency_before(text: str, start: int) -> Optional[str]:
 
 def _share_list_units(text: str, qs: list[Quantity]) -> None:
     """67、88件 / 2017、2018年: a bare number before 、 takes the unit of the list's last number."""
+    # two neighbours are list items when exactly a 、 stands between them
+    linked = [b.start - a.end == 1 and text[a.end] == "、" for a, b in zip(qs, qs[1:])]
     for k in range(len(qs) - 2, -1, -1):
         a, b = qs[k], qs[k + 1]
-        if a.unit is not None or text[a.end:b.start] != "、":
+        if a.unit is not None or not linked[k]:
             continue
         if b.unit is None:
             continue
         a.unit, a.unit_raw, a.unit_class, a.shared_unit = b.unit, b.unit_raw, b.unit_class, True
-        if b.unit_class == "money" and a.extra.get("mult") is None:
-            pass
     # the head of a list is the first number of a 、-chain
     for k in range(1, len(qs)):
-        a, b = qs[k - 1], qs[k]
-        if text[a.end:b.start] == "、":
-            b.list_head = a.list_head
+        if linked[k - 1]:
+            qs[k].list_head = qs[k - 1].list_head
 
 
 def quantity(s: str) -> Optional[Quantity]:

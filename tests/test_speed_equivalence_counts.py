@@ -1,0 +1,272 @@
+"""The fast paths of the counts and numbers stages (issue 10) give what the plain code gives.
+
+Each shortcut is checked against the computation it replaces, on the corpus texts (see
+tests/test_speed_equivalence.py), on hand-made edge cases and on random strings of the characters
+that matter:
+
+- numbers: the numeral scan's first-character lookahead (vs. the bare pattern), the one-regex
+  unit test after a run (vs. the ``_may_have_unit`` loop), qualifier lookup on pre-grouped words
+  (vs. ``_match_word``), the last-character test before prefix qualifiers, the per-run reading memo
+  (cold vs. warm), the range-gap shortcut (vs. strip + ``in``), match_unit's prebuilt answers;
+- counts: boundaries by forward/backward search with the last answer kept, and a list item taken
+  as its clause when the clause has no 、 (vs. bisect on the mark lists); stop words as one regex
+  (vs. a str.find per stop word); wording matches from one Aho-Corasick pass (vs. an overlapped
+  finditer per wording); the label-strip prefilter (vs. always running the regex); slogan spans
+  from one pattern per kind of quotes (vs. the combined pattern).
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from extractor import counts as C
+from extractor import numbers as N
+from tests.test_speed_equivalence import corpus_texts
+
+HAND = ["", "3", "百分之四十", "约3万余人", "1-3名、4至5件", "一二三。四,五;六\n七!", "查处5人、3起;处分2人。\n\n另有4件",
+        "5 余 万元", "十余个", "近百名", "最近3年", "超过300人次以上", "，，。。", "《条例》第3条“两个维护”"]
+
+
+def _fuzz(n: int = 400) -> list[str]:
+    rnd = random.Random(10)
+    alphabet = "0123456789０１一二两三十百千万亿余多来许-至、，。；\n人件个名元%《》“”第约近超过最 起次项"
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30))) for _ in range(n)]
+
+
+def _texts():
+    return list(corpus_texts()) + HAND + _fuzz()
+
+
+# ---------------------------------------------------------------------------- numbers
+
+_BARE_NUM_RE = re.compile(N._NUM_RE.pattern.split("\n", 1)[1], re.X)  # without the lookahead line
+
+
+def test_numeral_scan_lookahead_changes_no_match():
+    assert N._NUM_RE.pattern.startswith("(?=[")
+    for text in _texts():
+        assert [m.span() for m in N._NUM_RE.finditer(text)] == [m.span() for m in _BARE_NUM_RE.finditer(text)]
+
+
+def test_unit_ahead_regex_same_as_loop():
+    lead = N._unit_lead_chars()
+    rx = N._unit_ahead_rx()
+    for text in _texts():
+        for end in range(len(text) + 1):
+            assert (rx.match(text, end) is not None) == N._may_have_unit(text, end, lead), (text[end:end + 6])
+
+
+def test_grouped_qualifier_lookup_same_as_match_word():
+    q = N._qualifiers()
+    for text in _texts()[:20] + HAND + _fuzz(100):
+        for pos in range(len(text) + 1):
+            for key in ("middle", "suffix", "prefix"):
+                grouped = N._group_by_first(q[key])
+                assert N._match_first(text, pos, grouped) == N._match_word(text, pos, q[key])
+
+
+def _plain_prefix_qualifier(text: str, start: int):
+    q = N._qualifiers()
+    for n in q["prefix_lens"]:
+        if start < n:
+            continue
+        w = text[start - n:start]
+        kind = q["prefix_map"].get(w)
+        if kind is None:
+            continue
+        before = text[start - n - 1] if start - n - 1 >= 0 else ""
+        if w in q["blockers"] and before in q["blockers"][w]:
+            continue
+        return w, kind
+    return None
+
+
+def test_prefix_qualifier_same_as_plain_loop():
+    for text in _texts():
+        for start in range(len(text) + 1):
+            assert N._prefix_qualifier(text, start) == _plain_prefix_qualifier(text, start)
+
+
+# ---------------------------------------------------------------------------- counts
+
+
+@pytest.mark.parametrize("order", ["forward", "shuffled"])
+def test_searched_bounds_same_as_bisect_on_mark_lists(order):
+    rnd = random.Random(3)
+    for text in _texts():
+        lay = C._Layout(text)
+        n = len(text)
+        positions = list(range(n + 1))
+        if order == "shuffled":
+            rnd.shuffle(positions)
+        for pos in positions:
+            assert lay.sentence(pos) == C._Layout._bounds(lay.sent, pos, n)
+            assert lay.clause_of(pos) == C._Layout._bounds(lay.clause, pos, n)
+            assert lay.segment(pos) == C._Layout._bounds(lay.seg, pos, n)
+
+
+def _plain_object_after(text: str, pos: int, seg_end: int):
+    m = C._OBJECT_RX.match(text, pos, seg_end)
+    if not m:
+        return None
+    obj = m.group()
+    cut = len(obj)
+    for stop in C._label_cfg()["stops"]:
+        k = obj.find(stop)
+        if 0 <= k < cut:
+            cut = k
+    obj = obj[:cut].replace("“", "").replace("”", "").replace('"', "")
+    return obj if len(obj) >= 1 else None
+
+
+def test_object_after_stop_regex_same_as_find_loop():
+    for text in _texts():
+        lay = C._Layout(text)
+        for pos in range(len(text)):
+            seg_end = lay.segment(pos)[1]
+            assert C._object_after(text, pos, seg_end) == _plain_object_after(text, pos, seg_end)
+
+
+def _plain_raw_hits(text: str, cs: int, ce: int):
+    """Every wording match of a clause, by a substring test and an overlapped finditer per wording,
+    stably sorted by start and length (the hits _clause_hits filters further)."""
+    _, words = C._taxonomy()
+    chunk = text[cs:ce]
+    hits = []
+    for w in words:
+        if w.first in chunk:
+            for m in w.rx.finditer(chunk, overlapped=True):
+                hits.append((w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
+    hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
+    return hits
+
+
+def _raw_hits(text: str, cs: int, ce: int):
+    """The same from _clause_hits, with its two filters switched off."""
+    inds, _ = C._taxonomy()
+    saved = {k: v.exclude for k, v in inds.items()}
+    try:
+        for v in inds.values():
+            v.exclude = ()
+        hits = C._clause_hits(text, cs, ce)
+    finally:
+        for k, v in inds.items():
+            v.exclude = saved[k]
+    return hits
+
+
+CLAUSE_CASES = ["查处违纪问题5起", "查处5起", "发现问题线索3条", "处置问题线索12件,受理信访举报3件", "查纠问题查纠",
+                "受理群众信访举报线索", "移送司法机关处理17人"]
+
+
+def test_clause_hits_same_as_finditer_per_wording():
+    n = 0
+    for text in list(corpus_texts()) + CLAUSE_CASES + HAND + _fuzz(200):
+        lay = C._Layout(text)
+        marks = [-1] + lay.clause + [len(text)]
+        for a, b in zip(marks, marks[1:]):
+            plain = _plain_raw_hits(text, a + 1, b)
+            # with the filters on, hits are a filtered subsequence of the plain list
+            got = [(h.key, h.start, h.end, h.text, h.gap, h.priority) for h in C._clause_hits(text, a + 1, b)]
+            it = iter(plain)
+            assert all(h in it for h in got)
+            n += bool(plain)
+    assert n > 500
+
+
+def test_clause_hits_unfiltered_same_as_finditer_per_wording():
+    for text in list(corpus_texts()) + CLAUSE_CASES:
+        lay = C._Layout(text)
+        marks = [-1] + lay.clause + [len(text)]
+        for a, b in zip(marks, marks[1:]):
+            got = [(h.key, h.start, h.end, h.text, h.gap, h.priority) for h in _raw_hits(text, a + 1, b)]
+            plain = _plain_raw_hits(text, a + 1, b)
+            # the containment filter still runs: compare with it applied to the plain list
+            assert got == _contained_filter(plain)
+
+
+def _contained_filter(hits):
+    out = []
+    for h in hits:
+        if any(o is not h and not o[4] and o[1] <= h[1] and h[2] <= o[2] and (o[2] - o[1]) > (h[2] - h[1])
+               and o[0] != h[0] for o in hits):
+            continue
+        out.append(h)
+    return out
+
+
+def _plain_label_before(text: str, start: int, end: int):
+    cfg = C._label_cfg()
+    s = text[max(start, end - C.LABEL_WINDOW):end].strip()
+    s = cfg["strip"].sub("", s).strip("“”\"'‘’ 　")
+    if len(s) > cfg["max"]:
+        s = s[-cfg["max"]:]
+    return s or None
+
+
+def test_label_before_prefilter_same_as_plain_sub():
+    words = list(C._label_cfg()["strip_start"] + C._label_cfg()["strip_end"])
+    cases = [a + "查处" + b for a in words[:5] + [""] for b in words[-5:] + [""]]
+    for text in list(corpus_texts()) + cases + HAND:
+        lay = C._Layout(text)
+        for end in range(len(text) + 1):
+            start = lay.segment(end)[0] if end < len(text) else 0
+            assert C._label_before(text, start, end) == _plain_label_before(text, start, end)
+
+
+def test_read_core_memo_same_cold_and_warm():
+    texts = list(corpus_texts()[:10]) + HAND + _fuzz(200)
+    N._READ.clear()
+    N._PARSED.clear()
+    cold = [N.find_numbers(t) for t in texts]
+    warm = [N.find_numbers(t) for t in texts]
+    assert cold == warm
+    for core, (chinese, rng, v, k) in list(N._READ.items())[:2000]:
+        assert chinese == (not N._CN_CHAR_SET.isdisjoint(core))
+        if rng is None and not k:
+            assert v == (N.parse_numeral(core) if len(core) <= N.MAX_NUMERAL_CHARS else None)
+
+
+def _plain_blocked_spans(text: str):
+    nc = C._not_counts()
+    spans = [(m.start(), m.end()) for m in C._TITLE_RX.finditer(text)]
+    for m in C._slogan_rx().finditer(text):
+        inner = m.group(1) or m.group(2) or m.group(3) or ""
+        if not C._SLOGAN_BREAK_RX.search(inner):
+            spans.append((m.start(), m.end()))
+    if nc["ac"] is not None and text:
+        for _, s, e in nc["ac"].find_matches_as_indexes(text):
+            if s > 0 and text[s - 1] in C._NUMERAL_CHARS:
+                continue
+            spans.append((s, e))
+    return sorted(spans)
+
+
+def test_blocked_spans_same_as_plain_loops():
+    cases = ["“两个维护”", "“一，二”与‘三’「四」", "《关于3个问题的通知》", "十四处“四处”"]
+    rnd = random.Random(5)
+    quoted = ["".join(rnd.choice("“”‘’「」两个维护一，\n") for _ in range(rnd.randint(0, 60))) for _ in range(3000)]
+    for text in list(corpus_texts()) + cases + HAND + _fuzz(200) + quoted:
+        assert C._Layout._blocked_spans(text) == _plain_blocked_spans(text)
+
+
+def test_match_unit_answers_same_as_table():
+    table, _ = N._unit_table()
+    for w, (cls, canon) in table.items():
+        assert N.match_unit(w, 0)[1:] == (cls, canon) or len(N.match_unit(w, 0)[0]) > len(w)
+
+
+def test_range_gap_shortcut_same_as_strip():
+    """find_quantities skips the copy of a gap too long to be a separator: same answer as strip + in."""
+    q = N._qualifiers()
+    seps, seps_max = q["range"], q["range_max"]
+    spaced = ["1 - 3名", "1　至　3人", "5-10万元", "两至三万", "1--3个", "1 -- 3个", "3　 —— 　5件", "2 3"]
+    for text in list(corpus_texts()) + spaced + HAND + _fuzz(300):
+        toks = N.find_numbers(text)
+        for t, nxt in zip(toks, toks[1:]):
+            plain = text[t.end:nxt.start].strip(" 　") in seps
+            short = not (nxt.start - t.end > seps_max and text[t.end] not in " 　"
+                         and text[nxt.start - 1] not in " 　")
+            assert plain <= short  # the shortcut never skips a separator
