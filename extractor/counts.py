@@ -39,8 +39,6 @@ MAX_WORD = 64  # longest span of a wording match (literal parts + gaps)
 WINDOW = 120  # how far from a number a wording may stand (keeps huge unbroken clauses linear)
 LABEL_WINDOW = 40
 SENTENCE_MAX = 400  # longer "sentences" (unpunctuated dumps) give a window around the figure as evidence
-FRONTING = "对将把"  # 对4起典型问题进行通报曝光: the wording stands after the number
-PASSIVE = ("被", "受到", "遭到")  # 12人被采取留置措施, 14名领导干部被追责问责: so does it in the passive
 
 _NOT_IN_GAP = "，。；！？,;!?\n"
 _SEG_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END + SEGMENT_END) + "]")
@@ -148,6 +146,9 @@ def _label_cfg() -> dict:
         "strip_start": tuple(str(w) for w in cfg.get("label_strip_start") or []),
         "strip_end": tuple(str(w) for w in cfg.get("label_strip_end") or []),
         "max": int(cfg.get("label_max_chars", 16) or 16),
+        # the wording may stand after the number: after a fronting character, or in the passive
+        "fronting": frozenset(str(w) for w in cfg.get("fronting") or []),
+        "passive": tuple(str(w) for w in cfg.get("passive") or []),
     }
 
 
@@ -480,9 +481,11 @@ def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clau
         if best:
             return best
         lead = text[max(ss, q.start - 8):q.start].rstrip()
-        fronted = bool(lead) and lead[-1] in FRONTING
+        cfg = _label_cfg()
+        fronted = bool(lead) and lead[-1] in cfg["fronting"]
+        passive = cfg["passive"]
         after = [h for h in fit if h.start >= q.end and h.end <= se
-                 and (fronted or any(p in text[q.end:h.start] for p in PASSIVE))]
+                 and (fronted or any(p in text[q.end:h.start] for p in passive))]
         return _best(after, inds, prefer_near_end=False)
     # beyond its own list item a wording must be specific: a "…" wording, one of 4+ characters or one
     # whose indicator also checks the counted noun (组成案件查办、案件督办等5个工作专班 is no 查办)

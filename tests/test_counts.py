@@ -281,3 +281,20 @@ def test_hostile_runs_keep_the_real_counts(junk):
 @given(st.text(alphabet=st.sampled_from(list("0123456789一二两三十百千万亿余多约近个人名件起次批元%、，。《》“”第年月")), max_size=60))
 def test_fuzz_spans_index_text(text):
     counts(text)
+
+
+@pytest.mark.parametrize("key,sentence,indicator", [
+    ("passive", "陕西粮农集团先后有24名党员干部被立案审查调查，12人被采取留置措施。", "detained"),
+    ("fronting", "近期,武清区纪委监委……共查处问题13件、处理22人,对4起典型问题进行通报曝光。", None),
+])
+def test_wording_after_the_number_is_driven_by_the_data(monkeypatch, key, sentence, indicator):
+    """patterns/counts/labels.yaml `fronting`/`passive` decide when a wording after the number counts:
+    with the list emptied the figure loses the indicator the wording after it gave."""
+    from extractor import counts as C
+
+    last = extract_counts(sentence)[-1]
+    assert last.indicator != "other" and (indicator is None or last.indicator == indicator)
+    cfg = dict(C._label_cfg())
+    cfg[key] = frozenset() if key == "fronting" else ()
+    monkeypatch.setattr(C, "_label_cfg", lambda: cfg)
+    assert extract_counts(sentence)[-1].indicator == "other"
