@@ -6,6 +6,7 @@ else from the visible text (the metadata stage reads that too).
 """
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 from dataclasses import dataclass, field
@@ -63,8 +64,9 @@ def _meta(table: dict, names: list[str]) -> str | None:
     return None
 
 
-def _block_text(el) -> list[str]:
-    """Paragraph lines of an element: text split at block boundaries and <br>."""
+def _block_text_walk(el) -> list[str]:
+    """Paragraph lines of an element: text split at block boundaries and <br> (the plain recursive
+    walk; :func:`_block_text` gives the same lines faster and falls back to this one)."""
     out: list[str] = []
     buf: list[str] = []
 
@@ -97,32 +99,123 @@ def _block_text(el) -> list[str]:
     return out
 
 
+_LINE_BLOCKS = tuple(sorted(_BLOCK - {"span", "font"}))
+_MARK = "\ue83f"   # a line-break marker put into the tree's text (any character works: its count is checked)
+
+
+def _block_text(el) -> list[str]:
+    """Paragraph lines of an element (its tail included), as :func:`_block_text_walk` gives them, in
+    C: a marker is put before the text and the tail of every block element and before the tail of
+    every <br>, the text of the subtree is serialized at once and split at the markers. Changes the
+    tree's text (the page is parsed for this one use). Falls back to the walk when the tree holds
+    something the marker scheme does not cover (a dropped tag, a comment, text in a <br>, the marker
+    character in the page itself)."""
+    from lxml import etree
+
+    if not isinstance(el.tag, str) or el.tag in _DROP:
+        return _block_text_walk(el)
+    for node in el.iter(*_DROP, "br", etree.Comment, etree.ProcessingInstruction, etree.Entity):
+        if node.tag != "br" or node.text or len(node):
+            return _block_text_walk(el)
+    marks = 0
+    for node in el.iter(*_LINE_BLOCKS):
+        node.text = _MARK + (node.text or "")
+        node.tail = _MARK + (node.tail or "")
+        marks += 2
+    for node in el.iter("br"):
+        node.tail = _MARK + (node.tail or "")
+        marks += 1
+    text = etree.tostring(el, method="text", encoding=str, with_tail=True)
+    parts = text.split(_MARK)
+    if len(parts) != marks + 1:   # the marker character was in the page
+        for node in el.iter(*_LINE_BLOCKS, "br"):   # undo, then walk
+            if node.tag != "br":
+                node.text = node.text[1:] or None
+            node.tail = node.tail[1:] or None
+        return _block_text_walk(el)
+    out = []
+    for part in parts:
+        line = _WS.sub(" ", part).strip()
+        if line:
+            out.append(line)
+    return out
+
+
 _PARA = {"p", "div", "section", "span", "font", "h2", "h3", "strong", "center"}
+_SCORED = {"div", "article", "section", "td", "body", "main"}
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _counted() -> "re.Pattern[str]":
+    """Runs of the BMP characters :func:`_cjk` does not count: all but the CJK unified ideographs
+    and ``str.isdigit`` characters (ASCII and other decimal digits, superscripts, circled numbers …).
+    BMP only, so that ``re`` compiles the class to one bitmap lookup per character."""
+    keep = [cp for cp in range(0x10000) if 0x4E00 <= cp <= 0x9FFF or chr(cp).isdigit()]
+    return re.compile("[^" + _char_ranges(keep) + "\U00010000-\U0010ffff]+")
+
+
+def _char_ranges(cps: list[int]) -> str:
+    """Sorted code points as the inside of a regex character class (runs as ranges)."""
+    parts, i = [], 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(re.escape(chr(cps[i])) + ("-" + re.escape(chr(cps[j])) if j > i else ""))
+        i = j + 1
+    return "".join(parts)
 
 
 def _cjk(s: str | None) -> int:
-    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff" or ch.isdigit()) if s else 0
+    """CJK unified ideographs (U+4E00–U+9FFF) and digits (``str.isdigit``) in ``s``."""
+    if not s:
+        return 0
+    kept = _counted().sub("", s)   # counted characters and astral ones
+    n = len(kept)
+    if _ASTRAL.search(kept):   # outside the BMP only digits count (U+1D7CE, U+1F101 …): rare
+        n -= sum(1 for ch in _ASTRAL.findall(kept) if not ch.isdigit())
+    return n
+
+
+_SEP = "\U0010ffff"   # joins texts for one counting pass: kept by the count pattern, never counted
+
+
+def _cjk_each(texts: list[str]) -> list[int]:
+    """:func:`_cjk` of each text, by one regex pass over all of them joined."""
+    kept = _counted().sub("", _SEP.join(texts))
+    parts = kept.split(_SEP)
+    if len(parts) != len(texts) or _ASTRAL.search(kept.replace(_SEP, "")):
+        return [_cjk(t) for t in texts]   # a text holds the separator or another astral character
+    return list(map(len, parts))
 
 
 def _densest(root):
     """The container whose paragraph-like children hold the most text (one post-order pass, O(n))."""
-    total: dict = {}
+    els = list(root.iter())
+    n = len(els)
+    counts = _cjk_each([el.text or "" for el in els] + [el.tail or "" for el in els])   # texts, then tails
+    index = {el: i for i, el in enumerate(els)}
+    total = [0] * n
     scored: list = []
-    for el in reversed(list(root.iter())):
-        if not isinstance(el.tag, str):
+    for i in range(n - 1, -1, -1):   # children before their parent
+        el = els[i]
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        own = _cjk(el.text)
+        own = counts[i]
         score = 0
         for ch in el:
-            t = total.get(ch, 0)
-            own += t + _cjk(ch.tail)
-            tag = ch.tag if isinstance(ch.tag, str) else ""
-            if tag in _PARA:
+            j = index[ch]
+            t = total[j]
+            own += t + counts[n + j]
+            tag_ch = ch.tag
+            if tag_ch in _PARA:
                 score += t
-            elif tag == "br":
-                score += _cjk(ch.tail)
-        total[el] = own
-        if el.tag in ("div", "article", "section", "td", "body", "main") and score:
+            elif tag_ch == "br":
+                score += counts[n + j]
+        total[i] = own
+        if score and tag in _SCORED:
             scored.append((score, own, el))
     if not scored:
         return None, 0
@@ -195,31 +288,59 @@ def parse_page(html: str) -> Page:
                                                    f"tags stripped"[:500]])
 
 
-def _parse_page(html: str) -> Page:
+_XHTML_BODY = "{http://www.w3.org/1999/xhtml}body"
+
+
+def _drop_tree(el) -> None:
+    """``lxml.html``'s ``drop_tree`` for a plain element: removed with its children, the tail kept."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+@functools.lru_cache(maxsize=1)
+def _xpaths():
+    """(first <h1>, first <title>, every element of a dropped tag in document order, text of an element)."""
     from lxml import etree
-    from lxml import html as lhtml
+
+    return (etree.XPath("//h1"), etree.XPath("//title"), etree.XPath("|".join(f"//{t}" for t in _DROP)),
+            etree.XPath("string()", smart_strings=False))
+
+
+def _parse_page(html: str) -> Page:
+    # plain lxml.etree elements, parsed as lxml.html.document_fromstring does: lxml.html's element
+    # classes would cost a Python class lookup for every element touched
+    from lxml import etree
 
     issues: list[str] = []
     html = strip_declarations(html)
     if not html.strip():
         return Page(text="", issues=["HTML page has no content"])
-    parser = lhtml.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
                               huge_tree=False, collect_ids=False)
     try:
-        doc = lhtml.document_fromstring(html, parser=parser)
+        doc = etree.fromstring(html, parser)
+        if doc is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         return Page(text="\n".join(_strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
     too_deep = any(_DEPTH_LIMIT_HINT in (e.message or "") for e in parser.error_log)
+    h1_path, title_path, drop_path, text_of = _xpaths()
     cfg = load_yaml("metadata.yaml").get("html", {})
     metas = _meta_table(doc)
     fields: dict = {}
     title = _meta(metas, cfg.get("title_meta", []))
     if not title:
-        h1 = doc.xpath("//h1")
-        title = _clean(h1[0].text_content()) if h1 else None
+        h1 = h1_path(doc)
+        title = _clean(text_of(h1[0])) if h1 else None
     if not title:
-        t = doc.xpath("//title")
-        title = _clean(t[0].text_content()) if t else None
+        t = title_path(doc)
+        title = _clean(text_of(t[0])) if t else None
     if title:
         fields["title"] = title
     date = _meta(metas, cfg.get("date_meta", []))
@@ -240,10 +361,12 @@ def _parse_page(html: str) -> Page:
     if author:
         fields["authors_meta"] = author
 
-    for bad in doc.xpath("|".join(f"//{t}" for t in _DROP)):
+    for bad in drop_path(doc):
         if bad.getparent() is not None:
-            bad.drop_tree()
-    body = doc.body if doc.find("body") is not None else doc
+            _drop_tree(bad)
+    body = doc
+    if doc.find("body") is not None:
+        body = next(doc.getroottree().iter("body", _XHTML_BODY), None)
     best, best_score = _densest(body)
     lines = _block_text(best if best is not None and best_score >= 40 else body)
     if too_deep:

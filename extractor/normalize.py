@@ -202,12 +202,29 @@ def is_pinyin(word: str, allow_toneless: bool = False) -> bool:
     return (toned or allow_toneless) and base in _pinyin_syllables()
 
 
+def _positions(text: str, chars: str) -> list[int]:
+    """Sorted positions of the characters ``chars`` in ``text`` (``str.find``: C speed, no regex scan)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    if len(chars) > 1:
+        out.sort()
+    return out
+
+
 def strip_pinyin(text: str, repairs: Counter) -> str:
     """Remove pinyin readings injected after Han characters: ``紀(jì)委`` → ``紀委``."""
     if "(" not in text and ")" not in text and "（" not in text and "）" not in text:
         return text
-    cands = [m for m in _PINYIN_RE.finditer(text) if m.start() and _HAN_RE.match(text, m.start() - 1)]
-    remnants = list(_PINYIN_REMNANT_RE.finditer(text)) if ("?" in text or "\ufffd" in text) else []
+    # the matches of _PINYIN_RE.finditer, tried only where they can start: at an opening parenthesis
+    # after a Han character (a match holds no parenthesis, so none overlaps the next)
+    cands = [m for p in _positions(text, "(（") if p and _HAN_RE.match(text, p - 1)
+             for m in (_PINYIN_RE.match(text, p),) if m]
+    # … and of _PINYIN_REMNANT_RE.finditer: right after a lost-byte marker
+    remnants = [m for p in _positions(text, "?\ufffd") for m in (_PINYIN_REMNANT_RE.match(text, p + 1),) if m]
     if not cands and not remnants:
         return text
     toned = sum(1 for m in cands if is_pinyin(m.group(1)))
@@ -328,7 +345,9 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
     try:
         if has_traditional(text):
             simplified = _t2s().convert(text)
-        script, n_trad = detect_script(text, simplified)
+            script, n_trad = detect_script(text, simplified)
+        else:  # what detect_script gives for such a text, without scanning it for Traditional forms again
+            script, n_trad = ("hans" if _HAN_RE.search(text) else None), 0
         _add(repairs, "t2s", n_trad)
     except Exception as exc:  # pragma: no cover - OpenCC failing must not lose the article
         simplified, script = text, None
