@@ -126,33 +126,30 @@ def _block_text(el) -> list[str]:
         node.tail = _MARK + (node.tail or "")
         marks += 1
     text = etree.tostring(el, method="text", encoding=str, with_tail=True)
-    parts = text.split(_MARK)
-    if len(parts) != marks + 1:   # the marker character was in the page
+    if text.count(_MARK) != marks:   # the marker character was in the page
         for node in el.iter(*_LINE_BLOCKS, "br"):   # undo, then walk
             if node.tag != "br":
                 node.text = node.text[1:] or None
             node.tail = node.tail[1:] or None
         return _block_text_walk(el)
-    out = []
-    for part in parts:
-        line = _WS.sub(" ", part).strip()
-        if line:
-            out.append(line)
-    return out
+    # one whitespace pass over all lines (no run of _WS holds the marker), then each line trimmed
+    return [line for line in map(str.strip, _WS.sub(" ", text).split(_MARK)) if line]
 
 
 _PARA = {"p", "div", "section", "span", "font", "h2", "h3", "strong", "center"}
 _SCORED = {"div", "article", "section", "td", "body", "main"}
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SEP = "\uffff"   # joins texts for one counting pass (a noncharacter): kept by the pattern, not counted
 
 
 @functools.lru_cache(maxsize=1)
 def _counted() -> "re.Pattern[str]":
-    """Runs of the BMP characters :func:`_cjk` does not count: all but the CJK unified ideographs
-    and ``str.isdigit`` characters (ASCII and other decimal digits, superscripts, circled numbers …).
-    BMP only, so that ``re`` compiles the class to one bitmap lookup per character."""
-    keep = [cp for cp in range(0x10000) if 0x4E00 <= cp <= 0x9FFF or chr(cp).isdigit()]
-    return re.compile("[^" + _char_ranges(keep) + "\U00010000-\U0010ffff]+")
+    """Runs of the BMP characters :func:`_cjk` does not count (all but the CJK unified ideographs
+    and the ``str.isdigit`` characters: ASCII and other decimal digits, superscripts, circled
+    numbers …) and but :data:`_SEP`. BMP only, so that ``re`` checks a character with one bitmap
+    lookup; characters outside the BMP are removed too and looked at apart."""
+    keep = [cp for cp in range(0x10000) if 0x4E00 <= cp <= 0x9FFF or chr(cp).isdigit()] + [ord(_SEP)]
+    return re.compile("[^" + _char_ranges(sorted(keep)) + "]+")
 
 
 def _char_ranges(cps: list[int]) -> str:
@@ -171,52 +168,49 @@ def _cjk(s: str | None) -> int:
     """CJK unified ideographs (U+4E00–U+9FFF) and digits (``str.isdigit``) in ``s``."""
     if not s:
         return 0
-    kept = _counted().sub("", s)   # counted characters and astral ones
-    n = len(kept)
-    if _ASTRAL.search(kept):   # outside the BMP only digits count (U+1D7CE, U+1F101 …): rare
-        n -= sum(1 for ch in _ASTRAL.findall(kept) if not ch.isdigit())
+    kept = _counted().sub("", s)
+    n = len(kept) - kept.count(_SEP)
+    if _ASTRAL.search(s):   # digits outside the BMP (U+1D7CE, U+1F101 …): rare, one by one
+        n += sum(1 for ch in _ASTRAL.findall(s) if ch.isdigit())
     return n
-
-
-_SEP = "\U0010ffff"   # joins texts for one counting pass: kept by the count pattern, never counted
 
 
 def _cjk_each(texts: list[str]) -> list[int]:
     """:func:`_cjk` of each text, by one regex pass over all of them joined."""
-    kept = _counted().sub("", _SEP.join(texts))
-    parts = kept.split(_SEP)
-    if len(parts) != len(texts) or _ASTRAL.search(kept.replace(_SEP, "")):
-        return [_cjk(t) for t in texts]   # a text holds the separator or another astral character
+    joined = _SEP.join(texts)
+    if len(joined.encode("utf-16-le", "surrogatepass")) != 2 * len(joined):   # astral characters
+        return [_cjk(t) for t in texts]
+    parts = _counted().sub("", joined).split(_SEP)
+    if len(parts) != len(texts):   # a text holds the separator
+        return [_cjk(t) for t in texts]
     return list(map(len, parts))
 
 
 def _densest(root):
-    """The container whose paragraph-like children hold the most text (one post-order pass, O(n))."""
+    """The container whose paragraph-like children hold the most text (one post-order pass, O(n)):
+    each element, its subtree counted, adds to its parent's total and score."""
     els = list(root.iter())
     n = len(els)
+    tags = [el.tag for el in els]
     counts = _cjk_each([el.text or "" for el in els] + [el.tail or "" for el in els])   # texts, then tails
     index = {el: i for i, el in enumerate(els)}
-    total = [0] * n
-    scored: list = []
-    for i in range(n - 1, -1, -1):   # children before their parent
-        el = els[i]
-        tag = el.tag
-        if not isinstance(tag, str):
+    parents = [index.get(el.getparent(), -1) for el in els]
+    # an element's own text counts (not a comment's); its tail counts in its parent
+    total = [c if isinstance(tag, str) else 0 for c, tag in zip(counts, tags)]
+    score = [0] * n
+    for i in range(n - 1, 0, -1):   # descendants come after their ancestors in document order
+        p = parents[i]
+        if p < 0:
             continue
-        own = counts[i]
-        score = 0
-        for ch in el:
-            j = index[ch]
-            t = total[j]
-            own += t + counts[n + j]
-            tag_ch = ch.tag
-            if tag_ch in _PARA:
-                score += t
-            elif tag_ch == "br":
-                score += counts[n + j]
-        total[i] = own
-        if score and tag in _SCORED:
-            scored.append((score, own, el))
+        t = total[i]
+        tail = counts[n + i]
+        total[p] += t + tail
+        tag = tags[i]
+        if tag in _PARA:
+            score[p] += t
+        elif tag == "br":
+            score[p] += tail
+    scored = [(score[i], total[i], els[i]) for i in range(n - 1, -1, -1) if score[i] and tags[i] in _SCORED]
     if not scored:
         return None, 0
     top = max(s for s, _, _ in scored)
@@ -251,7 +245,20 @@ def strip_declarations(html: str) -> str:
         html = html[:i] + html[end:]
     html = _ENTITY_DECL.sub("", html)
     html = _XML_DECL.sub("", html, count=1)
-    return _CONTROL.sub(" ", html)
+    return _CONTROL.sub(" ", html) if _has_control(html) else html
+
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``_CONTROL`` matches in ``text``: its characters are the only ones whose UTF-8 holds
+    those bytes (an encode and a byte deletion are faster than a regex scan of a long page)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:   # lone surrogates: let the regex look
+        return True
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _strip_tags(html: str) -> list[str]:
@@ -312,6 +319,19 @@ def _xpaths():
             etree.XPath("string()", smart_strings=False))
 
 
+_URL_T_DATE = re.compile(r"t(20\d{6})_\d+")
+
+
+def _url_date(html: str) -> str | None:
+    """The date digits of the first ``t20YYMMDD_N`` at the start of the page or after / _ " ', i.e. of
+    ``re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)``, found by its literal start."""
+    for m in _URL_T_DATE.finditer(html):   # a match holds no other "t": none hides the next
+        i = m.start()
+        if i == 0 or html[i - 1] in "/_\"'":
+            return m.group(1)
+    return None
+
+
 def _parse_page(html: str) -> Page:
     # plain lxml.etree elements, parsed as lxml.html.document_fromstring does: lxml.html's element
     # classes would cost a Python class lookup for every element touched
@@ -353,9 +373,8 @@ def _parse_page(html: str) -> Page:
     if url:
         fields["url"] = url
     if not date:
-        m = re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)
-        if m:
-            d = m.group(1)
+        d = _url_date(html)
+        if d:
             fields["url_date_raw"] = f"{d[:4]}-{d[4:6]}-{d[6:]}"
     author = _meta(metas, cfg.get("author_meta", []))
     if author:
