@@ -323,7 +323,7 @@ _URL_T_DATE = re.compile(r"t(20\d{6})_\d+")
 
 
 def _url_date(html: str) -> str | None:
-    """The date digits of the first ``t20YYMMDD_N`` at the start of the page or after / _ " ', i.e. of
+    r"""The date digits of the first ``t20YYMMDD_N`` at the start of the page or after / _ " ', i.e. of
     ``re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)``, found by its literal start."""
     for m in _URL_T_DATE.finditer(html):   # a match holds no other "t": none hides the next
         i = m.start()

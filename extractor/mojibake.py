@@ -341,26 +341,31 @@ def find_clusters(text: str) -> list[Cluster]:
     """Clusters of rare characters dense enough to be mojibake."""
     cfg = config()
     rare_re = _tables()[2]
-    out = [Cluster(m.start(), m.end(), len(rare_re.findall(text, m.start(), m.end())))
-           for m in _chain_re().finditer(text)]
-    merge_gap = int(cfg["merge_gap"])
-    groups: list[tuple[Cluster, bool]] = []   # (group, has a suspicious member)
-    for c in out:
-        span = text[c.start:c.end]
-        near = text[max(0, c.start - 3):c.start] + text[c.end:c.end + 3]
-        c.marked = any(m in near for m in MARKERS)
-        # kana/Greek/symbols alone are foreign text, not mojibake: need Han or private-use characters
-        pua = _PUA_RE.search(span) is not None    # never in text: a GB18030 user-defined code
-        cjk = pua or len(_CJK_RE.findall(span)) >= 2
-        dense = c.rare >= int(cfg["min_rare"]) and c.rare / (c.end - c.start) >= float(cfg["min_density"])
-        suspicious = cjk and (dense or (c.marked and (pua or c.rare >= int(cfg["min_rare_with_marker"]))))
+    min_rare, min_density = int(cfg["min_rare"]), float(cfg["min_density"])
+    min_rare_with_marker, merge_gap = int(cfg["min_rare_with_marker"]), int(cfg["merge_gap"])
+    groups: list[list] = []   # [start, end, rare, marked, has a suspicious member]
+    for m in _chain_re().finditer(text):
+        start, end = m.span()
+        near = text[max(0, start - 3):start] + text[end:end + 3]
+        marked = "?" in near or "\ufffd" in near   # MARKERS
+        if end - start == 1:   # one rare character: Han/private use ≥ 2 needs a private-use one
+            rare = 1
+            pua = cjk = "\ue000" <= text[start] <= "\uf8ff"
+        else:
+            span = text[start:end]
+            rare = len(rare_re.findall(span))
+            # kana/Greek/symbols alone are foreign text, not mojibake: need Han or private-use characters
+            pua = _PUA_RE.search(span) is not None    # never in text: a GB18030 user-defined code
+            cjk = pua or len(_CJK_RE.findall(span)) >= 2
+        dense = rare >= min_rare and rare / (end - start) >= min_density
+        suspicious = cjk and (dense or (marked and (pua or rare >= min_rare_with_marker)))
         if groups:
-            g, g_susp = groups[-1]
-            if c.start - g.end <= merge_gap and not _BREAK_RE.search(text, g.end, c.start):
-                groups[-1] = (Cluster(g.start, c.end, g.rare + c.rare, g.marked or c.marked), g_susp or suspicious)
+            g = groups[-1]
+            if start - g[1] <= merge_gap and not _BREAK_RE.search(text, g[1], start):
+                groups[-1] = [g[0], end, g[2] + rare, g[3] or marked, g[4] or suspicious]
                 continue
-        groups.append((Cluster(c.start, c.end, c.rare, c.marked), suspicious))
-    return [g for g, susp in groups if susp]
+        groups.append([start, end, rare, marked, suspicious])
+    return [Cluster(start, end, rare, marked) for start, end, rare, marked, susp in groups if susp]
 
 
 def word_rate(text: str) -> float:
