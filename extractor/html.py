@@ -311,12 +311,11 @@ def _drop_tree(el) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _xpaths():
-    """(first <h1>, first <title>, every element of a dropped tag in document order, text of an element)."""
+def _text_of():
+    """The text of an element (``lxml.html``'s ``text_content``)."""
     from lxml import etree
 
-    return (etree.XPath("//h1"), etree.XPath("//title"), etree.XPath("|".join(f"//{t}" for t in _DROP)),
-            etree.XPath("string()", smart_strings=False))
+    return etree.XPath("string()", smart_strings=False)
 
 
 _URL_T_DATE = re.compile(r"t(20\d{6})_\d+")
@@ -350,17 +349,16 @@ def _parse_page(html: str) -> Page:
     except (etree.ParserError, ValueError) as exc:
         return Page(text="\n".join(_strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
     too_deep = any(_DEPTH_LIMIT_HINT in (e.message or "") for e in parser.error_log)
-    h1_path, title_path, drop_path, text_of = _xpaths()
     cfg = load_yaml("metadata.yaml").get("html", {})
     metas = _meta_table(doc)
     fields: dict = {}
     title = _meta(metas, cfg.get("title_meta", []))
+    if not title:   # the first <h1>, else the first <title>
+        h1 = next(doc.iter("h1"), None)
+        title = _clean(_text_of()(h1)) if h1 is not None else None
     if not title:
-        h1 = h1_path(doc)
-        title = _clean(text_of(h1[0])) if h1 else None
-    if not title:
-        t = title_path(doc)
-        title = _clean(text_of(t[0])) if t else None
+        t = next(doc.iter("title"), None)
+        title = _clean(_text_of()(t)) if t is not None else None
     if title:
         fields["title"] = title
     date = _meta(metas, cfg.get("date_meta", []))
@@ -380,7 +378,7 @@ def _parse_page(html: str) -> Page:
     if author:
         fields["authors_meta"] = author
 
-    for bad in drop_path(doc):
+    for bad in list(doc.iter(*_DROP)):   # the elements of //script|//style|… in document order
         if bad.getparent() is not None:
             _drop_tree(bad)
     body = doc
