@@ -116,13 +116,27 @@ def _add(repairs: Counter, kind: str, n: int) -> None:
         repairs[kind] += n
 
 
+_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])   # _CONTROL_RE without surrogates
+
+
+def _may_have_controls(text: str) -> bool:
+    """False when ``_CONTROL_RE`` cannot match: no C0 control among the Latin-1 characters and no
+    lone surrogate (which UTF-16 cannot encode). Two C passes, faster than the regex scan on CJK text."""
+    try:
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return True
+    latin = text.encode("latin-1", "ignore")
+    return len(latin.translate(None, _C0_BYTES)) != len(latin)
+
+
 def clean_controls(text: str, repairs: Counter) -> str:
     """Line separators → ``\\n``; control characters out; lone surrogates → U+FFFD."""
     if "\r" in text:
         n = text.count("\r")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         _add(repairs, "newline", n)
-    if _CONTROL_RE.search(text):
+    if _may_have_controls(text) and _CONTROL_RE.search(text):
         def sub(m: re.Match) -> str:
             ch = m.group()
             if "\ud800" <= ch <= "\udfff":

@@ -432,3 +432,14 @@ def test_labeled_same_as_plain_search():
     for ln in lines:
         for labels in (by["outlet_labels"], by["author_labels"], ["a.b", "(x)"]):
             assert MD._labeled(ln, labels) == plain(ln, labels)
+
+
+def test_control_prefilter_never_misses_a_control_or_surrogate():
+    for cp in list(range(0x00, 0x100)) + list(range(0xD7F0, 0xE010)) + [0x3000, 0x4E00, 0xFFFD, 0x1F600]:
+        s = "中" + chr(cp) + "a"
+        assert NZ._may_have_controls(s) == bool(NZ._CONTROL_RE.search(s)), hex(cp)
+    for i in range(0, 0x110000, 4096):
+        s = "".join(map(chr, range(i, min(i + 4096, 0x110000))))
+        assert NZ._may_have_controls(s) == bool(NZ._CONTROL_RE.search(s)), hex(i)
+    for text in raw_texts():
+        assert NZ.clean_controls(text, Counter()) == text or NZ._may_have_controls(text)
