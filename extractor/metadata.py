@@ -27,6 +27,16 @@ _DT = regex.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2}|\d{2})\s*(?P<s1>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=s1)|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
+# what every _DT match holds (the year's last two digits, then its separator): lines without it are
+# skipped by a cheap scan before the full pattern
+_DT_CUE = regex.compile(r"\d\d\s*[-/.年]")
+
+
+def _dt_search(s: str):
+    """``_DT.search(s)``, the full pattern only on a string that holds :data:`_DT_CUE`."""
+    return _DT.search(s) if _DT_CUE.search(s) else None
+
+
 _URL = re.compile(r"https?://\S+|www\.[\w.-]+\.\w+\S*")
 _URL_DATE = re.compile(r"(?:^|[/_])t?(20\d{2})(\d{2})(\d{2})_\d")
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
@@ -56,7 +66,7 @@ def parse_datetime(s: str) -> Optional[_dt.datetime]:
         return d.astimezone(CST) if d.tzinfo else d.replace(tzinfo=CST)
     except ValueError:
         pass
-    m = _DT.search(s)
+    m = _dt_search(s)
     return _dt_from_match(m) if m else None
 
 
@@ -109,7 +119,7 @@ def _is_headline(line: str) -> bool:
         return False
     if _SITE_NAME.fullmatch(line):  # a site name line
         return False
-    if line.endswith(("。", ":", "：")) or _DT.search(line):
+    if line.endswith(("。", ":", "：")) or _dt_search(line):
         return False
     return _HAN4.match(line) is not None
 
@@ -135,9 +145,12 @@ def _label_res(labels: tuple[str, ...]) -> tuple[tuple[str, "re.Pattern[str]"], 
                  for lab in labels)
 
 
-def _labeled(line: str, labels: list[str]) -> Optional[str]:
-    """The value after ``label:`` on a line (up to the next double space or label)."""
-    for lab, rx in _label_res(tuple(labels)):
+def _labeled(line: str, labels) -> Optional[str]:
+    """The value after ``label:`` on a line (up to the next double space or label); ``labels`` a list
+    of labels or their :func:`_label_res`."""
+    if labels and isinstance(labels[0], str):
+        labels = _label_res(tuple(labels))
+    for lab, rx in labels:
         if lab not in line:   # the regex needs the label itself
             continue
         m = rx.search(line)
@@ -171,7 +184,7 @@ def stage(article: Article) -> None:
     # --- the date line: the first line in the head holding a full date (and, usually, 来源/time)
     date_idx, date_m = None, None
     for i, ln in enumerate(lines[:40]):
-        m = _DT.search(ln)
+        m = _dt_search(ln)
         if m and (m["H"] or any(lab in ln for lab in by["outlet_labels"]) or len(ln) < 60):
             date_idx, date_m = i, m
             break
@@ -206,16 +219,24 @@ def stage(article: Article) -> None:
             end = i
             break
 
+    # a URL line starts with http or www.: without them in the text no line needs the URL test
+    may_have_url = "http" in article.normalized or "www." in article.normalized
     body: list[str] = []
-    for i in range(start, end):
-        ln = lines[i]
-        if i == date_idx:
-            ln = _strip_noise(_URL.sub(" ", ln))
-        elif _URL.fullmatch(ln):
-            article.url = article.url or ln
-            continue
-        if ln:
-            body.append(ln)
+    if may_have_url:
+        for i in range(start, end):
+            ln = lines[i]
+            if i == date_idx:
+                ln = _strip_noise(_URL.sub(" ", ln))
+            elif _URL.fullmatch(ln):
+                article.url = article.url or ln
+                continue
+            if ln:
+                body.append(ln)
+    else:
+        body = lines[start:end]
+        if date_idx is not None and start < end:   # the date line is lines[start]
+            body[0] = _strip_noise(body[0])   # (no URL to blank out in it)
+        body = [ln for ln in body if ln]
     article.text = "\n".join(body)
 
     # --- published_at: given > visible date line > page meta > URL date
@@ -230,7 +251,7 @@ def stage(article: Article) -> None:
     if when is None and f.get("url_date_raw"):
         when = parse_datetime(f["url_date_raw"])
     url = f.get("url") or article.url
-    for ln in lines[:10]:
+    for ln in lines[:10] if may_have_url else ():
         if url is None and _URL.fullmatch(ln):
             url = ln
     if when is None:
@@ -247,8 +268,9 @@ def stage(article: Article) -> None:
     outlet = f.get("outlet")
     head_lines = lines[: (date_idx or 0) + 3]
     if not outlet:
+        outlet_labels = _label_res(tuple(by["outlet_labels"]))
         for ln in head_lines + lines[start:start + 3]:
-            v = _labeled(ln, by["outlet_labels"])
+            v = _labeled(ln, outlet_labels)
             if v:
                 outlet = v.split()[0]
                 break
@@ -266,8 +288,9 @@ def stage(article: Article) -> None:
     stop = tuple(by["not_author_cues"])
     if f.get("authors"):
         authors = list(f["authors"])
+    author_labels = _label_res(tuple(by["author_labels"]))
     for ln in head_lines + lines[start:start + 3]:
-        v = _labeled(ln, by["author_labels"])
+        v = _labeled(ln, author_labels)
         if v:
             authors += _names(v, stop)
             break

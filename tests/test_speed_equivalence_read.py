@@ -443,3 +443,13 @@ def test_control_prefilter_never_misses_a_control_or_surrogate():
         assert NZ._may_have_controls(s) == bool(NZ._CONTROL_RE.search(s)), hex(i)
     for text in raw_texts():
         assert NZ._may_have_controls(text) or NZ._CONTROL_RE.search(text) is None
+
+
+def test_date_search_with_cue_prefilter_same_as_full_pattern():
+    lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")]
+    lines += ["2018-02-12 11:12:46", "20-10-09 15:55", "2020年1月19日 07:37", "2020/01/19", "2020.1.19",
+              "2020 年 1 月 19 日", "１２-３４-５６", "٢٠٢٠-١-١", "12 /3/4", "发布时间:2024 - 05 - 06", "314人"]
+    for ln in lines:
+        full = MD._DT.search(ln)
+        fast = MD._dt_search(ln)
+        assert (fast.group() if fast else None) == (full.group() if full else None), ln
