@@ -397,3 +397,13 @@ def _parse_page(html: str) -> Page:
     if not lines:
         issues.append("HTML page has no visible text")
     return Page(text="\n".join(lines), fields=fields, issues=issues)
+
+
+def warm() -> None:
+    """Import lxml and build the lazily built tables of the HTML reader (for a fork server or a
+    benchmark's warm-up: the first page otherwise pays ~50–100 ms for them)."""
+    from lxml import etree  # noqa: F401
+
+    _counted()
+    _text_of()
+    load_yaml("metadata.yaml")

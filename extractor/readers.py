@@ -508,6 +508,16 @@ def html_article(html: str, source: str, h: str) -> Article:
     return art
 
 
+def warm() -> None:
+    """Load what reading needs on first use (the HTML reader and lxml, the budget settings): for a
+    fork server or a benchmark's warm-up, so the first HTML page does not pay for it."""
+    from . import html
+
+    html.warm()
+    max_file_bytes()
+    max_html_chars()
+
+
 def iter_articles(paths: Iterable[os.PathLike | str]) -> Iterator[Article]:
     """Every article under ``paths``; files with non-article extensions inside folders are skipped.
 
