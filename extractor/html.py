@@ -144,10 +144,10 @@ _SEP = "\uffff"   # joins texts for one counting pass (a noncharacter): kept by 
 
 @functools.lru_cache(maxsize=1)
 def _counted() -> "re.Pattern[str]":
-    """Runs of the BMP characters :func:`_cjk` does not count (all but the CJK unified ideographs
-    and the ``str.isdigit`` characters: ASCII and other decimal digits, superscripts, circled
-    numbers …) and but :data:`_SEP`. BMP only, so that ``re`` checks a character with one bitmap
-    lookup; characters outside the BMP are removed too and looked at apart."""
+    """Runs of the characters :func:`_cjk` does not count: all but the CJK unified ideographs, the
+    ``str.isdigit`` characters (ASCII and other decimal digits, superscripts, circled numbers …)
+    and :data:`_SEP`. The class lists BMP characters only, so that ``re`` checks a character with
+    one bitmap lookup; characters outside the BMP are removed too and looked at apart."""
     keep = [cp for cp in range(0x10000) if 0x4E00 <= cp <= 0x9FFF or chr(cp).isdigit()] + [ord(_SEP)]
     return re.compile("[^" + _char_ranges(sorted(keep)) + "]+")
 
