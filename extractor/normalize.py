@@ -190,6 +190,43 @@ def fold_chars(text: str, repairs: Counter) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_or_traditional() -> "re.Pattern[str]":
+    """The characters :func:`fold_chars` folds and those OpenCC t2s changes, in one class."""
+    fold = _fold_table()[2].pattern
+    trad = _changed_by("t2s").pattern
+    if not trad.startswith("["):   # no Traditional form known: "(?!)"
+        return _fold_table()[2]
+    return re.compile(fold[:-1] + trad[1:])
+
+
+def _fold_and_find_traditional(text: str, repairs: Counter) -> tuple[str, Optional[bool]]:
+    """(``fold_chars(text)``, ``has_traditional`` of it) with one regex scan for both: a folded text
+    holds a Traditional form when the input holds one that is not folded, or a fold gives one (a
+    compatibility ideograph or radical). None for "not known" when the tables cannot be built."""
+    try:
+        pattern = _fold_or_traditional()
+    except Exception:  # pragma: no cover - OpenCC missing: the caller checks (and reports) itself
+        return fold_chars(text, repairs), None
+    found = pattern.findall(text)
+    if not found:
+        return text, False
+    table, kind, _ = _fold_table()
+    traditional = _changed_by("t2s").match
+    trad = False
+    for ch, n in Counter(found).items():   # first-appearance order, as fold_chars counts them
+        k = kind.get(ch)
+        if k is None:   # not folded: a Traditional form
+            trad = True
+            continue
+        repairs[k] += n
+        to = table[ord(ch)] or ""
+        text = text.replace(ch, to)
+        if to and traditional(to):
+            trad = True
+    return text, trad
+
+
 def _strip_tone(s: str) -> tuple[str, bool]:
     """(toneless lower-case syllable with ü, whether a tone was marked)."""
     toned = s[-1:].isdigit()
@@ -352,12 +389,13 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
         counts, msgs = {}, [f"mojibake repair failed: {type(exc).__name__}: {exc}"]
     issues.extend(msgs)
     repairs.update(counts)
-    text = fold_chars(text, repairs)
+    # folded, and whether a Traditional form is left (pinyin readings stripped below are not one)
+    text, trad = _fold_and_find_traditional(text, repairs)
     if counts:
         text = strip_pinyin(text, repairs)  # readings after a repaired run: 陌l(fā) → 發(fā)
     simplified = text
     try:
-        if has_traditional(text):
+        if has_traditional(text) if trad is None else trad:
             simplified = _t2s().convert(text)
             script, n_trad = detect_script(text, simplified)
         else:  # what detect_script gives for such a text, without scanning it for Traditional forms again

@@ -453,3 +453,13 @@ def test_date_search_with_cue_prefilter_same_as_full_pattern():
         full = MD._DT.search(ln)
         fast = MD._dt_search(ln)
         assert (fast.group() if fast else None) == (full.group() if full else None), ln
+
+
+def test_fold_and_traditional_in_one_scan_same_as_fold_then_check():
+    edges = ["監督檢查，ｔｅｓｔ", "纪委监委，（试行）", "\uf900\u2f00abc", "\u2f8f\u2e84", "", "abc", "乾坤", "\u3000\u200b\ufeff",
+             "".join(chr(c) for c in range(0xF900, 0xFB00)), "".join(chr(c) for c in range(0x2E80, 0x2FE0))]
+    for text in list(raw_texts()) + edges:
+        r1, r2 = Counter(), Counter()
+        folded = NZ.fold_chars(text, r1)
+        assert NZ._fold_and_find_traditional(text, r2) == (folded, NZ.has_traditional(folded))
+        assert list(r1.items()) == list(r2.items())
