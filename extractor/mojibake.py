@@ -343,9 +343,12 @@ def find_clusters(text: str) -> list[Cluster]:
     rare_re = _tables()[2]
     min_rare, min_density = int(cfg["min_rare"]), float(cfg["min_density"])
     min_rare_with_marker, merge_gap = int(cfg["min_rare_with_marker"]), int(cfg["merge_gap"])
+    spans = [m.span() for m in _chain_re().finditer(text)]
+    # only a chain of two or more, or a private-use character, can be suspicious (see below)
+    if not any(end - start > 1 or "\ue000" <= text[start] <= "\uf8ff" for start, end in spans):
+        return []
     groups: list[list] = []   # [start, end, rare, marked, has a suspicious member]
-    for m in _chain_re().finditer(text):
-        start, end = m.span()
+    for start, end in spans:
         near = text[max(0, start - 3):start] + text[end:end + 3]
         marked = "?" in near or "\ufffd" in near   # MARKERS
         if end - start == 1:   # one rare character: Han/private use ≥ 2 needs a private-use one
