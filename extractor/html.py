@@ -38,10 +38,10 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _META_ATTRS = ("name", "property", "itemprop", "http-equiv")
 
 
-def _meta_table(doc) -> dict:
-    """(attribute, lower-cased value) -> contents of the page's <meta> tags, in document order (one walk)."""
+def _meta_table(metas) -> dict:
+    """(attribute, lower-cased value) -> contents of the page's <meta> elements ``metas``, in document order."""
     table: dict = {}
-    for el in doc.iter("meta"):
+    for el in metas:
         c = el.get("content")
         if c is None:
             continue
@@ -350,14 +350,26 @@ def _parse_page(html: str) -> Page:
         return Page(text="\n".join(_strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
     too_deep = any(_DEPTH_LIMIT_HINT in (e.message or "") for e in parser.error_log)
     cfg = load_yaml("metadata.yaml").get("html", {})
-    metas = _meta_table(doc)
+    # one walk of the tree for the <meta> elements, the first <h1> and <title>, the elements to drop
+    meta_els: list = []
+    first: dict = {}
+    bad: list = []
+    for el in doc.iter("meta", "h1", "title", *_DROP):
+        tag = el.tag
+        if tag == "meta":
+            meta_els.append(el)
+        elif tag == "h1" or tag == "title":
+            first.setdefault(tag, el)
+        else:
+            bad.append(el)
+    metas = _meta_table(meta_els)
     fields: dict = {}
     title = _meta(metas, cfg.get("title_meta", []))
     if not title:   # the first <h1>, else the first <title>
-        h1 = next(doc.iter("h1"), None)
+        h1 = first.get("h1")
         title = _clean(_text_of()(h1)) if h1 is not None else None
     if not title:
-        t = next(doc.iter("title"), None)
+        t = first.get("title")
         title = _clean(_text_of()(t)) if t is not None else None
     if title:
         fields["title"] = title
@@ -378,9 +390,9 @@ def _parse_page(html: str) -> Page:
     if author:
         fields["authors_meta"] = author
 
-    for bad in list(doc.iter(*_DROP)):   # the elements of //script|//style|… in document order
-        if bad.getparent() is not None:
-            _drop_tree(bad)
+    for el in bad:   # the elements of //script|//style|… in document order
+        if el.getparent() is not None:
+            _drop_tree(el)
     body = doc
     if doc.find("body") is not None:
         body = next(doc.getroottree().iter("body", _XHTML_BODY), None)

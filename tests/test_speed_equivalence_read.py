@@ -195,7 +195,7 @@ def _lxml_html_parse_page(html: str) -> H.Page:
         return H.Page(text="\n".join(H._strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
     too_deep = any("Excessive depth" in (e.message or "") for e in parser.error_log)
     cfg = load_yaml("metadata.yaml").get("html", {})
-    metas = H._meta_table(doc)
+    metas = H._meta_table(doc.iter("meta"))
     fields: dict = {}
     title = H._meta(metas, cfg.get("title_meta", []))
     if not title:
