@@ -153,7 +153,7 @@ def _words() -> dict[str, float]:
                 val = float(lf)
             except ValueError:
                 continue
-            out.update(dict.fromkeys([words[i:i + 2] for i in range(0, len(words) - 1, 2)], val))
+            out.update(dict.fromkeys(map(str.__add__, words[0::2], words[1::2]), val))   # every 2 characters
     for pair, lf in (config().get("context_pairs") or {}).items():
         if isinstance(pair, str) and len(pair) == 2:
             out[pair] = float(lf)
