@@ -212,8 +212,8 @@ def _fold_and_find_traditional(text: str, repairs: Counter) -> tuple[str, Option
     if not found:
         return text, False
     table, kind, _ = _fold_table()
-    traditional = _changed_by("t2s").match
-    trad = False
+    traditional = _changed_by("t2s").search
+    trad, known = False, True
     for ch, n in Counter(found).items():   # first-appearance order, as fold_chars counts them
         k = kind.get(ch)
         if k is None:   # not folded: a Traditional form
@@ -222,9 +222,11 @@ def _fold_and_find_traditional(text: str, repairs: Counter) -> tuple[str, Option
         repairs[k] += n
         to = table[ord(ch)] or ""
         text = text.replace(ch, to)
-        if to and traditional(to):
+        if any(c in kind for c in to):   # folded again by a later replacement (not in the shipped tables)
+            known = False
+        elif to and traditional(to):
             trad = True
-    return text, trad
+    return text, (trad if known else None)
 
 
 def _strip_tone(s: str) -> tuple[str, bool]:
