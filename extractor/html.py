@@ -6,6 +6,7 @@ else from the visible text (the metadata stage reads that too).
 """
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 from dataclasses import dataclass, field
@@ -37,10 +38,10 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _META_ATTRS = ("name", "property", "itemprop", "http-equiv")
 
 
-def _meta_table(doc) -> dict:
-    """(attribute, lower-cased value) -> contents of the page's <meta> tags, in document order (one walk)."""
+def _meta_table(metas) -> dict:
+    """(attribute, lower-cased value) -> contents of the page's <meta> elements ``metas``, in document order."""
     table: dict = {}
-    for el in doc.iter("meta"):
+    for el in metas:
         c = el.get("content")
         if c is None:
             continue
@@ -63,8 +64,9 @@ def _meta(table: dict, names: list[str]) -> str | None:
     return None
 
 
-def _block_text(el) -> list[str]:
-    """Paragraph lines of an element: text split at block boundaries and <br>."""
+def _block_text_walk(el) -> list[str]:
+    """Paragraph lines of an element: text split at block boundaries and <br> (the plain recursive
+    walk; :func:`_block_text` gives the same lines faster and falls back to this one)."""
     out: list[str] = []
     buf: list[str] = []
 
@@ -97,33 +99,118 @@ def _block_text(el) -> list[str]:
     return out
 
 
+_LINE_BLOCKS = tuple(sorted(_BLOCK - {"span", "font"}))
+_MARK = "\ue83f"   # a line-break marker put into the tree's text (any character works: its count is checked)
+
+
+def _block_text(el) -> list[str]:
+    """Paragraph lines of an element (its tail included), as :func:`_block_text_walk` gives them, in
+    C: a marker is put before the text and the tail of every block element and before the tail of
+    every <br>, the text of the subtree is serialized at once and split at the markers. Changes the
+    tree's text (the page is parsed for this one use). Falls back to the walk when the tree holds
+    something the marker scheme does not cover (a dropped tag, a comment, text in a <br>, the marker
+    character in the page itself)."""
+    from lxml import etree
+
+    if not isinstance(el.tag, str) or el.tag in _DROP:
+        return _block_text_walk(el)
+    for node in el.iter(*_DROP, "br", etree.Comment, etree.ProcessingInstruction, etree.Entity):
+        if node.tag != "br" or node.text or len(node):
+            return _block_text_walk(el)
+    marks = 0
+    for node in el.iter(*_LINE_BLOCKS):
+        node.text = _MARK + (node.text or "")
+        node.tail = _MARK + (node.tail or "")
+        marks += 2
+    for node in el.iter("br"):
+        node.tail = _MARK + (node.tail or "")
+        marks += 1
+    text = etree.tostring(el, method="text", encoding=str, with_tail=True)
+    if text.count(_MARK) != marks:   # the marker character was in the page
+        for node in el.iter(*_LINE_BLOCKS, "br"):   # undo, then walk
+            if node.tag != "br":
+                node.text = node.text[1:] or None
+            node.tail = node.tail[1:] or None
+        return _block_text_walk(el)
+    # one whitespace pass over all lines (no run of _WS holds the marker), then each line trimmed
+    return [line for line in map(str.strip, _WS.sub(" ", text).split(_MARK)) if line]
+
+
 _PARA = {"p", "div", "section", "span", "font", "h2", "h3", "strong", "center"}
+_SCORED = {"div", "article", "section", "td", "body", "main"}
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SEP = "\uffff"   # joins texts for one counting pass (a noncharacter): kept by the pattern, not counted
+
+
+@functools.lru_cache(maxsize=1)
+def _counted() -> "re.Pattern[str]":
+    """Runs of the characters :func:`_cjk` does not count: all but the CJK unified ideographs, the
+    ``str.isdigit`` characters (ASCII and other decimal digits, superscripts, circled numbers …)
+    and :data:`_SEP`. The class lists BMP characters only, so that ``re`` checks a character with
+    one bitmap lookup; characters outside the BMP are removed too and looked at apart."""
+    keep = [cp for cp in range(0x10000) if 0x4E00 <= cp <= 0x9FFF or chr(cp).isdigit()] + [ord(_SEP)]
+    return re.compile("[^" + _char_ranges(sorted(keep)) + "]+")
+
+
+def _char_ranges(cps: list[int]) -> str:
+    """Sorted code points as the inside of a regex character class (runs as ranges)."""
+    parts, i = [], 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(re.escape(chr(cps[i])) + ("-" + re.escape(chr(cps[j])) if j > i else ""))
+        i = j + 1
+    return "".join(parts)
 
 
 def _cjk(s: str | None) -> int:
-    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff" or ch.isdigit()) if s else 0
+    """CJK unified ideographs (U+4E00–U+9FFF) and digits (``str.isdigit``) in ``s``."""
+    if not s:
+        return 0
+    kept = _counted().sub("", s)
+    n = len(kept) - kept.count(_SEP)
+    if _ASTRAL.search(s):   # digits outside the BMP (U+1D7CE, U+1F101 …): rare, one by one
+        n += sum(1 for ch in _ASTRAL.findall(s) if ch.isdigit())
+    return n
+
+
+def _cjk_each(texts: list[str]) -> list[int]:
+    """:func:`_cjk` of each text, by one regex pass over all of them joined."""
+    joined = _SEP.join(texts)
+    if len(joined.encode("utf-16-le", "surrogatepass")) != 2 * len(joined):   # astral characters
+        return [_cjk(t) for t in texts]
+    parts = _counted().sub("", joined).split(_SEP)
+    if len(parts) != len(texts):   # a text holds the separator
+        return [_cjk(t) for t in texts]
+    return list(map(len, parts))
 
 
 def _densest(root):
-    """The container whose paragraph-like children hold the most text (one post-order pass, O(n))."""
-    total: dict = {}
-    scored: list = []
-    for el in reversed(list(root.iter())):
-        if not isinstance(el.tag, str):
+    """The container whose paragraph-like children hold the most text (one post-order pass, O(n)):
+    each element, its subtree counted, adds to its parent's total and score."""
+    els = list(root.iter())
+    n = len(els)
+    tags = [el.tag for el in els]
+    counts = _cjk_each([el.text or "" for el in els] + [el.tail or "" for el in els])   # texts, then tails
+    index = {el: i for i, el in enumerate(els)}
+    parents = [index.get(el.getparent(), -1) for el in els]
+    # an element's own text counts (not a comment's); its tail counts in its parent
+    total = [c if isinstance(tag, str) else 0 for c, tag in zip(counts, tags)]
+    score = [0] * n
+    for i in range(n - 1, 0, -1):   # descendants come after their ancestors in document order
+        p = parents[i]
+        if p < 0:
             continue
-        own = _cjk(el.text)
-        score = 0
-        for ch in el:
-            t = total.get(ch, 0)
-            own += t + _cjk(ch.tail)
-            tag = ch.tag if isinstance(ch.tag, str) else ""
-            if tag in _PARA:
-                score += t
-            elif tag == "br":
-                score += _cjk(ch.tail)
-        total[el] = own
-        if el.tag in ("div", "article", "section", "td", "body", "main") and score:
-            scored.append((score, own, el))
+        t = total[i]
+        tail = counts[n + i]
+        total[p] += t + tail
+        tag = tags[i]
+        if tag in _PARA:
+            score[p] += t
+        elif tag == "br":
+            score[p] += tail
+    scored = [(score[i], total[i], els[i]) for i in range(n - 1, -1, -1) if score[i] and tags[i] in _SCORED]
     if not scored:
         return None, 0
     top = max(s for s, _, _ in scored)
@@ -158,7 +245,20 @@ def strip_declarations(html: str) -> str:
         html = html[:i] + html[end:]
     html = _ENTITY_DECL.sub("", html)
     html = _XML_DECL.sub("", html, count=1)
-    return _CONTROL.sub(" ", html)
+    return _CONTROL.sub(" ", html) if _has_control(html) else html
+
+
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``_CONTROL`` matches in ``text``: its characters are the only ones whose UTF-8 holds
+    those bytes (an encode and a byte deletion are faster than a regex scan of a long page)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:   # lone surrogates: let the regex look
+        return True
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _strip_tags(html: str) -> list[str]:
@@ -195,31 +295,82 @@ def parse_page(html: str) -> Page:
                                                    f"tags stripped"[:500]])
 
 
-def _parse_page(html: str) -> Page:
+_XHTML_BODY = "{http://www.w3.org/1999/xhtml}body"
+
+
+def _drop_tree(el) -> None:
+    """``lxml.html``'s ``drop_tree`` for a plain element: removed with its children, the tail kept."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+@functools.lru_cache(maxsize=1)
+def _text_of():
+    """The text of an element (``lxml.html``'s ``text_content``)."""
     from lxml import etree
-    from lxml import html as lhtml
+
+    return etree.XPath("string()", smart_strings=False)
+
+
+_URL_T_DATE = re.compile(r"t(20\d{6})_\d+")
+
+
+def _url_date(html: str) -> str | None:
+    r"""The date digits of the first ``t20YYMMDD_N`` at the start of the page or after / _ " ', i.e. of
+    ``re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)``, found by its literal start."""
+    for m in _URL_T_DATE.finditer(html):   # a match holds no other "t": none hides the next
+        i = m.start()
+        if i == 0 or html[i - 1] in "/_\"'":
+            return m.group(1)
+    return None
+
+
+def _parse_page(html: str) -> Page:
+    # plain lxml.etree elements, parsed as lxml.html.document_fromstring does: lxml.html's element
+    # classes would cost a Python class lookup for every element touched
+    from lxml import etree
 
     issues: list[str] = []
     html = strip_declarations(html)
     if not html.strip():
         return Page(text="", issues=["HTML page has no content"])
-    parser = lhtml.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
                               huge_tree=False, collect_ids=False)
     try:
-        doc = lhtml.document_fromstring(html, parser=parser)
+        doc = etree.fromstring(html, parser)
+        if doc is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         return Page(text="\n".join(_strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
     too_deep = any(_DEPTH_LIMIT_HINT in (e.message or "") for e in parser.error_log)
     cfg = load_yaml("metadata.yaml").get("html", {})
-    metas = _meta_table(doc)
+    # one walk of the tree for the <meta> elements, the first <h1> and <title>, the elements to drop
+    meta_els: list = []
+    first: dict = {}
+    bad: list = []
+    for el in doc.iter("meta", "h1", "title", *_DROP):
+        tag = el.tag
+        if tag == "meta":
+            meta_els.append(el)
+        elif tag == "h1" or tag == "title":
+            first.setdefault(tag, el)
+        else:
+            bad.append(el)
+    metas = _meta_table(meta_els)
     fields: dict = {}
     title = _meta(metas, cfg.get("title_meta", []))
+    if not title:   # the first <h1>, else the first <title>
+        h1 = first.get("h1")
+        title = _clean(_text_of()(h1)) if h1 is not None else None
     if not title:
-        h1 = doc.xpath("//h1")
-        title = _clean(h1[0].text_content()) if h1 else None
-    if not title:
-        t = doc.xpath("//title")
-        title = _clean(t[0].text_content()) if t else None
+        t = first.get("title")
+        title = _clean(_text_of()(t)) if t is not None else None
     if title:
         fields["title"] = title
     date = _meta(metas, cfg.get("date_meta", []))
@@ -232,18 +383,19 @@ def _parse_page(html: str) -> Page:
     if url:
         fields["url"] = url
     if not date:
-        m = re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)
-        if m:
-            d = m.group(1)
+        d = _url_date(html)
+        if d:
             fields["url_date_raw"] = f"{d[:4]}-{d[4:6]}-{d[6:]}"
     author = _meta(metas, cfg.get("author_meta", []))
     if author:
         fields["authors_meta"] = author
 
-    for bad in doc.xpath("|".join(f"//{t}" for t in _DROP)):
-        if bad.getparent() is not None:
-            bad.drop_tree()
-    body = doc.body if doc.find("body") is not None else doc
+    for el in bad:   # the elements of //script|//style|… in document order
+        if el.getparent() is not None:
+            _drop_tree(el)
+    body = doc
+    if doc.find("body") is not None:
+        body = next(doc.getroottree().iter("body", _XHTML_BODY), None)
     best, best_score = _densest(body)
     lines = _block_text(best if best is not None and best_score >= 40 else body)
     if too_deep:
@@ -257,3 +409,13 @@ def _parse_page(html: str) -> Page:
     if not lines:
         issues.append("HTML page has no visible text")
     return Page(text="\n".join(lines), fields=fields, issues=issues)
+
+
+def warm() -> None:
+    """Import lxml and build the lazily built tables of the HTML reader (for a fork server or a
+    benchmark's warm-up: the first page otherwise pays ~50–100 ms for them)."""
+    from lxml import etree  # noqa: F401
+
+    _counted()
+    _text_of()
+    load_yaml("metadata.yaml")

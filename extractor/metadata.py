@@ -27,9 +27,28 @@ _DT = regex.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2}|\d{2})\s*(?P<s1>[-/.年])\s*(?P<m>\d{1,2})\s*(?:(?P=s1)|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
+# what every _DT match holds (the year's last two digits, then its separator): lines without it are
+# skipped by a cheap scan before the full pattern
+_DT_CUE = regex.compile(r"\d\d\s*[-/.年]")
+
+
+def _dt_search(s: str):
+    """``_DT.search(s)``, the full pattern only on a string that holds :data:`_DT_CUE`."""
+    return _DT.search(s) if _DT_CUE.search(s) else None
+
+
 _URL = re.compile(r"https?://\S+|www\.[\w.-]+\.\w+\S*")
 _URL_DATE = re.compile(r"(?:^|[/_])t?(20\d{2})(\d{2})(\d{2})_\d")
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
+_NAME_RE = re.compile(_NAME)
+_SPACES2 = re.compile(r"\s{2,}")
+_SPACES = re.compile(r"\s+")
+_DASHES_TAIL = re.compile(r"—{3,}.*$")
+_SITE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}(?:网|新闻网|在线|日报|晚报|客户端)")
+_HAN4 = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")   # four or more CJK ideographs
+_NAME_SPLIT = re.compile(r"[\s,，、;；/]+")
+_REPORTER = re.compile(rf"记者\s*((?:{_NAME}\s*){{1,3}})")
+_TRAILING_NAMES = re.compile(r"[(（]((?:[\u4e00-\u9fff]{2,3}\s?){1,3})[)）]\s*$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,7 +66,7 @@ def parse_datetime(s: str) -> Optional[_dt.datetime]:
         return d.astimezone(CST) if d.tzinfo else d.replace(tzinfo=CST)
     except ValueError:
         pass
-    m = _DT.search(s)
+    m = _dt_search(s)
     return _dt_from_match(m) if m else None
 
 
@@ -65,15 +84,15 @@ def _dt_from_match(m) -> Optional[_dt.datetime]:
 def _strip_noise(line: str) -> str:
     for tok in _cfg()["byline"]["noise"]:
         line = line.replace(tok, " ")
-    return re.sub(r"\s{2,}", "  ", line).strip()
+    return _SPACES2.sub("  ", line).strip()
 
 
 def clean_title(t: str) -> str:
     """Headline without column prefix (深度关注丨), bracket tag (【…】), site suffix or subtitle."""
     cfg = _cfg()["title"]
-    t = re.sub(r"\s+", " ", t).strip()
+    t = _SPACES.sub(" ", t).strip()
     for sep in cfg["site_suffix_separators"][:1]:  # ——头条——中央纪委国家监委网站 in <title>
-        t = re.sub(r"—{3,}.*$", "", t)
+        t = _DASHES_TAIL.sub("", t)
     o, c = cfg["bracket_prefix"]
     if t.startswith(o) and c in t[:30]:
         t = t[t.index(c) + 1:].strip()
@@ -94,15 +113,15 @@ def _is_headline(line: str) -> bool:
     cfg = _cfg()
     if not (4 <= len(line) <= 90):
         return False
-    if any(line.startswith(p) for p in cfg["header_noise_prefixes"]):
+    if line.startswith(tuple(cfg["header_noise_prefixes"])):
         return False
     if line in cfg["title"]["not_title"] or _URL.fullmatch(line):
         return False
-    if re.fullmatch(r"[\u4e00-\u9fff]{2,8}(?:网|新闻网|在线|日报|晚报|客户端)", line):  # a site name line
+    if _SITE_NAME.fullmatch(line):  # a site name line
         return False
-    if line.endswith(("。", ":", "：")) or _DT.search(line):
+    if line.endswith(("。", ":", "：")) or _dt_search(line):
         return False
-    return sum(1 for ch in line if "\u4e00" <= ch <= "\u9fff") >= 4
+    return _HAN4.match(line) is not None
 
 
 def _names(s: str, stop: tuple[str, ...]) -> list[str]:
@@ -112,20 +131,48 @@ def _names(s: str, stop: tuple[str, ...]) -> list[str]:
         if i >= 0:
             s = s[:i]
     out = []
-    for tok in re.split(r"[\s,，、;；/]+", s):
+    for tok in _NAME_SPLIT.split(s):
         tok = tok.strip("()（）[]【】:：")
-        if re.fullmatch(_NAME, tok):
+        if _NAME_RE.fullmatch(tok):
             out.append(tok)
     return out
 
 
-def _labeled(line: str, labels: list[str]) -> Optional[str]:
-    """The value after ``label:`` on a line (up to the next double space or label)."""
-    for lab in labels:
-        m = re.search(rf"(?:^|[\s【\[(]){re.escape(lab)}\s*[:：]\s*([^\s【】\[\]]+(?:\s[^\s:：【】\[\]]+)*)", line)
+@functools.lru_cache(maxsize=64)
+def _label_res(labels: tuple[str, ...]) -> tuple[tuple[str, "re.Pattern[str]"], ...]:
+    """(label, regex of ``label: value``) for each label, compiled once."""
+    return tuple((lab, re.compile(rf"(?:^|[\s【\[(]){re.escape(lab)}\s*[:：]\s*([^\s【】\[\]]+(?:\s[^\s:：【】\[\]]+)*)"))
+                 for lab in labels)
+
+
+def _labeled(line: str, labels) -> Optional[str]:
+    """The value after ``label:`` on a line (up to the next double space or label); ``labels`` a list
+    of labels or their :func:`_label_res`."""
+    if labels and isinstance(labels[0], str):
+        labels = _label_res(tuple(labels))
+    for lab, rx in labels:
+        if lab not in line:   # the regex needs the label itself
+            continue
+        m = rx.search(line)
         if m:
             return m.group(1).strip()
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _footer_re(starts: tuple[str, ...]):
+    """``match`` of a line that starts with one of ``starts``, also after its opening brackets 【[(
+    (``line.startswith(starts) or line.lstrip("【[(").startswith(starts)``, in one regex)."""
+    alts = "|".join(map(re.escape, starts))
+    return re.compile(f"(?:{alts})|[【\\[(]*+(?:{alts})").match if starts else (lambda line: None)
+
+
+@functools.lru_cache(maxsize=64)
+def _editor_res(labels: tuple[str, ...]) -> tuple[tuple[Optional[str], "re.Pattern[str]"], ...]:
+    """(the label when it is plain text, else None; regex of ``label: names``) for each label (a label
+    is a regex here)."""
+    return tuple((lab if re.escape(lab) == lab else None, re.compile(rf"{lab}\s*[:：]\s*((?:{_NAME}\s*)+)"))
+                 for lab in labels)
 
 
 def stage(article: Article) -> None:
@@ -137,7 +184,7 @@ def stage(article: Article) -> None:
     # --- the date line: the first line in the head holding a full date (and, usually, 来源/time)
     date_idx, date_m = None, None
     for i, ln in enumerate(lines[:40]):
-        m = _DT.search(ln)
+        m = _dt_search(ln)
         if m and (m["H"] or any(lab in ln for lab in by["outlet_labels"]) or len(ln) < 60):
             date_idx, date_m = i, m
             break
@@ -166,22 +213,30 @@ def stage(article: Article) -> None:
 
     # --- body end: the first footer line
     end = len(lines)
-    footer = tuple(cfg["footer_starts"])
+    footer = _footer_re(tuple(cfg["footer_starts"]))
     for i in range(start + 1, len(lines)):
-        if lines[i].startswith(footer) or lines[i].lstrip("【[(").startswith(footer):
+        if footer(lines[i]):
             end = i
             break
 
+    # a URL line starts with http or www.: without them in the text no line needs the URL test
+    may_have_url = "http" in article.normalized or "www." in article.normalized
     body: list[str] = []
-    for i in range(start, end):
-        ln = lines[i]
-        if i == date_idx:
-            ln = _strip_noise(_URL.sub(" ", ln))
-        elif _URL.fullmatch(ln):
-            article.url = article.url or ln
-            continue
-        if ln:
-            body.append(ln)
+    if may_have_url:
+        for i in range(start, end):
+            ln = lines[i]
+            if i == date_idx:
+                ln = _strip_noise(_URL.sub(" ", ln))
+            elif _URL.fullmatch(ln):
+                article.url = article.url or ln
+                continue
+            if ln:
+                body.append(ln)
+    else:
+        body = lines[start:end]
+        if date_idx is not None and start < end:   # the date line is lines[start]
+            body[0] = _strip_noise(body[0])   # (no URL to blank out in it)
+        body = [ln for ln in body if ln]
     article.text = "\n".join(body)
 
     # --- published_at: given > visible date line > page meta > URL date
@@ -196,7 +251,7 @@ def stage(article: Article) -> None:
     if when is None and f.get("url_date_raw"):
         when = parse_datetime(f["url_date_raw"])
     url = f.get("url") or article.url
-    for ln in lines[:10]:
+    for ln in lines[:10] if may_have_url else ():
         if url is None and _URL.fullmatch(ln):
             url = ln
     if when is None:
@@ -213,8 +268,9 @@ def stage(article: Article) -> None:
     outlet = f.get("outlet")
     head_lines = lines[: (date_idx or 0) + 3]
     if not outlet:
+        outlet_labels = _label_res(tuple(by["outlet_labels"]))
         for ln in head_lines + lines[start:start + 3]:
-            v = _labeled(ln, by["outlet_labels"])
+            v = _labeled(ln, outlet_labels)
             if v:
                 outlet = v.split()[0]
                 break
@@ -232,8 +288,9 @@ def stage(article: Article) -> None:
     stop = tuple(by["not_author_cues"])
     if f.get("authors"):
         authors = list(f["authors"])
+    author_labels = _label_res(tuple(by["author_labels"]))
     for ln in head_lines + lines[start:start + 3]:
-        v = _labeled(ln, by["author_labels"])
+        v = _labeled(ln, author_labels)
         if v:
             authors += _names(v, stop)
             break
@@ -244,28 +301,30 @@ def stage(article: Article) -> None:
                 for tok in rest[:4]:
                     if tok in stop:
                         break
-                    if re.fullmatch(_NAME, tok) and len(tok) <= 3:
+                    if _NAME_RE.fullmatch(tok) and len(tok) <= 3:
                         authors.append(tok)
                     else:
                         break
     if not authors:
         for ln in lines[start:start + 4]:
-            m = re.search(rf"记者\s*((?:{_NAME}\s*){{1,3}})", ln[:60])
+            m = _REPORTER.search(ln[:60])
             if m and not ln.startswith(("记者:", "记者：")):
                 authors += _names(m.group(1), stop)
                 break
     if not authors and body:
-        m = re.search(r"[(（]((?:[\u4e00-\u9fff]{2,3}\s?){1,3})[)）]\s*$", body[-1])
+        m = _TRAILING_NAMES.search(body[-1])
         if m:
             authors = _names(m.group(1), stop)
     article.authors = list(dict.fromkeys(authors))
 
     # --- editors: 责任编辑 / 初审编辑 anywhere after the body
     editors: list[str] = list(f.get("editors") or [])
-    keep = by["editor_keep"]
+    keep = _editor_res(tuple(by["editor_keep"]))
     for ln in lines[end:]:
-        for lab in keep:
-            m = re.search(rf"{lab}\s*[:：]\s*((?:{_NAME}\s*)+)", ln)
+        for literal, rx in keep:
+            if literal is not None and literal not in ln:   # the regex needs the label itself
+                continue
+            m = rx.search(ln)
             if m:
                 editors += _names(m.group(1), stop)
     article.editors = list(dict.fromkeys(editors))

@@ -105,17 +105,37 @@ def char_class(cps: list[int]) -> str:
     return "[" + "".join(parts) + "]" if parts else "(?!)"
 
 
-def logp(ch: str) -> float:
-    """Log relative frequency of a character (its Simplified form), floor for unknown ones and for
-    lost-byte markers (a window that keeps one is less plausible)."""
+def _logp(ch: str) -> float:
     if ch in MARKERS:
         return float(config()["floor_logp"])
     logf, simp, _ = _tables()
     return logf.get(simp.get(ch, ch), float(config()["floor_logp"]))
 
 
+class _LogpMemo(dict):
+    """:func:`_logp` of each character asked for, computed once (at most 200,000 kept)."""
+
+    def __missing__(self, ch: str) -> float:
+        v = _logp(ch)
+        if len(self) < 200_000:
+            self[ch] = v
+        return v
+
+
+@functools.lru_cache(maxsize=1)
+def _logp_memo() -> _LogpMemo:
+    return _LogpMemo()
+
+
+def logp(ch: str) -> float:
+    """Log relative frequency of a character (its Simplified form), floor for unknown ones and for
+    lost-byte markers (a window that keeps one is less plausible)."""
+    return _logp_memo()[ch]
+
+
 def mean_logp(text: str) -> float:
-    vals = [logp(c) for c in text if not c.isspace()]
+    lp = _logp_memo()
+    vals = [lp[c] for c in text if not c.isspace()]
     return sum(vals) / len(vals) if vals else 0.0
 
 
@@ -133,7 +153,7 @@ def _words() -> dict[str, float]:
                 val = float(lf)
             except ValueError:
                 continue
-            out.update(dict.fromkeys([words[i:i + 2] for i in range(0, len(words) - 1, 2)], val))
+            out.update(dict.fromkeys(map(str.__add__, words[0::2], words[1::2]), val))   # every 2 characters
     for pair, lf in (config().get("context_pairs") or {}).items():
         if isinstance(pair, str) and len(pair) == 2:
             out[pair] = float(lf)
@@ -217,6 +237,27 @@ def _gbk_bytes(ch: str) -> Optional[bytes]:
     return b if len(b) == 2 else None
 
 
+_ASCII_RE = re.compile(r"[\x00-\x7f]")
+
+
+def _gbk_run_bytes(body: str) -> Optional[bytes]:
+    """The bytes of :func:`_gbk_bytes` for each character of ``body`` joined, or None if one has none.
+    Without ASCII in ``body`` that is its GB18030 encoding when every character takes two bytes."""
+    if not _ASCII_RE.search(body):
+        try:
+            data = body.encode("gb18030")
+        except UnicodeEncodeError:
+            return None
+        return data if len(data) == 2 * len(body) else None
+    parts = []
+    for ch in body:
+        b = _gbk_bytes(ch)
+        if b is None:
+            return None
+        parts.append(b)
+    return b"".join(parts)
+
+
 def shift_repair(run: str, left: str = "", right: str = "") -> Optional[tuple[str, int]]:
     """Re-decode ``run`` one byte off. ``run`` may start with a lost-byte marker and end with a marker
     or with the ASCII byte the decoder re-aligned on. Returns (repaired text, guessed bytes) or None."""
@@ -233,13 +274,9 @@ def shift_repair(run: str, left: str = "", right: str = "") -> Optional[tuple[st
         body = body[:-1]
     if not body or any(m in body for m in MARKERS):
         return None
-    parts = []
-    for ch in body:
-        b = _gbk_bytes(ch)
-        if b is None:
-            return None
-        parts.append(b)
-    data = b"".join(parts)
+    data = _gbk_run_bytes(body)
+    if data is None:
+        return None
     if tail_ascii is not None:
         data += tail_ascii.encode("ascii")
     need_tail = len(data) % 2 == 0  # lead wildcard + even bytes → one trail byte missing
@@ -248,7 +285,7 @@ def shift_repair(run: str, left: str = "", right: str = "") -> Optional[tuple[st
         mid = middle.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    if len(mid) * 2 != len(middle) or any(_is_pua(c) for c in mid):
+    if len(mid) * 2 != len(middle) or _PUA_RE.search(mid):
         return None
     first_trail = data[0]
     if first_trail < 0x40 or first_trail == 0x7F:
@@ -288,42 +325,50 @@ class Cluster:
     marked: bool = False   # a lost-byte marker (? or U+FFFD) right next to it
 
 
+@functools.lru_cache(maxsize=1)
+def _chain_re() -> "re.Pattern[str]":
+    """Chains of rare characters, each less than ``cluster_gap`` characters after the previous one
+    with no line break or lost-byte marker between: one regex pass instead of a step per character.
+    (The greedy gap takes the farthest next rare character; those it skips are in the chain too.)"""
+    rare = _tables()[2].pattern
+    gap = int(config()["cluster_gap"])
+    if gap < 1:
+        return re.compile(rare)
+    return re.compile(f"{rare}(?:[^\\n?\\ufffd]{{0,{gap - 1}}}{rare})*")
+
+
 def find_clusters(text: str) -> list[Cluster]:
     """Clusters of rare characters dense enough to be mojibake."""
     cfg = config()
     rare_re = _tables()[2]
-    gap = int(cfg["cluster_gap"])
-    out: list[Cluster] = []
-    cur: Optional[Cluster] = None
-    for m in rare_re.finditer(text):
-        p = m.start()
-        if cur is not None and p - cur.end < gap and not _BREAK_RE.search(text, cur.end, p):
-            cur.end = p + 1
-            cur.rare += 1
+    min_rare, min_density = int(cfg["min_rare"]), float(cfg["min_density"])
+    min_rare_with_marker, merge_gap = int(cfg["min_rare_with_marker"]), int(cfg["merge_gap"])
+    spans = [m.span() for m in _chain_re().finditer(text)]
+    # only a chain of two or more, or a private-use character, can be suspicious (see below)
+    if not any(end - start > 1 or "\ue000" <= text[start] <= "\uf8ff" for start, end in spans):
+        return []
+    groups: list[list] = []   # [start, end, rare, marked, has a suspicious member]
+    for start, end in spans:
+        near = text[max(0, start - 3):start] + text[end:end + 3]
+        marked = "?" in near or "\ufffd" in near   # MARKERS
+        if end - start == 1:   # one rare character: Han/private use ≥ 2 needs a private-use one
+            rare = 1
+            pua = cjk = "\ue000" <= text[start] <= "\uf8ff"
         else:
-            if cur is not None:
-                out.append(cur)
-            cur = Cluster(p, p + 1, 1)
-    if cur is not None:
-        out.append(cur)
-    merge_gap = int(cfg["merge_gap"])
-    groups: list[tuple[Cluster, bool]] = []   # (group, has a suspicious member)
-    for c in out:
-        span = text[c.start:c.end]
-        near = text[max(0, c.start - 3):c.start] + text[c.end:c.end + 3]
-        c.marked = any(m in near for m in MARKERS)
-        # kana/Greek/symbols alone are foreign text, not mojibake: need Han or private-use characters
-        pua = _PUA_RE.search(span) is not None    # never in text: a GB18030 user-defined code
-        cjk = pua or len(_CJK_RE.findall(span)) >= 2
-        dense = c.rare >= int(cfg["min_rare"]) and c.rare / (c.end - c.start) >= float(cfg["min_density"])
-        suspicious = cjk and (dense or (c.marked and (pua or c.rare >= int(cfg["min_rare_with_marker"]))))
+            span = text[start:end]
+            rare = len(rare_re.findall(span))
+            # kana/Greek/symbols alone are foreign text, not mojibake: need Han or private-use characters
+            pua = _PUA_RE.search(span) is not None    # never in text: a GB18030 user-defined code
+            cjk = pua or len(_CJK_RE.findall(span)) >= 2
+        dense = rare >= min_rare and rare / (end - start) >= min_density
+        suspicious = cjk and (dense or (marked and (pua or rare >= min_rare_with_marker)))
         if groups:
-            g, g_susp = groups[-1]
-            if c.start - g.end <= merge_gap and not _BREAK_RE.search(text, g.end, c.start):
-                groups[-1] = (Cluster(g.start, c.end, g.rare + c.rare, g.marked or c.marked), g_susp or suspicious)
+            g = groups[-1]
+            if start - g[1] <= merge_gap and not _BREAK_RE.search(text, g[1], start):
+                groups[-1] = [g[0], end, g[2] + rare, g[3] or marked, g[4] or suspicious]
                 continue
-        groups.append((Cluster(c.start, c.end, c.rare, c.marked), suspicious))
-    return [g for g, susp in groups if susp]
+        groups.append([start, end, rare, marked, suspicious])
+    return [Cluster(start, end, rare, marked) for start, end, rare, marked, susp in groups if susp]
 
 
 def word_rate(text: str) -> float:
@@ -349,6 +394,7 @@ def _grid(text: str, starts, ends, s0: int, e0: int, ls: int, le: int, kinds=("s
     """The best re-decoding among runs text[s:e] (s in starts, e in ends), scored on the window
     text[s0:e0] with the run replaced: mean log frequency, guessed bytes penalized."""
     penalty = float(config()["guess_penalty"])
+    lp = _logp_memo()
     best: Optional[Repair] = None
     best_score = -math.inf
     for s in starts:
@@ -369,7 +415,7 @@ def _grid(text: str, starts, ends, s0: int, e0: int, ls: int, le: int, kinds=("s
                     cands.append(Repair(s, e, u, 0, "utf8"))
             for cand in cands:
                 window = text[s0:s] + cand.text + text[e:e0]
-                vals = [logp(ch) for ch in window if not ch.isspace()]
+                vals = [lp[ch] for ch in window if not ch.isspace()]
                 if not vals:
                     continue
                 score = (sum(vals) - penalty * cand.guessed) / len(vals)
@@ -502,6 +548,8 @@ def _latin_tables() -> tuple[dict[str, int], "re.Pattern[str]"]:
     return back, re.compile(cls + "{4,}")
 
 
+# every byte but those of the Latin-1 letters À–ÿ (U+00C0–U+00FF without × and ÷)
+_NOT_LATIN_LETTER = bytes(b for b in range(256) if not (0xC0 <= b <= 0xFF and chr(b).isalpha()))
 # the bytes cp1252 leaves undefined: a decode with errors="replace" turned them into U+FFFD
 _CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
@@ -575,6 +623,9 @@ def repair_latin(text: str) -> tuple[str, int, list[str]]:
     plausible Chinese (pinyin, names and European words never decode that way)."""
     if not text or text.isascii():
         return text, 0, []
+    # a run needs a Latin-1 letter À–ÿ (checked below): none in the text, nothing to do (two C passes)
+    if not text.encode("latin-1", "ignore").translate(None, _NOT_LATIN_LETTER):
+        return text, 0, []
     back, run_re = _latin_tables()
     cfg = config()
     out, pos, n, issues = [], 0, 0, []
@@ -601,5 +652,6 @@ def repair_latin(text: str) -> tuple[str, int, list[str]]:
 def warm() -> None:
     """Build the lazily loaded tables (character frequencies, rare/Latin-1 classes, word pairs)."""
     _tables()
+    _chain_re()
     _latin_tables()
     _words()

@@ -116,13 +116,27 @@ def _add(repairs: Counter, kind: str, n: int) -> None:
         repairs[kind] += n
 
 
+_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])   # _CONTROL_RE without surrogates
+
+
+def _may_have_controls(text: str) -> bool:
+    """False when ``_CONTROL_RE`` cannot match: no C0 control among the Latin-1 characters and no
+    lone surrogate (which UTF-16 cannot encode). Two C passes, faster than the regex scan on CJK text."""
+    try:
+        text.encode("utf-16-le")
+    except UnicodeEncodeError:
+        return True
+    latin = text.encode("latin-1", "ignore")
+    return len(latin.translate(None, _C0_BYTES)) != len(latin)
+
+
 def clean_controls(text: str, repairs: Counter) -> str:
     """Line separators → ``\\n``; control characters out; lone surrogates → U+FFFD."""
     if "\r" in text:
         n = text.count("\r")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         _add(repairs, "newline", n)
-    if _CONTROL_RE.search(text):
+    if _may_have_controls(text) and _CONTROL_RE.search(text):
         def sub(m: re.Match) -> str:
             ch = m.group()
             if "\ud800" <= ch <= "\udfff":
@@ -176,6 +190,45 @@ def fold_chars(text: str, repairs: Counter) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1)
+def _fold_or_traditional() -> "re.Pattern[str]":
+    """The characters :func:`fold_chars` folds and those OpenCC t2s changes, in one class."""
+    fold = _fold_table()[2].pattern
+    trad = _changed_by("t2s").pattern
+    if not trad.startswith("["):   # no Traditional form known: "(?!)"
+        return _fold_table()[2]
+    return re.compile(fold[:-1] + trad[1:])
+
+
+def _fold_and_find_traditional(text: str, repairs: Counter) -> tuple[str, Optional[bool]]:
+    """(``fold_chars(text)``, ``has_traditional`` of it) with one regex scan for both: a folded text
+    holds a Traditional form when the input holds one that is not folded, or a fold gives one (a
+    compatibility ideograph or radical). None for "not known" when the tables cannot be built."""
+    try:
+        pattern = _fold_or_traditional()
+    except Exception:  # pragma: no cover - OpenCC missing: the caller checks (and reports) itself
+        return fold_chars(text, repairs), None
+    found = pattern.findall(text)
+    if not found:
+        return text, False
+    table, kind, _ = _fold_table()
+    traditional = _changed_by("t2s").search
+    trad, known = False, True
+    for ch, n in Counter(found).items():   # first-appearance order, as fold_chars counts them
+        k = kind.get(ch)
+        if k is None:   # not folded: a Traditional form
+            trad = True
+            continue
+        repairs[k] += n
+        to = table[ord(ch)] or ""
+        text = text.replace(ch, to)
+        if any(c in kind for c in to):   # folded again by a later replacement (not in the shipped tables)
+            known = False
+        elif to and traditional(to):
+            trad = True
+    return text, (trad if known else None)
+
+
 def _strip_tone(s: str) -> tuple[str, bool]:
     """(toneless lower-case syllable with ü, whether a tone was marked)."""
     toned = s[-1:].isdigit()
@@ -202,12 +255,29 @@ def is_pinyin(word: str, allow_toneless: bool = False) -> bool:
     return (toned or allow_toneless) and base in _pinyin_syllables()
 
 
+def _positions(text: str, chars: str) -> list[int]:
+    """Sorted positions of the characters ``chars`` in ``text`` (``str.find``: C speed, no regex scan)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    if len(chars) > 1:
+        out.sort()
+    return out
+
+
 def strip_pinyin(text: str, repairs: Counter) -> str:
     """Remove pinyin readings injected after Han characters: ``紀(jì)委`` → ``紀委``."""
     if "(" not in text and ")" not in text and "（" not in text and "）" not in text:
         return text
-    cands = [m for m in _PINYIN_RE.finditer(text) if m.start() and _HAN_RE.match(text, m.start() - 1)]
-    remnants = list(_PINYIN_REMNANT_RE.finditer(text)) if ("?" in text or "\ufffd" in text) else []
+    # the matches of _PINYIN_RE.finditer, tried only where they can start: at an opening parenthesis
+    # after a Han character (a match holds no parenthesis, so none overlaps the next)
+    cands = [m for p in _positions(text, "(（") if p and _HAN_RE.match(text, p - 1)
+             for m in (_PINYIN_RE.match(text, p),) if m]
+    # … and of _PINYIN_REMNANT_RE.finditer: right after a lost-byte marker
+    remnants = [m for p in _positions(text, "?\ufffd") for m in (_PINYIN_REMNANT_RE.match(text, p + 1),) if m]
     if not cands and not remnants:
         return text
     toned = sum(1 for m in cands if is_pinyin(m.group(1)))
@@ -321,14 +391,17 @@ def normalize_text(raw: str) -> tuple[str, dict[str, int], list[str], Optional[s
         counts, msgs = {}, [f"mojibake repair failed: {type(exc).__name__}: {exc}"]
     issues.extend(msgs)
     repairs.update(counts)
-    text = fold_chars(text, repairs)
+    # folded, and whether a Traditional form is left (pinyin readings stripped below are not one)
+    text, trad = _fold_and_find_traditional(text, repairs)
     if counts:
         text = strip_pinyin(text, repairs)  # readings after a repaired run: 陌l(fā) → 發(fā)
     simplified = text
     try:
-        if has_traditional(text):
+        if has_traditional(text) if trad is None else trad:
             simplified = _t2s().convert(text)
-        script, n_trad = detect_script(text, simplified)
+            script, n_trad = detect_script(text, simplified)
+        else:  # what detect_script gives for such a text, without scanning it for Traditional forms again
+            script, n_trad = ("hans" if _HAN_RE.search(text) else None), 0
         _add(repairs, "t2s", n_trad)
     except Exception as exc:  # pragma: no cover - OpenCC failing must not lose the article
         simplified, script = text, None

@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, Optional
 
 from .article import Article
 from .pipeline import content_id
+from .resources import load_yaml
 
 ARTICLE_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
                     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
@@ -33,8 +34,6 @@ def _budget(key: str, default: int) -> int:
         env = os.environ.get(f"EXTRACTOR_{key.upper()}")
         if env:
             return int(env)
-        from .resources import load_yaml
-
         return int(((load_yaml("pipeline.yaml") or {}).get("budget") or {}).get(key) or default)
     except Exception:  # pragma: no cover - a broken config must not stop reading
         return default
@@ -506,6 +505,16 @@ def html_article(html: str, source: str, h: str) -> Article:
     for msg in page.issues:
         art.issue("read", msg)
     return art
+
+
+def warm() -> None:
+    """Load what reading needs on first use (the HTML reader and lxml, the budget settings): for a
+    fork server or a benchmark's warm-up, so the first HTML page does not pay for it."""
+    from . import html
+
+    html.warm()
+    max_file_bytes()
+    max_html_chars()
 
 
 def iter_articles(paths: Iterable[os.PathLike | str]) -> Iterator[Article]:

@@ -1,0 +1,465 @@
+"""The fast paths of reading, normalization and metadata (issue 10) give what the plain code gives.
+
+Each shortcut is checked against the straightforward computation it replaced (kept here as the
+reference), on the corpus (../shared/corpus/real, seeds, corpus/) and on hand-made edge cases:
+
+- html: the page parsed as plain ``lxml.etree`` elements (vs. ``lxml.html``), text lines by one
+  serialization with markers (vs. the recursive walk), CJK/digit counts by one regex pass (vs. a
+  character loop), subtree totals added to parents (vs. a child loop), the control-character check
+  by encoding, the URL date by its literal start;
+- mojibake: rare-character chains by one regex (vs. a step per rare character), the Latin-1
+  prefilter, GB18030 bytes of a run at once (vs. per character);
+- normalize: pinyin readings tried at parentheses and markers only (vs. ``finditer``);
+- metadata: the footer test in one regex (vs. two ``startswith``), four-ideograph test.
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+import random
+import re
+from collections import Counter
+
+import pytest
+
+from extractor import html as H
+from extractor import metadata as MD
+from extractor import mojibake as M
+from extractor import normalize as NZ
+from extractor.readers import _declared_charset, decode_bytes
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def _files(*suffixes: str) -> list[pathlib.Path]:
+    out = []
+    for d in (ROOT / "corpus", SHARED / "real", SHARED / "seeds", ROOT / "tests" / "fixtures" / "hostile"):
+        if d.is_dir():
+            out += sorted(p for p in d.iterdir() if p.suffix.lower() in suffixes)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def html_pages() -> tuple[str, ...]:
+    pages = []
+    for p in _files(".html", ".htm"):
+        data = p.read_bytes()
+        pages.append(decode_bytes(data, _declared_charset(data)).text)
+    if not pages:
+        pytest.skip("no HTML pages")
+    return tuple(pages)
+
+
+@functools.lru_cache(maxsize=1)
+def raw_texts() -> tuple[str, ...]:
+    """Texts as the normalize stage gets them: text files decoded, HTML pages' main text."""
+    from extractor.readers import read_path
+
+    texts = tuple(a.raw for p in _files(".txt", ".html", ".htm") for a in read_path(p) if a.raw)
+    if not texts:
+        pytest.skip("no corpus")
+    return texts
+
+
+EDGE_HTML = [
+    "<html><body><div>甲乙<br>丙丁<br/>戊<p>段落一</p>尾巴</div>外面</body></html>",
+    "<div>no body element 一二三</div>",
+    "<html><body><p>a<!-- comment -->b</p><?pi x?></body></html>",
+    "<html><body><div>甲\ue83f乙</div><p>marker char in the page</p></body></html>",
+    "<html><head><title>标题</title></head><body><script>x=1</script>正文<style>p{}</style>后</body></html>",
+    "<html><body><table><tr><td>一</td><td>二</td></tr></table><ul><li>三</li><li>四</li></ul></body></html>",
+    "<html><body><span>行内</span><font>字体</font><b>粗</b>\u3000\xa0空白 \t 多</body></html>",
+    "<html><body><div><p>①②③ ２０２０ 𝟎𝟏 \U0001f101 ¹²³ 一〇</p></div></body></html>",
+    "<html><body><div>" + "<div>深" * 30 + "</div>" * 30 + "</div></body></html>",
+    "<html><body><h1>头条</h1><nav>导航</nav><article><p>" + "纪委监委" * 40 + "</p><p>" + "二" * 50
+    + "</p></article><footer>版权</footer></body></html>",
+    "<html><body><br>text after br<br></body></html>",
+    "<?xml version='1.0'?><!DOCTYPE html [<!ENTITY x 'y'>]><html><body>&x; 正文</body></html>",
+    "",
+    "   ",
+    "plain text, no tags 一二三",
+]
+
+
+# ---------------------------------------------------------------------------- html
+
+def _plain_cjk(s):
+    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff" or ch.isdigit()) if s else 0
+
+
+def test_cjk_count_same_as_character_loop_on_every_code_point():
+    counted = [_plain_cjk(chr(cp)) for cp in range(0x110000)]
+    for i in range(0, 0x110000, 8192):
+        block = [chr(cp) for cp in range(i, min(i + 8192, 0x110000))]
+        assert H._cjk_each(block) == counted[i:i + 8192]
+        assert H._cjk("a".join(block)) == sum(counted[i:i + 8192])
+
+
+def test_cjk_count_of_joined_texts_same_as_one_by_one():
+    rnd = random.Random(7)
+    pool = ([chr(c) for c in range(0x20, 0x3000, 5)] + [chr(c) for c in range(0x4E00, 0xA000, 97)]
+            + [chr(c) for c in range(0xFF00, 0x10000)] + ["\U0001d7ce", "\U0001f101", "\U00020000", "\ud800", "\n"])
+    for _ in range(3000):
+        texts = ["".join(rnd.choice(pool) for _ in range(rnd.randint(0, 10))) for _ in range(rnd.randint(0, 8))]
+        assert H._cjk_each(texts) == [_plain_cjk(t) for t in texts]
+    texts = [t for p in html_pages() for t in re.split(r"<[^>]*>", p)]
+    assert H._cjk_each(texts) == [_plain_cjk(t) for t in texts]
+
+
+def _plain_densest(root):
+    total: dict = {}
+    scored: list = []
+    for el in reversed(list(root.iter())):
+        if not isinstance(el.tag, str):
+            continue
+        own = _plain_cjk(el.text)
+        score = 0
+        for ch in el:
+            t = total.get(ch, 0)
+            own += t + _plain_cjk(ch.tail)
+            tag = ch.tag if isinstance(ch.tag, str) else ""
+            if tag in H._PARA:
+                score += t
+            elif tag == "br":
+                score += _plain_cjk(ch.tail)
+        total[el] = own
+        if el.tag in ("div", "article", "section", "td", "body", "main") and score:
+            scored.append((score, own, el))
+    if not scored:
+        return None, 0
+    top = max(s for s, _, _ in scored)
+    score, _, best = min((c for c in scored if c[0] >= 0.85 * top), key=lambda c: c[1])
+    return best, score
+
+
+def _parse(html: str, lxml_html: bool = False):
+    from lxml import etree
+    from lxml import html as lhtml
+
+    opts = dict(no_network=True, remove_comments=True, remove_pis=True, recover=True, huge_tree=False,
+                collect_ids=False)
+    if lxml_html:
+        return lhtml.document_fromstring(html, parser=lhtml.HTMLParser(**opts))
+    return etree.fromstring(html, etree.HTMLParser(**opts))
+
+
+def _pages_and_edges():
+    return [H.strip_declarations(p) for p in list(html_pages()) + EDGE_HTML if p.strip()]
+
+
+def test_densest_same_as_child_loop():
+    for page in _pages_and_edges():
+        doc = _parse(page)
+        if doc is None:
+            continue
+        assert H._densest(doc) == _plain_densest(doc)
+
+
+def test_block_text_same_as_walk_on_containers():
+    """On the root and on up to 25 elements per page that _densest may choose (and a few others)."""
+    for page in _pages_and_edges():
+        doc = _parse(page)
+        if doc is None:
+            continue
+        els = list(doc.iter())
+        picks = [i for i, el in enumerate(els) if el.tag in H._SCORED or i % 17 == 0]
+        for i in picks[:: max(1, len(picks) // 25)]:   # fresh trees: _block_text marks the tree it reads
+            walk_el = list(_parse(page).iter())[i]
+            fast_el = list(_parse(page).iter())[i]
+            assert H._block_text(fast_el) == H._block_text_walk(walk_el)
+
+
+def test_block_text_falls_back_and_restores_when_the_marker_is_in_the_page():
+    page = "<html><body><div>甲" + H._MARK + "乙<p>丙</p></div></body></html>"
+    assert H._block_text(_parse(page)) == H._block_text_walk(_parse(page))
+
+
+def _lxml_html_parse_page(html: str) -> H.Page:
+    """parse_page as it was with lxml.html elements, the recursive walk and the character loop."""
+    from lxml import etree
+
+    from extractor.resources import load_yaml
+
+    issues: list[str] = []
+    html = H.strip_declarations(html)
+    if not html.strip():
+        return H.Page(text="", issues=["HTML page has no content"])
+    from lxml import html as lhtml
+
+    parser = lhtml.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
+                              huge_tree=False, collect_ids=False)
+    try:
+        doc = lhtml.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        return H.Page(text="\n".join(H._strip_tags(html)), issues=[f"HTML could not be parsed ({exc}); tags stripped"])
+    too_deep = any("Excessive depth" in (e.message or "") for e in parser.error_log)
+    cfg = load_yaml("metadata.yaml").get("html", {})
+    metas = H._meta_table(doc.iter("meta"))
+    fields: dict = {}
+    title = H._meta(metas, cfg.get("title_meta", []))
+    if not title:
+        h1 = doc.xpath("//h1")
+        title = H._clean(h1[0].text_content()) if h1 else None
+    if not title:
+        t = doc.xpath("//title")
+        title = H._clean(t[0].text_content()) if t else None
+    if title:
+        fields["title"] = title
+    date = H._meta(metas, cfg.get("date_meta", []))
+    if date:
+        fields["page_date_raw"] = date
+    if not date:
+        m = re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)
+        if m:
+            d = m.group(1)
+            fields["url_date_raw"] = f"{d[:4]}-{d[4:6]}-{d[6:]}"
+    for key, names in (("outlet", "source_meta"), ("url", "url_meta"), ("authors_meta", "author_meta")):
+        v = H._meta(metas, cfg.get(names, []))
+        if v:
+            fields[key] = v
+    for bad in doc.xpath("|".join(f"//{t}" for t in H._DROP)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    body = doc.body if doc.find("body") is not None else doc
+    best, best_score = _plain_densest(body)
+    lines = H._block_text_walk(best if best is not None and best_score >= 40 else body)
+    if too_deep:
+        flat = H._strip_tags(html)
+        if _plain_cjk("".join(flat)) > 2 * _plain_cjk("".join(lines)):
+            lines = flat
+            issues.append("HTML nested deeper than the parser's limit of 256 levels: text taken by stripping tags")
+        else:
+            issues.append("HTML nested deeper than the parser's limit of 256 levels: content below it ignored")
+    if not lines:
+        issues.append("HTML page has no visible text")
+    return H.Page(text="\n".join(lines), fields=fields, issues=issues)
+
+
+def test_parse_page_same_as_with_lxml_html_elements():
+    for page in list(html_pages()) + EDGE_HTML:
+        new, old = H.parse_page(page), _lxml_html_parse_page(page)
+        assert (new.text, new.issues) == (old.text, old.issues)
+        assert sorted(new.fields.items()) == sorted(old.fields.items())
+
+
+def test_control_check_same_as_regex():
+    for cp in list(range(0x00, 0x300)) + [0x3000, 0x4E00, 0xFFFD, 0x1F600]:
+        s = "ab" + chr(cp) + "中"
+        assert H._has_control(s) == bool(H._CONTROL.search(s))
+    for s in ("", "\ud800", "a\ud800\x01", "纯文本"):
+        assert H.strip_declarations(s) == H._CONTROL.sub(" ", H._XML_DECL.sub("", H._ENTITY_DECL.sub("", s), count=1))
+
+
+@pytest.mark.parametrize("html", [
+    "t20240101_1", "x t20240101_1", "/t20240101_12", "_t20240101_1", "\"t20240101_1", "'t20240101_1",
+    "at20240101_1 /t20231231_9", "t2024010_1", "t20240101_", "/t20240101_1/t20250101_2", "",
+])
+def test_url_date_same_as_regex(html):
+    m = re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", html)
+    assert H._url_date(html) == (m.group(1) if m else None)
+
+
+def test_url_date_same_as_regex_on_pages():
+    for page in html_pages():
+        m = re.search(r"(?:^|[/_\"'])t(20\d{6})_\d+", page)
+        assert H._url_date(page) == (m.group(1) if m else None)
+
+
+# ---------------------------------------------------------------------------- mojibake
+
+def _plain_find_clusters(text: str) -> list[M.Cluster]:
+    cfg = M.config()
+    rare_re = M._tables()[2]
+    gap = int(cfg["cluster_gap"])
+    out: list[M.Cluster] = []
+    cur = None
+    for m in rare_re.finditer(text):
+        p = m.start()
+        if cur is not None and p - cur.end < gap and not M._BREAK_RE.search(text, cur.end, p):
+            cur.end = p + 1
+            cur.rare += 1
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur = M.Cluster(p, p + 1, 1)
+    if cur is not None:
+        out.append(cur)
+    merge_gap = int(cfg["merge_gap"])
+    groups: list = []
+    for c in out:
+        span = text[c.start:c.end]
+        near = text[max(0, c.start - 3):c.start] + text[c.end:c.end + 3]
+        c.marked = any(m in near for m in M.MARKERS)
+        pua = M._PUA_RE.search(span) is not None
+        cjk = pua or len(M._CJK_RE.findall(span)) >= 2
+        dense = c.rare >= int(cfg["min_rare"]) and c.rare / (c.end - c.start) >= float(cfg["min_density"])
+        suspicious = cjk and (dense or (c.marked and (pua or c.rare >= int(cfg["min_rare_with_marker"]))))
+        if groups:
+            g, g_susp = groups[-1]
+            if c.start - g.end <= merge_gap and not M._BREAK_RE.search(text, g.end, c.start):
+                groups[-1] = (M.Cluster(g.start, c.end, g.rare + c.rare, g.marked or c.marked), g_susp or suspicious)
+                continue
+        groups.append((M.Cluster(c.start, c.end, c.rare, c.marked), suspicious))
+    return [g for g, susp in groups if susp]
+
+
+def _mojibake_pool() -> list[str]:
+    rare = [chr(cp) for cp in range(0x4E00, 0xA000) if M._tables()[2].match(chr(cp))][::40]
+    return rare + list("的是了在中国人纪委监委一二三") + ["?", "\ufffd", "\n", " ", "a", "\ue000", "ア", "α"]
+
+
+def test_find_clusters_same_as_step_per_character():
+    for text in raw_texts():
+        assert _plain_find_clusters(text) == M.find_clusters(text)
+    rnd = random.Random(3)
+    pool = _mojibake_pool()
+    for _ in range(3000):
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 60)))
+        assert _plain_find_clusters(text) == M.find_clusters(text), text
+
+
+def test_gbk_run_bytes_same_as_per_character():
+    def plain(body):
+        parts = []
+        for ch in body:
+            b = M._gbk_bytes(ch)
+            if b is None:
+                return None
+            parts.append(b)
+        return b"".join(parts)
+
+    rnd = random.Random(5)
+    pool = ([chr(c) for c in range(0x20, 0x80)] + [chr(c) for c in range(0x80, 0x3100, 7)]
+            + [chr(c) for c in range(0x4E00, 0xA000, 13)] + ["\ud800", "\U00020000", "\u3000", "€", "\ue000"])
+    for _ in range(20000):
+        body = "".join(rnd.choice(pool) for _ in range(rnd.randint(1, 6)))
+        assert M._gbk_run_bytes(body) == plain(body), body
+
+
+def test_latin_prefilter_skips_only_texts_without_a_latin_letter():
+    for cp in range(0x80, 0x100):
+        c = chr(cp)
+        has_letter = 0xC0 <= cp and c.isalpha()
+        assert bool(c.encode("latin-1").translate(None, M._NOT_LATIN_LETTER)) == has_letter
+    for text in list(raw_texts()) + ["ä¸­å¤®çºªå§”", "ÖÐÑë¼ÍÎ¯", "××”“…", "café 中文"]:
+        assert M.repair_latin(text) == _plain_repair_latin(text)
+
+
+def _plain_repair_latin(text: str):
+    if not text or text.isascii():
+        return text, 0, []
+    _, run_re = M._latin_tables()
+    out, pos, n = [], 0, 0
+    for m in run_re.finditer(text):
+        run = m.group()
+        if not any("\u00c0" <= c <= "\u00ff" and c.isalpha() for c in run):
+            continue
+        fixed = M.latin_repair(run)
+        if fixed is None or M.mean_logp(fixed) < float(M.config()["latin_min_mean"]):
+            continue
+        out.append(text[pos:m.start()])
+        out.append(fixed)
+        pos = m.end()
+        n += 1
+    if not n:
+        return text, 0, []
+    out.append(text[pos:])
+    return "".join(out), n, []
+
+
+# ---------------------------------------------------------------------------- normalize
+
+def _plain_pinyin_matches(text: str):
+    cands = [m.span() for m in NZ._PINYIN_RE.finditer(text) if m.start() and NZ._HAN_RE.match(text, m.start() - 1)]
+    remnants = [m.span() for m in NZ._PINYIN_REMNANT_RE.finditer(text)] if ("?" in text or "\ufffd" in text) else []
+    return cands, remnants
+
+
+def _fast_pinyin_matches(text: str):
+    cands = [m.span() for p in NZ._positions(text, "(（") if p and NZ._HAN_RE.match(text, p - 1)
+             for m in (NZ._PINYIN_RE.match(text, p),) if m]
+    remnants = [m.span() for p in NZ._positions(text, "?\ufffd")
+                for m in (NZ._PINYIN_REMNANT_RE.match(text, p + 1),) if m]
+    return cands, remnants
+
+
+PINYIN_EDGES = ["紀(jì)委", "(jì)", "紀（jì）委(试行)", "談?wù)勅", "??wù)", "\ufffdjì）", "甲( ji )乙(ab)(cd)",
+                "檢(jiǎn)查(chá)", "a(b)c", "中(zhōng(guó)", ""]
+
+
+def test_pinyin_candidates_same_as_finditer():
+    for text in list(raw_texts()) + PINYIN_EDGES:
+        assert _fast_pinyin_matches(text) == _plain_pinyin_matches(text)
+
+
+def test_script_without_traditional_forms_same_as_detect_script():
+    """normalize_text skips detect_script for a text without Traditional forms: what it would give."""
+    for text in list(raw_texts()) + ["監督檢查", "", "abc", "纪委", "乾坤", "ア"]:
+        if not NZ.has_traditional(text):
+            assert NZ.detect_script(text) == (("hans" if NZ._HAN_RE.search(text) else None), 0)
+
+
+# ---------------------------------------------------------------------------- metadata
+
+def test_footer_regex_same_as_startswith():
+    starts = tuple(MD._cfg()["footer_starts"])
+    match = MD._footer_re(starts)
+    lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")]
+    lines += ["【【纠错】", "【纠错】", "((责任编辑", "[[(责任编辑:张三", "【责任编辑", "Copyright 2020", "(©",
+              "", "【", "责任编辑", "x责任编辑"]
+    for ln in lines:
+        assert bool(match(ln)) == (ln.startswith(starts) or ln.lstrip("【[(").startswith(starts)), ln
+    assert MD._footer_re(())("abc") is None
+
+
+def test_four_ideographs_same_as_count():
+    lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")][:3000] + ["一二三", "一a二b三c四", "", "abcd一二三四"]
+    for ln in lines:
+        assert (MD._HAN4.match(ln) is not None) == (sum(1 for ch in ln if "\u4e00" <= ch <= "\u9fff") >= 4)
+
+
+def test_labeled_same_as_plain_search():
+    def plain(line, labels):
+        for lab in labels:
+            m = re.search(rf"(?:^|[\s【\[(]){re.escape(lab)}\s*[:：]\s*([^\s【】\[\]]+(?:\s[^\s:：【】\[\]]+)*)", line)
+            if m:
+                return m.group(1).strip()
+        return None
+
+    by = MD._cfg()["byline"]
+    lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")][:5000] + ["来源:新华社 作者:张三", "(文:李四)"]
+    for ln in lines:
+        for labels in (by["outlet_labels"], by["author_labels"], ["a.b", "(x)"]):
+            assert MD._labeled(ln, labels) == plain(ln, labels)
+
+
+def test_control_prefilter_never_misses_a_control_or_surrogate():
+    for cp in list(range(0x00, 0x100)) + list(range(0xD7F0, 0xE010)) + [0x3000, 0x4E00, 0xFFFD, 0x1F600]:
+        s = "中" + chr(cp) + "a"
+        assert NZ._may_have_controls(s) == bool(NZ._CONTROL_RE.search(s)), hex(cp)
+    for i in range(0, 0x110000, 4096):
+        s = "".join(map(chr, range(i, min(i + 4096, 0x110000))))
+        assert NZ._may_have_controls(s) == bool(NZ._CONTROL_RE.search(s)), hex(i)
+    for text in raw_texts():
+        assert NZ._may_have_controls(text) or NZ._CONTROL_RE.search(text) is None
+
+
+def test_date_search_with_cue_prefilter_same_as_full_pattern():
+    lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")]
+    lines += ["2018-02-12 11:12:46", "20-10-09 15:55", "2020年1月19日 07:37", "2020/01/19", "2020.1.19",
+              "2020 年 1 月 19 日", "１２-３４-５６", "٢٠٢٠-١-١", "12 /3/4", "发布时间:2024 - 05 - 06", "314人"]
+    for ln in lines:
+        full = MD._DT.search(ln)
+        fast = MD._dt_search(ln)
+        assert (fast.group() if fast else None) == (full.group() if full else None), ln
+
+
+def test_fold_and_traditional_in_one_scan_same_as_fold_then_check():
+    edges = ["監督檢查，ｔｅｓｔ", "纪委监委，（试行）", "\uf900\u2f00abc", "\u2f8f\u2e84", "", "abc", "乾坤", "\u3000\u200b\ufeff",
+             "".join(chr(c) for c in range(0xF900, 0xFB00)), "".join(chr(c) for c in range(0x2E80, 0x2FE0))]
+    for text in list(raw_texts()) + edges:
+        r1, r2 = Counter(), Counter()
+        folded = NZ.fold_chars(text, r1)
+        assert NZ._fold_and_find_traditional(text, r2) == (folded, NZ.has_traditional(folded))
+        assert list(r1.items()) == list(r2.items())
