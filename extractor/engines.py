@@ -13,6 +13,7 @@ in flight), so the output order is the input order whatever the number of worker
 from __future__ import annotations
 
 import collections
+import importlib
 import multiprocessing as mp
 import os
 import sys
@@ -86,7 +87,9 @@ WARM_UP_TEXT = ("2020-01-19 07:37:57 来源:福州日报\n2019年1月至9月,福
 
 
 def warm_up() -> None:
-    """Build the default pipeline and run it on a short article (lazy caches filled). Never raises."""
+    """Build the default pipeline and run it on a short article (lazy caches filled), and load what
+    only some inputs need (the HTML reader, normalization's conversion tables), so forked workers
+    inherit them instead of each loading them on its first such article. Never raises."""
     try:
         from .article import Article
         from .pipeline import default_pipeline
@@ -94,6 +97,11 @@ def warm_up() -> None:
         default_pipeline().run(Article(source="<warm-up>", raw=WARM_UP_TEXT))
     except Exception:  # pragma: no cover - a worker will report the real problem per article
         pass
+    for mod in ("readers", "normalize"):
+        try:
+            importlib.import_module(f"extractor.{mod}").warm()
+        except Exception:  # pragma: no cover - a missing optional table shows up per article instead
+            pass
 
 
 def _peak_rss_kb() -> int:
