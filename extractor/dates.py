@@ -68,7 +68,8 @@ class _Rules:
     anchors: list  # (name, date) longest name first
     anchor_verbs: tuple
     atom: "regex.Pattern"
-    words: "regex.Pattern"
+    words: "re.Pattern"
+    word_family: dict  # word of ``words`` -> its family (non, until, present, rday, ana)
     recent: "regex.Pattern"
     titles: "regex.Pattern"
     year_range: "regex.Pattern"
@@ -84,8 +85,9 @@ class _Rules:
     future_left: "regex.Pattern"
     future_right: "regex.Pattern"
     holidays: "regex.Pattern"
+    holiday_names: "re.Pattern"
     holiday_table: dict
-    sentence_end: "regex.Pattern"
+    sentence_end: "re.Pattern"
 
 
 _Y4 = r"(?:1[89]\d\d|20\d\d)"
@@ -162,7 +164,15 @@ def rules() -> _Rules:
     |(?P<bday_all>(?<![\d.\-/月年号])(?P<bday>3[01]|[12]\d|0?[1-9])日)
     |(?P<byp_all>(?<![\d〇零一二三四五六七八九十年今去明本])(?P<byp>{bare_yp}))
     """
-    words_re = rf"(?P<non>{_alt(v.get('non_dates', []))})|(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
+    # the word families, in order of precedence: one flat alternation of literal words (no groups,
+    # so the engine can skip to the possible first characters) and a table word -> first family
+    word_families = [("non", v.get("non_dates", [])), ("until", v.get("present_until", [])),
+                     ("present", v.get("present_words", [])), ("rday", v.get("relative_days", {})),
+                     ("ana", v.get("anaphors", {}))]
+    word_family: dict = {}
+    for fam, ws in word_families:
+        for w in ws:
+            word_family.setdefault(w, fam)
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
       (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,3}}|[一二两三四五六七八九十仨]{{1,3}})
@@ -188,8 +198,8 @@ def rules() -> _Rules:
         atom=re.compile(_lead(_DIGITS, "年第首", v.get("relative_years", {}), v.get("relative_months", {}),
                                  v.get("relative_quarters", {}), v.get("relative_centuries", {}),
                                  v.get("bare_year_parts", [])) + "(?:" + atom + ")", re.X),
-        words=re.compile(_lead(v.get("non_dates", []), v.get("present_until", []), v.get("present_words", []),
-                                  v.get("relative_days", {}), v.get("anaphors", {})) + "(?:" + words_re + ")"),
+        words=re.compile("|".join(_alt(ws) for _, ws in word_families)),
+        word_family=word_family,
         recent=re.compile(_lead(_DIGITS, v.get("recent_prefixes", [])) + "(?:" + recent + ")", re.X),
         titles=regex.compile(r"《[^《》\n]{0,120}》"),
         year_range=regex.compile(rf"(?=[从自])(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
@@ -211,8 +221,13 @@ def rules() -> _Rules:
                                rf"(?P<q2>[”\"’]?)(?P<jie>节)?"
                                rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
                                rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
+        # a holiday needs one of its names: a text without any skips the holiday rules
+        holiday_names=re.compile(_alt([n for x in h.get("holidays", []) for n in x["names"]])),
         holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
-        sentence_end=regex.compile(r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+"),
+        # a sentence ends after one of 。！？!?；;\n\u3000 or after a run of spaces/tabs that follows a
+        # non-ASCII character; written to start with the set of its possible first characters
+        # (the engine then skips to them)
+        sentence_end=re.compile(r"[。！？!?；;\n\u3000 \t](?:(?<=[。！？!?；;\n\u3000])|(?<=[^\x00-\x7f][ \t])[ \t]*)"),
     )
 
 
@@ -838,29 +853,31 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
     blocked_all = blocked.get("*", "")
     not_before = v.get("present_blocked_before", {}) or {}
     out = []
+    family = R.word_family
     for m in R.words.finditer(t):
-        s, e = m.start(), m.end()
-        if m.group("non"):
+        s, e = m.span()
+        w = m.group()
+        fam = family[w]
+        if fam == "non":
             out.append(_Cand(s, e, "point", None, None, None, prio=9, extra={"non_date": True}))
-        elif m.group("until"):
-            w = m.group("until")
+        elif fam == "until":
             if w == "至今" and s in atoms_end:
                 continue  # X至今 is handled as a since interval
             out.append(_Cand(s, e, "until", None, pub, "day", prio=1))
-        elif m.group("present"):
-            if s > 0 and (t[s - 1] in blocked_all or t[s - 1] in blocked.get(m.group("present"), "")):
+        elif fam == "present":
+            if s > 0 and (t[s - 1] in blocked_all or t[s - 1] in blocked.get(w, "")):
                 continue
-            if t[e:e + 1] and t[e:e + 1] in not_before.get(m.group("present"), ""):
+            if t[e:e + 1] and t[e:e + 1] in not_before.get(w, ""):
                 continue
             out.append(_Cand(s, e, "point", pub, pub, "day", prio=1))
-        elif m.group("rday"):
+        elif fam == "rday":
             if s > 0 and t[s - 1] in blocked_all:
                 continue
-            off = v["relative_days"][m.group("rday")]
+            off = v["relative_days"][w]
             d = pub + _dt.timedelta(days=off) if pub else None
             out.append(_Cand(s, e, "point", d, d, "day", prio=1))
-        elif m.group("ana"):
-            out.append(_Cand(s, e, "point", None, None, v["anaphors"][m.group("ana")], prio=0,
+        else:  # ana
+            out.append(_Cand(s, e, "point", None, None, v["anaphors"][w], prio=0,
                              extra={"anaphor": True}))
     for m in R.recent.finditer(t):
         if not (m.group("rp") or m.group("rs")):
@@ -953,6 +970,8 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     a year or a marker are not dates.
     """
     R = rules()
+    if R.holiday_names.search(t) is None:
+        return cands
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}
     explicit = sorted((c.start, c.extra["year"]) for c in cands if c.extra.get("year"))
     out = list(cands)
