@@ -1,0 +1,111 @@
+"""The fast paths of the dates and measures stages (issue 10) give what the plain code gives.
+
+Each shortcut is checked against the straightforward form it replaces, on the corpus texts
+(../shared/corpus/seeds, ../shared/corpus/real and corpus/) and on random strings drawn from the
+characters the rules look at (so that rare neighbourhoods — 二十世纪, 9 月, 上上个月 — are tried).
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+import random
+import re
+
+import pytest
+
+from extractor import dates as D
+from extractor import timeexpr as T
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+@functools.lru_cache(maxsize=1)
+def corpus_texts() -> tuple[str, ...]:
+    """Normalized texts of the corpus articles (what the stages see)."""
+    from extractor.pipeline import extract
+
+    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt")) \
+        + sorted((ROOT / "corpus").glob("*.txt"))
+    if not paths:
+        pytest.skip("no corpus")
+    return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
+
+
+def _alphabet() -> str:
+    v = D.rules().vocab
+    chars = set("0123456789〇零一二三四五六七八九十两仨年月日号世纪季度旬初中末底上下前后半个第首今去明本这"
+                "代期 -./:：T至到、和及与起以来前之间止每逢当次同近过去最天多截今目现在春节元旦国庆“”《》。，\n")
+    for key in ("relative_years", "relative_months", "relative_quarters", "relative_centuries",
+                "bare_year_parts", "non_dates", "present_until", "present_words", "relative_days", "anaphors"):
+        for w in v.get(key, []):
+            chars.update(w)
+    return "".join(sorted(chars))
+
+
+def random_texts(n: int = 3000, seed: int = 10) -> list[str]:
+    rnd = random.Random(seed)
+    alpha = _alphabet()
+    words = [w for key in ("relative_years", "relative_months", "relative_quarters", "bare_year_parts",
+                           "non_dates", "present_words", "relative_days") for w in D.rules().vocab.get(key, [])]
+    words += ["2019年", "二〇一九年", "20世纪", "二十世纪", "80年代", "九十年代", "12月", "十二月", "9 月", "31日",
+              "2019-03-05", "2019/3/5", "2019.03", "20190305", "2019 03 05", "12:30", "上世纪", "十一月"]
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rnd.randint(1, 12)):
+            if rnd.random() < 0.4:
+                parts.append(rnd.choice(words))
+            else:
+                parts.append("".join(rnd.choice(alpha) for _ in range(rnd.randint(1, 4))))
+        out.append("".join(parts))
+    return out
+
+
+def dense_texts(n: int = 30000, seed: int = 11) -> list[str]:
+    """Short strings over the characters of numeric dates only (9世纪, 十 月, 二〇一九年, 3季度 …)."""
+    rnd = random.Random(seed)
+    alpha = "0123456789一二三四五六七八九十〇零两年月日号世纪季度代 -./上下本今去前后半个第首初末底中旬"
+    return ["".join(rnd.choice(alpha) for _ in range(rnd.randint(2, 9))) for _ in range(n)]
+
+
+@functools.lru_cache(maxsize=1)
+def _all_texts():
+    return [T.fold(t) for t in corpus_texts()] + random_texts() + dense_texts()
+
+
+# ---------------------------------------------------------------------------- dates
+
+def test_atom_pair_lead_finds_what_the_one_character_lead_finds():
+    R = D.rules()
+    plain = re.compile(D._lead(D._DIGITS, "年第首", *D._atom_lead_words(R.vocab)) + "(?:" + R.atom_body + ")",
+                       re.X)
+    for t in _all_texts():
+        assert [m.span() for m in R.atom.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+
+
+def test_flat_word_alternation_matches_the_grouped_one():
+    R = D.rules()
+    v = R.vocab
+    fams = [("non", v.get("non_dates", [])), ("until", v.get("present_until", [])),
+            ("present", v.get("present_words", [])), ("rday", v.get("relative_days", {})),
+            ("ana", v.get("anaphors", {}))]
+    grouped = re.compile("|".join(f"(?P<{f}>{D._alt(ws)})" for f, ws in fams))
+    for t in _all_texts():
+        want = [(m.span(), m.lastgroup) for m in grouped.finditer(t)]
+        got = [(m.span(), R.word_family[m.group()]) for m in R.words.finditer(t)]
+        assert got == want, t
+
+
+def test_sentence_ends_match_the_plain_pattern():
+    plain = re.compile(r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+")
+    extra = ["a  b", "中  文 x\t\t中", "。  。", "\u3000 \u3000", " 中 ", "中\t \t"]
+    for t in _all_texts() + extra:
+        assert [m.end() for m in D.rules().sentence_end.finditer(t)] == [m.end() for m in plain.finditer(t)], t
+
+
+def test_holiday_prefilter_only_skips_texts_without_a_holiday():
+    R = D.rules()
+    for t in _all_texts():
+        if R.holiday_names.search(t) is None:
+            assert R.holidays.search(t) is None, t
