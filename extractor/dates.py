@@ -94,9 +94,10 @@ class _Rules:
     atom_body: str  # the atom pattern without its lead (for the equivalence tests)
     words: "re.Pattern"
     word_family: dict  # word of ``words`` -> its family (non, until, present, rday, ana)
-    recent: "regex.Pattern"
+    recent: "re.Pattern"
+    recent_body: str
     titles: "regex.Pattern"
-    year_range: "regex.Pattern"
+    year_range: "re.Pattern"
     left_enum_year: "regex.Pattern"
     left_range_year: "regex.Pattern"
     left_enum_month: "regex.Pattern"
@@ -108,7 +109,8 @@ class _Rules:
     right_present: "regex.Pattern"
     future_left: "regex.Pattern"
     future_right: "regex.Pattern"
-    holidays: "regex.Pattern"
+    holidays: "re.Pattern"
+    holidays_body: str
     holiday_names: "re.Pattern"
     holiday_table: dict
     sentence_end: "re.Pattern"
@@ -136,6 +138,13 @@ _ATOM_NUMERIC_PAIRS = {
     "〇零一二三四五六七八九": r"〇零一二三四五六七八九十世月季\x20",
     "十": r"一二三四五六七八九世月\x20",
 }
+
+
+def _recent_numeric_pairs(v: dict) -> dict:
+    """First two characters of ``N年来``/``近N个月`` without their prefix: a number, then a digit,
+    个, 多/半 or the first character of a unit."""
+    units = "".join(re.escape(u[0]) for u in sorted(v.get("recent_units", {})))
+    return {"0-9〇零一二三四五六七八九十两仨": r"\d一二两三四五六七八九十仨个多半" + units}
 
 
 def _atom_lead_words(v: dict) -> tuple:
@@ -222,6 +231,12 @@ def rules() -> _Rules:
       (?P<ge>个)?(?P<rm>多|半)?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>多|半)?
       (?P<rs>{_alt(v.get('recent_suffixes', []))})?
     """
+    holiday_names = [n for x in h.get("holidays", []) for n in x["names"]]
+    holidays = (rf"(?P<pre>{_alt(h.get('holiday_prefixes', []))})?(?P<q>[“\"‘]?)"
+                rf"(?P<h>{_alt(holiday_names)})"
+                rf"(?P<q2>[”\"’]?)(?P<jie>节)?"
+                rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
+                rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?")
     anchors = []
     for item in a.get("anchors", []) or []:
         d = item.get("date")
@@ -242,9 +257,11 @@ def rules() -> _Rules:
         atom_body=atom,
         words=re.compile("|".join(_alt(ws) for _, ws in word_families)),
         word_family=word_family,
-        recent=re.compile(_lead(_DIGITS, v.get("recent_prefixes", [])) + "(?:" + recent + ")", re.X),
+        recent=re.compile(_pair_lead(_recent_numeric_pairs(v), v.get("recent_prefixes", [])) + "(?:" + recent + ")",
+                          re.X),
+        recent_body=recent,
         titles=regex.compile(r"《[^《》\n]{0,120}》"),
-        year_range=regex.compile(rf"(?=[从自])(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
+        year_range=re.compile(rf"(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
         left_enum_year=regex.compile(rf"(?:(?<![\d.\-/]){_Y4}(?:{enum_seps}))+$"),
         left_range_year=regex.compile(rf"(?<![\d.\-/])(?P<a>{_Y4})[ ]?(?:{seps})[ ]?$"),
         left_enum_month=regex.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
@@ -256,15 +273,11 @@ def rules() -> _Rules:
         blocked_left=regex.compile(rf"(?:{blocked})[年月周天日]?$"),
         future_left=regex.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
         future_right=regex.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
-        holidays=regex.compile(_lead(h.get("holiday_prefixes", []), "“\"‘",
-                                     [n for x in h.get("holidays", []) for n in x["names"]]) +
-                               rf"(?P<pre>{_alt(h.get('holiday_prefixes', []))})?(?P<q>[“\"‘]?)"
-                               rf"(?P<h>{_alt([n for x in h.get('holidays', []) for n in x['names']])})"
-                               rf"(?P<q2>[”\"’]?)(?P<jie>节)?"
-                               rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
-                               rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
+        holidays=re.compile(_pair_lead({"“\"‘": "".join(re.escape(n[0]) for n in holiday_names)},
+                                       h.get("holiday_prefixes", []), holiday_names) + "(?:" + holidays + ")"),
+        holidays_body=holidays,
         # a holiday needs one of its names: a text without any skips the holiday rules
-        holiday_names=re.compile(_alt([n for x in h.get("holidays", []) for n in x["names"]])),
+        holiday_names=re.compile(_alt(holiday_names)),
         holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
         # a sentence ends after one of 。！？!?；;\n\u3000 or after a run of spaces/tabs that follows a
         # non-ASCII character; written to start with the set of its possible first characters

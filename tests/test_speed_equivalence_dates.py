@@ -109,3 +109,34 @@ def test_holiday_prefilter_only_skips_texts_without_a_holiday():
     for t in _all_texts():
         if R.holiday_names.search(t) is None:
             assert R.holidays.search(t) is None, t
+
+
+def test_recent_pair_lead_finds_what_the_one_character_lead_finds():
+    R = D.rules()
+    plain = re.compile(D._lead(D._DIGITS, R.vocab.get("recent_prefixes", [])) + "(?:" + R.recent_body + ")", re.X)
+    for t in _all_texts():
+        assert [m.span() for m in R.recent.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+
+
+def test_holiday_pattern_matches_the_plain_one():
+    import regex
+
+    from extractor.resources import load_yaml
+
+    R = D.rules()
+    h = load_yaml("dates/holidays.yaml")
+    names = [n for x in h.get("holidays", []) for n in x["names"]]
+    plain = regex.compile(D._lead(h.get("holiday_prefixes", []), "“\"‘", names) + R.holidays_body)
+    extra = ["临近“五一”", "“春节”前", "临近春节", "‘国庆’假期将至", "“中秋节”当天", "中“秋", "临“近"]
+    for t in _all_texts() + extra:
+        assert [m.span() for m in R.holidays.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+
+
+def test_year_range_in_re_matches_regex():
+    import regex
+
+    R = D.rules()
+    plain = regex.compile("(?=[从自])" + R.year_range.pattern)
+    extra = ["从2013-2024年", "自2013至2024", "从 2013 到 2024", "自2019—2018年", "从2013——2024年"]
+    for t in _all_texts() + extra:
+        assert [m.span() for m in R.year_range.finditer(t)] == [m.span() for m in plain.finditer(t)], t
