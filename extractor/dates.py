@@ -77,6 +77,7 @@ def _pair_lead(shapes: dict, *groups) -> str:
 
 
 _NEWLINE = re.compile("\n")
+_MATCH_END = re.Match.end
 _DIGITS = "0123456789〇零一二三四五六七八九十两仨"
 
 
@@ -96,19 +97,19 @@ class _Rules:
     word_family: dict  # word of ``words`` -> its family (non, until, present, rday, ana)
     recent: "re.Pattern"
     recent_body: str
-    titles: "regex.Pattern"
+    titles: "re.Pattern"
     year_range: "re.Pattern"
-    left_enum_year: "regex.Pattern"
-    left_range_year: "regex.Pattern"
-    left_enum_month: "regex.Pattern"
-    left_range_month: "regex.Pattern"
-    left_range_day: "regex.Pattern"
-    blocked_left: "regex.Pattern"
-    right_day: "regex.Pattern"
-    right_year: "regex.Pattern"
-    right_present: "regex.Pattern"
-    future_left: "regex.Pattern"
-    future_right: "regex.Pattern"
+    left_enum_year: "re.Pattern"
+    left_range_year: "re.Pattern"
+    left_enum_month: "re.Pattern"
+    left_range_month: "re.Pattern"
+    left_range_day: "re.Pattern"
+    blocked_left: "re.Pattern"
+    right_day: "re.Pattern"
+    right_year: "re.Pattern"
+    right_present: "re.Pattern"
+    future_left: "re.Pattern"
+    future_right: "re.Pattern"
     holidays: "re.Pattern"
     holidays_body: str
     holiday_names: "re.Pattern"
@@ -124,6 +125,8 @@ _CNY4 = r"[〇零一二三四五六七八九]{4}"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _TIME = r"(?:[ T\u3000]*(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?)"
+_Y4_RE = re.compile(_Y4)
+_MON_RE = re.compile(_MON)
 # characters that, right before a number, make it part of another number or word
 _NUM_LEFT = r"(?<![\d.\-/〇零一二三四五六七八九十两第])"
 
@@ -260,19 +263,21 @@ def rules() -> _Rules:
         recent=re.compile(_pair_lead(_recent_numeric_pairs(v), v.get("recent_prefixes", [])) + "(?:" + recent + ")",
                           re.X),
         recent_body=recent,
-        titles=regex.compile(r"《[^《》\n]{0,120}》"),
+        # the small patterns below are tried once per atom on a few characters: stdlib `re` calls
+        # cost less than `regex` ones (same syntax and semantics here)
+        titles=re.compile(r"《[^《》\n]{0,120}》"),
         year_range=re.compile(rf"(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
-        left_enum_year=regex.compile(rf"(?:(?<![\d.\-/]){_Y4}(?:{enum_seps}))+$"),
-        left_range_year=regex.compile(rf"(?<![\d.\-/])(?P<a>{_Y4})[ ]?(?:{seps})[ ]?$"),
-        left_enum_month=regex.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
-        left_range_month=regex.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
-        left_range_day=regex.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
-        right_year=regex.compile(rf"[ ]?(?:{seps})[ ]?(?P<y>{_Y4})(?![\d.年/\-])"),
-        right_day=regex.compile(rf"[ ]?(?:{seps})[ ]?(?P<d>{_DAY})[日号]"),
-        right_present=regex.compile(rf"[ ]?(?:至|到)[ ]?(?:{_alt(v.get('present_ends', []))})"),
-        blocked_left=regex.compile(rf"(?:{blocked})[年月周天日]?$"),
-        future_left=regex.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
-        future_right=regex.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
+        left_enum_year=re.compile(rf"(?:(?<![\d.\-/]){_Y4}(?:{enum_seps}))+$"),
+        left_range_year=re.compile(rf"(?<![\d.\-/])(?P<a>{_Y4})[ ]?(?:{seps})[ ]?$"),
+        left_enum_month=re.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
+        left_range_month=re.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
+        left_range_day=re.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
+        right_year=re.compile(rf"[ ]?(?:{seps})[ ]?(?P<y>{_Y4})(?![\d.年/\-])"),
+        right_day=re.compile(rf"[ ]?(?:{seps})[ ]?(?P<d>{_DAY})[日号]"),
+        right_present=re.compile(rf"[ ]?(?:至|到)[ ]?(?:{_alt(v.get('present_ends', []))})"),
+        blocked_left=re.compile(rf"(?:{blocked})[年月周天日]?$"),
+        future_left=re.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
+        future_right=re.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
         holidays=re.compile(_pair_lead({"“\"‘": "".join(re.escape(n[0]) for n in holiday_names)},
                                        h.get("holiday_prefixes", []), holiday_names) + "(?:" + holidays + ")"),
         holidays_body=holidays,
@@ -330,16 +335,23 @@ class _Groups:
     __getitem__ = get
 
 
+# The alternative of the atom pattern that matched, from the last group the match closed: the
+# alternative's own group, or one of the optional groups that follow it inside the alternative.
+_ATOM_TAIL_GROUPS = {"qrel_e": "qrel", "mrel_d": "mrel", "mrel_p": "mrel"}
+
+
 def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
     g = _Groups(m)
     R = rules()
-    if g.get("cp"):
+    alt = m.lastgroup
+    alt = _ATOM_TAIL_GROUPS.get(alt, alt)
+    if alt == "cp":
         return _Atom(m.start(), m.end(), y=int(g["cp_y"]), m=int(g["cp_m"]), d=int(g["cp_d"]), explicit_year=True)
-    if g.get("sp"):
+    if alt == "sp":
         return _Atom(m.start(), m.end(), y=int(g["sp_y"]), m=int(g["sp_m"]), d=int(g["sp_d"]), explicit_year=True)
-    if g.get("dm"):
+    if alt == "dm":
         return _Atom(m.start(), m.end(), y=int(g["dm_y"]), m=int(g["dm_m"]), explicit_year=True)
-    if g.get("dec"):
+    if alt == "dec":
         n = T.cn_int(g["dec_n"])
         if n is None or n % 10:
             return None
@@ -354,7 +366,7 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
         else:
             cent = None
         return _Atom(m.start(), m.end(), span_years=("decade", n, cent, tuple(part)), kind="range")
-    if g.get("cent"):
+    if alt == "cent":
         c = T.cn_int(g["cent_n"])
         if not c or c > 21:
             return None
@@ -362,9 +374,9 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
         base = (c - 1) * 100
         return _Atom(m.start(), m.end(), span_years=("fixed", base + part[0], base + part[1]), kind="range",
                      explicit_year=False)
-    if g.get("qrel"):
+    if alt == "qrel":
         return _Atom(m.start(), m.end(), qrel=R.vocab["relative_quarters"][g["qrel"]], yedge=g.get("qrel_e"))
-    if g.get("ts"):
+    if alt == "ts":
         yy = int(g["ts_y"])
         if len(g["ts_y"]) == 2:
             if not g.get("ts_t"):
@@ -374,9 +386,9 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
             return None
         return _Atom(m.start(), m.end(), y=yy, m=int(g["ts_m"]), d=int(g["ts_d"]), minute=bool(g.get("ts_t")),
                      explicit_year=True)
-    if g.get("sl"):
+    if alt == "sl":
         return _Atom(m.start(), m.end(), y=int(g["sl_y"]), m=int(g["sl_m"]), d=int(g["sl_d"]), explicit_year=True)
-    if g.get("ymd"):
+    if alt == "ymd":
         at = _Atom(m.start(), m.end())
         if g.get("y"):
             at.y = T.cn_digits(g["y"])
@@ -406,22 +418,22 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
             at.first_months = n if g.get("ypd") == "前" else -n  # 今年前五个月 / 二零二一年后三月
             at.kind = "range"
         return at
-    if g.get("mrel"):
+    if alt == "mrel":
         at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][g["mrel"]])
         if g.get("mrel_d"):
             at.d = T.cn_int(g["mrel_d"])
         at.mpart = g.get("mrel_p")
         return at
-    if g.get("bm_all"):
+    if alt == "bm_all":
         at = _Atom(m.start(), m.end(), m=T.cn_int(g["bm"]))
         if g.get("bd"):
             at.d = T.cn_int(g["bd"])
         at.minute = bool(g.get("bt"))
         at.mpart = g.get("bmp")
         return at
-    if g.get("bday_all"):
+    if alt == "bday_all":
         return _Atom(m.start(), m.end(), d=int(g["bday"]))
-    if g.get("byp_all"):
+    if alt == "byp_all":
         return _Atom(m.start(), m.end(), ypart=g["byp"])
     return None
 
@@ -633,11 +645,9 @@ class _Positions:
     """Sentence and paragraph number of a character offset."""
 
     def __init__(self, text: str):
-        import bisect
-
         self._bisect = bisect.bisect_right
-        self.sent = [m.end() for m in rules().sentence_end.finditer(text)]
-        self.par = [m.end() for m in _NEWLINE.finditer(text)]
+        self.sent = list(map(_MATCH_END, rules().sentence_end.finditer(text)))
+        self.par = list(map(_MATCH_END, _NEWLINE.finditer(text)))
 
     def sentence(self, pos: int) -> int:
         return self._bisect(self.sent, pos)
@@ -864,7 +874,7 @@ def _left_extension(a: _Atom, left: str, pub):
         if m:
             members = []
             off = a.start - (len(left) - m.start())
-            for ym in regex.finditer(_Y4, m.group(0)):
+            for ym in _Y4_RE.finditer(m.group(0)):
                 y0 = int(ym.group(0))
                 lo, hi = T.year_bounds(y0)
                 members.append(_Cand(off + ym.start(), off + ym.end(), "range", lo, hi, "year", prio=2))
@@ -881,7 +891,7 @@ def _left_extension(a: _Atom, left: str, pub):
         if m:
             members = []
             off = a.start - (len(left) - m.start())
-            for mm in regex.finditer(_MON, m.group(0)):
+            for mm in _MON_RE.finditer(m.group(0)):
                 m0 = T.cn_int(mm.group(0))
                 if m0 and 1 <= m0 <= 12:
                     lo, hi = T.month_bounds(a.lo.year, m0)

@@ -140,3 +140,39 @@ def test_year_range_in_re_matches_regex():
     extra = ["从2013-2024年", "自2013至2024", "从 2013 到 2024", "自2019—2018年", "从2013——2024年"]
     for t in _all_texts() + extra:
         assert [m.span() for m in R.year_range.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+
+
+SMALL = ["left_enum_year", "left_range_year", "left_enum_month", "left_range_month", "left_range_day",
+         "blocked_left", "future_left"]          # searched on the few characters before an atom
+SMALL_AT = ["right_day", "right_year", "right_present", "future_right"]   # matched right after one
+
+
+def test_small_patterns_in_re_match_regex():
+    import regex
+
+    R = D.rules()
+    rx = {n: regex.compile(getattr(R, n).pattern) for n in SMALL + SMALL_AT + ["titles"]}
+    extras = ["2017、2018、2019年", "1至9月份", "2016-2018年", "21至23日", "每年9月", "第3日", "到12月底",
+              "至10 - 12月", "2013年至\n", "1、2、3月\n", "九号到十五号", "2008.03-2009", "去年到现在"]
+    for t in _all_texts()[:3000] + extras:
+        for i in range(0, len(t) + 1, 1 if len(t) < 200 else 3):
+            left = t[max(0, i - 12):i]
+            for n in SMALL:
+                a, b = getattr(R, n).search(left), rx[n].search(left)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (n, left)
+            for n in SMALL_AT:
+                a, b = getattr(R, n).match(t, i), rx[n].match(t, i)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (n, t[i:i + 12])
+        assert [m.span() for m in R.titles.finditer(t)] == [m.span() for m in rx["titles"].finditer(t)]
+
+
+def test_atom_alternative_from_last_group():
+    """``_atom_from_match`` picks the alternative from ``m.lastgroup`` (was: the first non-empty
+    alternative group, tested in pattern order)."""
+    R = D.rules()
+    order = ["cp", "sp", "dm", "dec", "cent", "qrel", "ts", "sl", "ymd", "mrel", "bm_all", "bday_all", "byp_all"]
+    for t in _all_texts():
+        for m in R.atom.finditer(t):
+            g = D._Groups(m)
+            first = next((k for k in order if g.get(k)), None)
+            assert D._ATOM_TAIL_GROUPS.get(m.lastgroup, m.lastgroup) == first, (t, m)
