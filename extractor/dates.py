@@ -627,12 +627,35 @@ def _endswith_any(s: str, pos: int, words) -> Optional[str]:
     return None
 
 
+class _Words(tuple):
+    """Words sorted longest first, with the characters they start and end with: a position whose
+    neighbouring character starts (ends) none of them needs no ``startswith`` test."""
+
+    def __new__(cls, words):
+        self = super().__new__(cls, sorted(words or [], key=len, reverse=True))
+        self.firsts = frozenset(w[0] for w in self) if all(self) else None
+        self.lasts = frozenset(w[-1] for w in self) if all(self) else None
+        return self
+
+    def starting_at(self, s: str, pos: int) -> Optional[str]:
+        """The longest word that ``s`` has at ``pos``."""
+        if self.firsts is not None and s[pos:pos + 1] not in self.firsts:
+            return None
+        return _startswith_any(s, pos, self)
+
+    def ending_at(self, s: str, pos: int) -> Optional[str]:
+        """The longest word that ``s`` has right before ``pos``."""
+        if self.lasts is not None and (pos <= 0 or s[pos - 1:pos] not in self.lasts):
+            return None
+        return _endswith_any(s, pos, self)
+
+
 @functools.lru_cache(maxsize=1)
 def _sorted_words():
     v = rules().vocab
 
     def srt(key):
-        return tuple(sorted(v.get(key, []) or [], key=len, reverse=True))
+        return _Words(v.get(key, []))
 
     return {k: srt(k) for k in ("since_prefixes", "since_suffixes", "until_prefixes", "until_suffixes",
                                 "deadline_suffixes", "range_separators", "day_duration_suffixes")}
@@ -673,7 +696,7 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
             blocked_end = at.end  # 每年9月到11月: the second end of a blocked range is blocked too
             continue
         if m.group("bday_all"):
-            if _startswith_any(t, at.end, _sorted_words()["day_duration_suffixes"]):
+            if _sorted_words()["day_duration_suffixes"].starting_at(t, at.end):
                 continue
         future_ok = bool(R.future_left.search(t[max(0, at.start - 4):at.start])
                          or R.future_right.match(t, at.end))
@@ -770,11 +793,11 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                         out.pop()
                         start = prev.start
         # prefixes and suffixes
-        pre_since = _endswith_any(t, start, W["since_prefixes"])
-        pre_until = _endswith_any(t, start, W["until_prefixes"])
+        pre_since = W["since_prefixes"].ending_at(t, start)
+        pre_until = W["until_prefixes"].ending_at(t, start)
         suf = None
         for key in ("since_suffixes", "until_suffixes", "deadline_suffixes"):
-            w = _startswith_any(t, end, W[key])
+            w = W[key].starting_at(t, end)
             if w:
                 nxt = t[end + len(w):end + len(w) + 1]
                 if nxt and nxt in _SUFFIX_BLOCK.get(w, ""):
@@ -962,15 +985,33 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
         out.append(_Cand(m.start(), m.end(), "since", lo, pub, unit, prio=1))
     # event anchors: <name>[<verb>]以来
     s = t.find("以来")
+    verbs = _anchor_verbs()
+    by_last = _anchors_by_last_char()
     while s >= 0:
         e_anchor = s + 2
-        verb = _endswith_any(t, s, R.anchor_verbs) or ""
-        for name, d in R.anchors:
-            st = s - len(verb) - len(name)
+        verb = verbs.ending_at(t, s) or ""
+        name_end = s - len(verb)
+        for name, d in (by_last.get(t[name_end - 1], ()) if name_end > 0 else ()):
+            st = name_end - len(name)
             if st >= 0 and t.startswith(name, st):
                 out.append(_Cand(st, e_anchor, "since", d, _since_to(d, pub), "day", prio=3))
                 break
         s = t.find("以来", e_anchor)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _anchor_verbs() -> _Words:
+    return _Words(rules().anchor_verbs)
+
+
+@functools.lru_cache(maxsize=1)
+def _anchors_by_last_char() -> dict:
+    """The event anchors (longest name first) by the last character of their name."""
+    out: dict = {}
+    for name, d in rules().anchors:
+        if name:
+            out.setdefault(name[-1], []).append((name, d))
     return out
 
 
