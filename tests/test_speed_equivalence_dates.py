@@ -176,3 +176,40 @@ def test_atom_alternative_from_last_group():
             g = D._Groups(m)
             first = next((k for k in order if g.get(k)), None)
             assert D._ATOM_TAIL_GROUPS.get(m.lastgroup, m.lastgroup) == first, (t, m)
+
+
+# ---------------------------------------------------------------------------- measures
+
+def test_measure_patterns_in_re_match_regex():
+    """The measures patterns compiled with stdlib re find what the same patterns find in regex."""
+    import regex
+
+    from extractor import measures as M
+
+    r = M.rules()
+    scan = ["doc_title", "quote", "named_kind_at", "link_kind_at", "group_next", "group_kind_at", "frame_after",
+            "bad_tail", "problem_words", "unquoted_kind", "unquoted_cue", "generic", "fixed_re"]
+    rx = {n: regex.compile(getattr(r, n).pattern) for n in scan + ["formula_shape", "title_note"]}
+    # unquoted_kind spells regex's \s out for re
+    rx["unquoted_kind"] = regex.compile(getattr(r, "unquoted_kind").pattern.replace(M._WS, r"\s"))
+    extra = ["“A”“B”等方式", "制定了《关于X的意见(试行)》", "“1+X”轮流接访模式", "“镇案镇办”的原则", "建立健全工作细则\x1c",
+             "制度\u2028", "制度\x1f", "实施方案 ", "细则"]
+    texts = list(corpus_texts()) + extra + random_texts(500)
+    for t in texts:
+        for n in scan:
+            a = [(m.span(), m.groups()) for m in getattr(r, n).finditer(t)]
+            b = [(m.span(), m.groups()) for m in rx[n].finditer(t)]
+            assert a == b, (n, t[:80])
+        for m in rx["quote"].finditer(t):
+            q = m.group(1)
+            assert bool(r.formula_shape.search(q)) == bool(rx["formula_shape"].search(q))
+            assert M._has_han(q) == bool(M._HAN.search(q))
+            after = t[m.end(): m.end() + 24]
+            if r.gap_kind_at.match(after):
+                assert r.gap_hint.match(after)
+        for m in rx["doc_title"].finditer(t):
+            a, b = r.title_note.search(m.group(1)), rx["title_note"].search(m.group(1))
+            assert (a and a.span()) == (b and b.span())
+    for t in texts:
+        if "「" not in t:
+            assert [m.span() for m in r.quote_curly.finditer(t)] == [m.span() for m in r.quote.finditer(t)]
