@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Optional
@@ -58,6 +59,36 @@ def _pair_lead(shapes: dict, *groups) -> str:
     (the inside of a regex class) to the class of second characters that may follow them, and the
     words of ``groups`` add their own first two characters. One cheap test of the first character,
     then the pair: the full pattern is tried at far fewer positions (a 一 in 一些, a 上 in 上级)."""
+    first, pairs = _pairs(shapes, *groups)
+    return f"(?=[{first}])(?={pairs})"
+
+
+def _scan_pattern(body: str, shapes: dict, *groups, flags: int = 0) -> "re.Pattern":
+    """A pattern that finds ``body`` (which never matches the empty string) where it starts with one
+    of the pairs of :func:`_pair_lead`, read with :func:`_scan`.
+
+    Its first element is the class of possible first characters, which the engine skips to far
+    faster than it tries a look-ahead at every position; a one-character look-behind then reads
+    that character again, tests the pair and matches ``body`` as a look-ahead, and the empty group
+    ``_end`` marks where ``body`` ends. (``body`` may not hold a back-reference: none is allowed
+    inside a look-behind.)"""
+    first, pairs = _pairs(shapes, *groups)
+    return re.compile(f"[{first}](?<=(?={pairs})(?=(?:{body})(?P<_end>))[{first}])", flags)
+
+
+def _scan(pattern: "re.Pattern", t: str):
+    """``(match, end)`` for each match of a :func:`_scan_pattern`'s body, as ``finditer`` of the body
+    gives them: each match of the scan pattern is one character long, so those starting inside the
+    previous body are skipped. The groups of the body are the match's groups."""
+    last = 0
+    for m in pattern.finditer(t):
+        if m.start() >= last:
+            last = m.start("_end")
+            yield m, last
+
+
+def _pairs(shapes: dict, *groups) -> tuple:
+    """(inside of the first-character class, alternation of the first-two-character tests)."""
     firsts = set()
     seconds: dict = {}
     for g in groups:
@@ -73,7 +104,7 @@ def _pair_lead(shapes: dict, *groups) -> str:
         else:
             pairs.append(re.escape(c) + "[" + "".join(re.escape(x) for x in sorted(nxt)) + "]")
     first = "".join(shapes) + "".join(re.escape(c) for c in sorted(firsts))
-    return f"(?=[{first}])(?=" + "|".join(pairs) + ")"
+    return first, "|".join(pairs)
 
 
 _NEWLINE = re.compile("\n")
@@ -112,7 +143,6 @@ class _Rules:
     future_right: "re.Pattern"
     holidays: "re.Pattern"
     holidays_body: str
-    holiday_names: "re.Pattern"
     holiday_table: dict
     sentence_end: "re.Pattern"
 
@@ -260,8 +290,7 @@ def rules() -> _Rules:
         atom_body=atom,
         words=re.compile("|".join(_alt(ws) for _, ws in word_families)),
         word_family=word_family,
-        recent=re.compile(_pair_lead(_recent_numeric_pairs(v), v.get("recent_prefixes", [])) + "(?:" + recent + ")",
-                          re.X),
+        recent=_scan_pattern(recent, _recent_numeric_pairs(v), v.get("recent_prefixes", []), flags=re.X),
         recent_body=recent,
         # the small patterns below are tried once per atom on a few characters: stdlib `re` calls
         # cost less than `regex` ones (same syntax and semantics here)
@@ -278,11 +307,9 @@ def rules() -> _Rules:
         blocked_left=re.compile(rf"(?:{blocked})[年月周天日]?$"),
         future_left=re.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
         future_right=re.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
-        holidays=re.compile(_pair_lead({"“\"‘": "".join(re.escape(n[0]) for n in holiday_names)},
-                                       h.get("holiday_prefixes", []), holiday_names) + "(?:" + holidays + ")"),
+        holidays=_scan_pattern(holidays, {"“\"‘": "".join(re.escape(n[0]) for n in holiday_names)},
+                               h.get("holiday_prefixes", []), holiday_names),
         holidays_body=holidays,
-        # a holiday needs one of its names: a text without any skips the holiday rules
-        holiday_names=re.compile(_alt(holiday_names)),
         holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
         # a sentence ends after one of 。！？!?；;\n\u3000 or after a run of spaces/tabs that follows a
         # non-ASCII character; written to start with the set of its possible first characters
@@ -967,7 +994,7 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
         else:  # ana
             out.append(_Cand(s, e, "point", None, None, v["anaphors"][w], prio=0,
                              extra={"anaphor": True}))
-    for m in R.recent.finditer(t):
+    for m, m_end in _scan(R.recent, t):
         if not (m.group("rp") or m.group("rs")):
             continue
         ru = ("个" if m.group("ge") else "") + m.group("ru")
@@ -982,7 +1009,7 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
             continue
         unit = v["recent_units"][ru]
         lo = None if pub is None else _recent_from(pub, n, unit, m.group("rm") or m.group("rm2"))
-        out.append(_Cand(m.start(), m.end(), "since", lo, pub, unit, prio=1))
+        out.append(_Cand(m.start(), m_end, "since", lo, pub, unit, prio=1))
     # event anchors: <name>[<verb>]以来
     s = t.find("以来")
     verbs = _anchor_verbs()
@@ -1076,7 +1103,8 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     a year or a marker are not dates.
     """
     R = rules()
-    if R.holiday_names.search(t) is None:
+    found = list(_scan(R.holidays, t))
+    if not found:
         return cands
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}
     explicit = sorted((c.start, c.extra["year"]) for c in cands if c.extra.get("year"))
@@ -1108,8 +1136,8 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
         out.append(_Cand(start, end, "point", d, d, "day", prio=4))
         return True
 
-    for m in R.holidays.finditer(t):
-        if _in_spans(m.start(), m.end(), titles):
+    for m, m_end in found:
+        if _in_spans(m.start(), m_end, titles):
             continue
         name = m.group("h")
         start = m.start("pre") if m.group("pre") else m.start()
@@ -1128,18 +1156,18 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
         elif joined and prev_year is not None:
             year = prev_year
         elif m.group("pre") or m.group("suf"):
-            if m.group("suf") == "前" and t.startswith("后", m.end()):
-                prev_end, prev_year, pending = m.end(), None, []
+            if m.group("suf") == "前" and t.startswith("后", m_end):
+                prev_end, prev_year, pending = m_end, None, []
                 continue  # 春节前后: habitual timing, not one occurrence
             year = marker_year(name, start)
             for p_start, p_end, p_name in pending:  # 元旦、春节将至: the marker covers the whole list
                 emit(p_start, p_end, p_name, marker_year(p_name, p_start))
             pending = []
         else:
-            pending.append((m.start(), m.end(), name))
-            prev_end, prev_year = m.end(), None
+            pending.append((m.start(), m_end, name))
+            prev_end, prev_year = m_end, None
             continue
-        end = m.end()
+        end = m_end
         ok = emit(start, end, name, year)
         prev_end, prev_year = end, (year if ok and year != -1 else None)
     return [c for c in out if id(c) not in drop]
@@ -1177,6 +1205,21 @@ def extract_dates(text: str, published: Optional[_dt.date] = None) -> list[DateM
         return []
 
 
+def _year_ranges(t: str, pattern) -> list:
+    """``pattern.finditer(t)`` for the year-range pattern, which starts with 从 or 自 and holds no
+    other 从/自: matched at each 从/自 found by ``str.find`` (much faster than the engine's scan for
+    the pair of characters)."""
+    starts = []
+    for c in "从自":
+        i = t.find(c)
+        while i >= 0:
+            starts.append(i)
+            i = t.find(c, i + 1)
+    starts.sort()
+    match = pattern.match
+    return [m for m in map(match, itertools.repeat(t), starts) if m is not None]
+
+
 def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
     R = rules()
     t = T.fold(text)
@@ -1184,7 +1227,7 @@ def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
     pos = _Positions(t)
     atoms = _atoms(t, pub, pos, titles)
     cands = _combine(t, atoms, pub)
-    for m in R.year_range.finditer(t):
+    for m in _year_ranges(t, R.year_range):
         a, b = int(m.group("a")), int(m.group("b"))
         if a < b:
             cands.append(_Cand(m.start(), m.end(), "range", _dt.date(a, 1, 1), _dt.date(b, 12, 31), "year", prio=3))

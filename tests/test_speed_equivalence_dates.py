@@ -104,18 +104,15 @@ def test_sentence_ends_match_the_plain_pattern():
         assert [m.end() for m in D.rules().sentence_end.finditer(t)] == [m.end() for m in plain.finditer(t)], t
 
 
-def test_holiday_prefilter_only_skips_texts_without_a_holiday():
-    R = D.rules()
-    for t in _all_texts():
-        if R.holiday_names.search(t) is None:
-            assert R.holidays.search(t) is None, t
+def _scanned(pattern, t):
+    return [((m.start(), end), m.groups()[:-1]) for m, end in D._scan(pattern, t)]
 
 
-def test_recent_pair_lead_finds_what_the_one_character_lead_finds():
+def test_recent_scan_finds_what_the_one_character_lead_finds():
     R = D.rules()
     plain = re.compile(D._lead(D._DIGITS, R.vocab.get("recent_prefixes", [])) + "(?:" + R.recent_body + ")", re.X)
     for t in _all_texts():
-        assert [m.span() for m in R.recent.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+        assert _scanned(R.recent, t) == [(m.span(), m.groups()) for m in plain.finditer(t)], t
 
 
 def test_holiday_pattern_matches_the_plain_one():
@@ -129,7 +126,7 @@ def test_holiday_pattern_matches_the_plain_one():
     plain = regex.compile(D._lead(h.get("holiday_prefixes", []), "“\"‘", names) + R.holidays_body)
     extra = ["临近“五一”", "“春节”前", "临近春节", "‘国庆’假期将至", "“中秋节”当天", "中“秋", "临“近"]
     for t in _all_texts() + extra:
-        assert [m.span() for m in R.holidays.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+        assert _scanned(R.holidays, t) == [(m.span(), m.groups()) for m in plain.finditer(t)], t
 
 
 def test_year_range_in_re_matches_regex():
@@ -213,3 +210,11 @@ def test_measure_patterns_in_re_match_regex():
     for t in texts:
         if "「" not in t:
             assert [m.span() for m in r.quote_curly.finditer(t)] == [m.span() for m in r.quote.finditer(t)]
+
+
+def test_year_ranges_at_each_cue_match_finditer():
+    R = D.rules()
+    extra = ["从2013-2024年", "自2013至2024", "从自2013到2024", "从2013到2014从2015到2016", "自从2013至2014"]
+    for t in _all_texts() + extra:
+        assert [(m.span(), m.groups()) for m in D._year_ranges(t, R.year_range)] == \
+            [(m.span(), m.groups()) for m in R.year_range.finditer(t)], t
