@@ -25,7 +25,7 @@ from typing import Optional
 import regex
 
 from .article import Article
-from .models import MeasureMention
+from .models import MeasureMention, construct_all
 from .resources import load_yaml
 
 _QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
@@ -41,9 +41,16 @@ def _has_han(s: str) -> bool:
     return _CJK.search(s) is not None or _HAN.search(s) is not None
 
 
+# _QUOTE_STRIP as a deletion table for str.translate (faster on short names): regex's \s is
+# Unicode White_Space, spelled out in _WS
+_QUOTE_STRIP_TABLE = dict.fromkeys(map(ord, "“”\"'‘’「」『』《》〈〉<>\t\n\x0b\x0c\r \x85\xa0\u1680"
+                                        + "".join(map(chr, range(0x2000, 0x200b)))
+                                        + "\u2028\u2029\u202f\u205f\u3000"))
+
+
 def name_key(name: str) -> str:
     """The identity of a measure name (quotes, 《》 and spaces removed), as the scorer compares them."""
-    return _QUOTE_STRIP.sub("", name or "")
+    return (name or "").translate(_QUOTE_STRIP_TABLE)
 
 
 class _Hit(str):
@@ -211,9 +218,10 @@ def document_kind(title: str) -> Optional[str]:
     return m.group(0)
 
 
-def _documents(text: str):
+def _documents(text: str, titles=None):
+    """Policy documents among the 《》 titles (``titles``: their matches of ``doc_title``, if known)."""
     r = rules()
-    for m in r.doc_title.finditer(text):
+    for m in (r.doc_title.finditer(text) if titles is None else titles):
         if r.work_cue.search(text[max(0, m.start() - 8):m.start()].rstrip()):
             continue  # 专题片《…》, 发表《…》: a work, not a policy
         kind = document_kind(m.group(1))
@@ -413,8 +421,9 @@ def extract_measures(text: str) -> list[MeasureMention]:
     except Exception:  # patterns missing: no measures rather than a crash
         return []
     found: list[tuple] = []
-    docs = list(_documents(text))
-    blocked = [(m.start(), m.end()) for m in r.doc_title.finditer(text)]
+    titles = list(r.doc_title.finditer(text))
+    docs = list(_documents(text, titles))
+    blocked = [m.span() for m in titles]
     starts = [b[0] for b in blocked]
     found.extend(docs)
     found.extend(_quoted(text, blocked))
@@ -444,8 +453,21 @@ def extract_measures(text: str) -> list[MeasureMention]:
         if not key or key in seen:
             continue
         seen.add(key)
-        out.append(MeasureMention(text=text[s:e], start=s, end=e, name=name.strip(), kind=kind, form=form))
+        out.append(_mention(text, s, e, name.strip(), kind, form))
     return out
+
+
+_FORMS = frozenset(("document", "named", "formula"))
+
+
+def _mention(text: str, s: int, e: int, name: str, kind, form: str) -> MeasureMention:
+    """``MeasureMention(...)``: values checked here as its validation would, then built without
+    pydantic's per-field checks (``construct_all``); anything unusual goes through the validator."""
+    if type(s) is int and type(e) is int and 0 <= s <= e <= len(text) and type(name) is str \
+            and (kind is None or type(kind) is str) and form in _FORMS:
+        return construct_all(MeasureMention, text=text[s:e], start=s, end=e, name=name, kind=kind, form=form,
+                             issuer=None, date=None, place=None)
+    return MeasureMention(text=text[s:e], start=s, end=e, name=name, kind=kind, form=form)
 
 
 def stage(article: Article) -> None:

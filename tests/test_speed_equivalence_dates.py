@@ -218,3 +218,24 @@ def test_year_ranges_at_each_cue_match_finditer():
     for t in _all_texts() + extra:
         assert [(m.span(), m.groups()) for m in D._year_ranges(t, R.year_range)] == \
             [(m.span(), m.groups()) for m in R.year_range.finditer(t)], t
+
+
+def test_measure_name_key_table_matches_the_regex():
+    from extractor import measures as M
+
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        assert M.name_key("a" + ch + "b") == M._QUOTE_STRIP.sub("", "a" + ch + "b"), hex(cp)
+
+
+def test_measure_mentions_built_without_validation_equal_validated_ones():
+    from extractor import measures as M
+    from extractor.models import MeasureMention
+
+    for t in corpus_texts():
+        for mm in M.extract_measures(t):
+            v = MeasureMention(text=mm.text, start=mm.start, end=mm.end, name=mm.name, kind=mm.kind, form=mm.form)
+            assert mm == v and mm.model_dump_json() == v.model_dump_json()
+            assert list(mm.__dict__) == list(v.__dict__)
