@@ -124,6 +124,7 @@ class _Rules:
     anchor_verbs: tuple
     atom: "re.Pattern"
     atom_body: str  # the atom pattern without its lead (for the equivalence tests)
+    atom_starts: "re.Pattern"  # where an atom may start (see _atom_matches)
     words: "re.Pattern"
     word_family: dict  # word of ``words`` -> its family (non, until, present, rday, ana)
     recent: "re.Pattern"
@@ -171,6 +172,47 @@ _ATOM_NUMERIC_PAIRS = {
     "〇零一二三四五六七八九": r"〇零一二三四五六七八九十世月季\x20",
     "十": r"一二三四五六七八九世月\x20",
 }
+
+
+# What follows the first character of a numeric atom (a digit, a Chinese digit or 十): at most
+# 3 more of those, then 年 月 日 . - / 世 季 or a space (2019年, 二〇一九年, 12 月, 2019.03, 19-10-09,
+# 31日, 二十一世纪, 80年代, 1季度), or 7 more digits (20190305). Keep in step with the atom pattern:
+# tests/test_speed_equivalence_dates.py checks the scan against the plain search.
+_ATOM_NUMERIC_NEXT = r"[\d〇零一二三四五六七八九十]{0,3}[年月日.\-/\x20世季]|\d{7}"
+
+
+def _start_scanner(numeric_next: str, *groups) -> "re.Pattern":
+    """A pattern of one character at each position where an atom may start: the class of first
+    characters (which the engine skips to fast: no look-ahead tried at every position), then a
+    look-ahead on what follows: ``numeric_next``, or a second character of a word of ``groups``
+    (今年, 上个月 …). Positions inside an earlier atom are skipped by :func:`_atom_matches`."""
+    firsts, seconds = set(), set()
+    for g in groups:
+        for w in g:
+            if w:
+                firsts.add(w[0])
+                seconds.add(w[1:2])
+    tests = [numeric_next]
+    if seconds - {""}:
+        tests.append("[" + "".join(re.escape(c) for c in sorted(seconds - {""})) + "]")
+    if "" in seconds:
+        tests.append("")  # a one-character word: its first character is enough
+    first = "0-9〇零一二三四五六七八九十" + "".join(re.escape(c) for c in sorted(firsts))
+    return re.compile(f"[{first}](?=" + "|".join(tests) + ")")
+
+
+def _atom_matches(t: str, R: "_Rules"):
+    """``R.atom.finditer(t)``, with the atom pattern tried only where the start scan says an atom
+    may begin (a few positions per article instead of every digit and numeral)."""
+    last = 0
+    match = R.atom.match
+    for c in R.atom_starts.finditer(t):
+        i = c.start()
+        if i >= last:
+            m = match(t, i)
+            if m is not None:
+                yield m
+                last = m.end()  # an atom is never empty
 
 
 def _recent_numeric_pairs(v: dict) -> dict:
@@ -288,6 +330,7 @@ def rules() -> _Rules:
         # stdlib `re` is faster than `regex` on these alternations led by a character-class lookahead
         atom=re.compile(_pair_lead(_ATOM_NUMERIC_PAIRS, *_atom_lead_words(v)) + "(?:" + atom + ")", re.X),
         atom_body=atom,
+        atom_starts=_start_scanner(_ATOM_NUMERIC_NEXT, *_atom_lead_words(v)),
         words=re.compile("|".join(_alt(ws) for _, ws in word_families)),
         word_family=word_family,
         recent=_scan_pattern(recent, _recent_numeric_pairs(v), v.get("recent_prefixes", []), flags=re.X),
@@ -711,7 +754,7 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
     ctx = _Ctx(pub=pub)
     out = []
     blocked_end = -1
-    for m in R.atom.finditer(t):
+    for m in _atom_matches(t, R):
         if _in_spans(m.start(), m.end(), blocked_spans):
             continue
         at = _atom_from_match(m, pub)

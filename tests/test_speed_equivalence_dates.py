@@ -239,3 +239,12 @@ def test_measure_mentions_built_without_validation_equal_validated_ones():
             v = MeasureMention(text=mm.text, start=mm.start, end=mm.end, name=mm.name, kind=mm.kind, form=mm.form)
             assert mm == v and mm.model_dump_json() == v.model_dump_json()
             assert list(mm.__dict__) == list(v.__dict__)
+
+
+def test_atom_start_scan_finds_what_the_plain_search_finds():
+    R = D.rules()
+    plain = re.compile(D._lead(D._DIGITS, "年第首", *D._atom_lead_words(R.vocab)) + "(?:" + R.atom_body + ")",
+                       re.X)
+    for t in _all_texts():
+        assert [(m.span(), m.groups()) for m in D._atom_matches(t, R)] == \
+            [(m.span(), m.groups()) for m in plain.finditer(t)], t
