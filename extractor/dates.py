@@ -1151,15 +1151,18 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
         return cands
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}
     explicit = sorted((c.start, c.extra["year"]) for c in cands if c.extra.get("year"))
+    explicit_starts = [s0 for s0, _ in explicit]
     out = list(cands)
     drop = set()
     prev_end, prev_year = -10, None
     pending: list[tuple] = []  # unmarked members of an enumeration: (start, end, name)
 
     def marker_year(name: str, start: int):
-        sentence_years = [y for s0, y in explicit if s0 < start and pos.sentence(s0) == pos.sentence(start)]
-        if sentence_years:
-            return sentence_years[-1]
+        # the last explicit year before ``start`` in its sentence (sentence numbers grow with offsets:
+        # if the last one before ``start`` is in another sentence, so are all before it)
+        k = bisect.bisect_left(explicit_starts, start)
+        if k and pos.sentence(explicit_starts[k - 1]) == pos.sentence(start):
+            return explicit[k - 1][1]
         if pub is None:
             return -1
         best = None

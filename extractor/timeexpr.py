@@ -24,7 +24,7 @@ def fold(text: str) -> str:
     """Full-width digits and date punctuation to ASCII, character for character."""
     # one substring test per folded character is faster than a regex scan for the set of them
     # (and most texts, already normalized, hold none)
-    return text.translate(FOLD) if any(c in text for c in _FOLD_SRC) else text
+    return text.translate(FOLD) if any(map(text.__contains__, _FOLD_SRC)) else text
 
 
 def cn_int(s: str) -> Optional[int]:
