@@ -519,8 +519,14 @@ class _Ctx:
     pyear_paragraph: int = -1
 
 
-def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok: bool = True) -> bool:
-    """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date."""
+def _yes() -> bool:
+    return True
+
+
+def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok=_yes) -> bool:
+    """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date.
+
+    ``future_ok()`` tells whether a cue marks the atom as ahead (called only when it matters)."""
     v = rules().vocab
     pub = ctx.pub
     if at.span_years is not None:
@@ -576,8 +582,8 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
             year = ctx.year
         elif pub is not None:
             year = pub.year
-            if month is not None and month > pub.month and not future_ok \
-                    and ctx.pyear is not None and ctx.pyear_paragraph == paragraph:
+            if month is not None and month > pub.month and ctx.pyear is not None \
+                    and ctx.pyear_paragraph == paragraph and not future_ok():
                 # a past narrative month later in the year than the publication (7月 in a January
                 # review of the past year): the year the paragraph named
                 year = ctx.pyear
@@ -768,12 +774,17 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
         if m.group("bday_all"):
             if _sorted_words()["day_duration_suffixes"].starting_at(t, at.end):
                 continue
-        future_ok = bool(R.future_left.search(t[max(0, at.start - 4):at.start])
-                         or R.future_right.match(t, at.end))
+        future_ok = functools.partial(_future_cue, t, at)
         if not _resolve_atom(at, ctx, pos.sentence(at.start), pos.paragraph(at.start), future_ok):
             continue
         out.append(at)
     return out
+
+
+def _future_cue(t: str, at: _Atom) -> bool:
+    """A cue around the atom that says it lies ahead (到12月底, 计划9月, 12月底前)."""
+    R = rules()
+    return bool(R.future_left.search(t[max(0, at.start - 4):at.start]) or R.future_right.match(t, at.end))
 
 
 def _in_spans(start: int, end: int, spans) -> bool:
@@ -801,6 +812,7 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
     """Ranges, enumerations, since/until around the atoms."""
     R = rules()
     W = _sorted_words()
+    max_gap = max(map(len, W["range_separators"]), default=0) + 3
     out: list[_Cand] = []
     i = 0
     while i < len(atoms):
@@ -809,8 +821,8 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
         lo, hi, gran, kind = a.lo, a.hi, a.gran, a.kind
         extra_members: list[_Cand] = []
 
-        # range with the next atom: A 至 B
-        if i + 1 < len(atoms):
+        # range with the next atom: A 至 B (never across more than a separator and 3 characters)
+        if i + 1 < len(atoms) and atoms[i + 1].start - end <= max_gap:
             b = atoms[i + 1]
             gap = t[end:b.start].strip(" ")
             between = None
