@@ -89,7 +89,8 @@ class _Rules:
     work_cue: _Suffixes
     min_doc_chars: int
     quote: "re.Pattern"
-    quote_curly: "re.Pattern"
+    quote_named: "re.Pattern"
+    quote_named_curly: "re.Pattern"
     named_kind_at: "re.Pattern"
     named_kind_end: _Suffixes
     gap_kind_at: "regex.Pattern"
@@ -148,6 +149,8 @@ def rules() -> _Rules:
     unq_cues = _alt(unq.get("cue_before", []))
     unq_kinds = _alt(unq.get("kinds", []))
     umin, umax = int(unq.get("min_chars", 8)), int(unq.get("max_chars", 26))
+    sentence_marks = frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a"))
+    marks = "".join(re.escape(c) for c in sorted(sentence_marks))
     return _Rules(
         doc_title=re.compile(r"《([^《》\n]{1,100})》"),
         doc_kind=_Suffixes(doc_kinds),
@@ -155,8 +158,11 @@ def rules() -> _Rules:
         title_note=re.compile(r"[(\uff08][^()\uff08\uff09]{1,12}[)\uff09]$"),
         min_doc_chars=int(cfg.get("min_document_chars", 4)),
         quote=re.compile(r"[“「]([^“”「」\n]{1,60})[”」]"),
-        # the same on a text without 「: led by one literal character, which the engine finds faster
-        quote_curly=re.compile(r"“([^“”「」\n]{1,60})[”」]"),
+        # the quotes classify_quote may accept: no sentence mark inside (a quote that holds one is
+        # skipped by the scan instead of being judged; none of the others changes); and the same
+        # on a text without 「, led by one literal character, which the engine finds faster
+        quote_named=re.compile(rf"[“「]([^“”「」\n{marks}]{{1,60}})[”」]"),
+        quote_named_curly=re.compile(rf"“([^“”「」\n{marks}]{{1,60}})[”」]"),
         named_kind_at=re.compile(rf"(?:{_alt(named)})"),
         named_kind_end=_Suffixes(named),
         gap_kind_at=regex.compile(rf"(\p{{Han}}{{1,{gap_max}}}?)({_alt(gap)})"),
@@ -181,7 +187,7 @@ def rules() -> _Rules:
         bad_end=_Suffixes(cfg.get('not_measure_endings', [])),
         max_name=int(cfg.get("max_name_chars", 20)),
         min_name=int(cfg.get("min_name_chars", 2)),
-        sentence_marks=frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a")),
+        sentence_marks=sentence_marks,
         list_marks=frozenset(cfg.get("list_marks", "、")),
         outcome_marks=frozenset(cfg.get("outcome_marks", "<>=")),
         unquoted_kind=re.compile(rf"(?:{unq_kinds})(?=[,\uff0c。;\uff1b、:\uff1a!?\uff01\uff1f{_WS})\uff09”《等的和及与]|$)"),
@@ -334,7 +340,7 @@ def _quoted(text: str, blocked: list[tuple[int, int]]):
     r = rules()
     starts = [b[0] for b in blocked]
     accepted: set[str] = set()  # one entry per name: a name already taken needs no second look
-    for m in (r.quote if "「" in text else r.quote_curly).finditer(text):
+    for m in (r.quote_named if "「" in text else r.quote_named_curly).finditer(text):
         if m.group(1) in accepted or _inside(m.start(), blocked, starts):
             continue
         got = classify_quote(text, m.start(1), m.end(1))

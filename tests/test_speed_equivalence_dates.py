@@ -207,9 +207,34 @@ def test_measure_patterns_in_re_match_regex():
         for m in rx["doc_title"].finditer(t):
             a, b = r.title_note.search(m.group(1)), rx["title_note"].search(m.group(1))
             assert (a and a.span()) == (b and b.span())
-    for t in texts:
-        if "「" not in t:
-            assert [m.span() for m in r.quote_curly.finditer(t)] == [m.span() for m in r.quote.finditer(t)]
+
+
+
+def _quoted_plain(text, blocked):
+    """measures._quoted as it was: every quote of ``quote`` judged by classify_quote."""
+    from extractor import measures as M
+
+    r = M.rules()
+    starts = [b[0] for b in blocked]
+    accepted = set()
+    for m in r.quote.finditer(text):
+        if m.group(1) in accepted or M._inside(m.start(), blocked, starts):
+            continue
+        got = M.classify_quote(text, m.start(1), m.end(1))
+        if got:
+            accepted.add(m.group(1))
+            name, kind, form, end = got
+            yield m.start(), end, name, kind, form
+
+
+def test_measure_quote_scan_skips_only_quotes_that_cannot_be_names():
+    from extractor import measures as M
+
+    r = M.rules()
+    extra = ["“A，B”制度“C”制度", "「甲乙」制度“丙丁”机制", "“四风”“一，二”“三访合一”", "“a”", "“一二三：四”工作法"]
+    for t in list(corpus_texts()) + extra:
+        blocked = [m.span() for m in r.doc_title.finditer(t)]
+        assert list(M._quoted(t, blocked)) == list(_quoted_plain(t, blocked)), t[:80]
 
 
 def test_year_ranges_at_each_cue_match_finditer():
