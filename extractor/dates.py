@@ -388,48 +388,36 @@ class _Atom:
     gran: Optional[str] = None
 
 
-class _Groups:
-    """Group values by name from one ``m.groups()`` tuple (``groupdict()`` builds a dict of all
-    ~60 groups for every match; ``m.group(name)`` is a slow call)."""
-
-    __slots__ = ("_v", "_i")
-
-    def __init__(self, m):
-        self._v = m.groups()
-        self._i = m.re.groupindex
-
-    def get(self, name, default=None):
-        v = self._v[self._i[name] - 1]
-        return default if v is None else v
-
-    __getitem__ = get
-
-
 # The alternative of the atom pattern that matched, from the last group the match closed: the
 # alternative's own group, or one of the optional groups that follow it inside the alternative.
 _ATOM_TAIL_GROUPS = {"qrel_e": "qrel", "mrel_d": "mrel", "mrel_p": "mrel"}
 
 
 def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
-    g = _Groups(m)
+    # each alternative reads its own groups with one m.group(*names) call (m.groups() would build
+    # a tuple of all ~60 groups for every match)
     R = rules()
     alt = m.lastgroup
     alt = _ATOM_TAIL_GROUPS.get(alt, alt)
     if alt == "cp":
-        return _Atom(m.start(), m.end(), y=int(g["cp_y"]), m=int(g["cp_m"]), d=int(g["cp_d"]), explicit_year=True)
+        y, mo, d = m.group("cp_y", "cp_m", "cp_d")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), d=int(d), explicit_year=True)
     if alt == "sp":
-        return _Atom(m.start(), m.end(), y=int(g["sp_y"]), m=int(g["sp_m"]), d=int(g["sp_d"]), explicit_year=True)
+        y, mo, d = m.group("sp_y", "sp_m", "sp_d")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), d=int(d), explicit_year=True)
     if alt == "dm":
-        return _Atom(m.start(), m.end(), y=int(g["dm_y"]), m=int(g["dm_m"]), explicit_year=True)
+        y, mo = m.group("dm_y", "dm_m")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), explicit_year=True)
     if alt == "dec":
-        n = T.cn_int(g["dec_n"])
+        dec_n, dec_p, dec_rc, dec_c = m.group("dec_n", "dec_p", "dec_rc", "dec_c")
+        n = T.cn_int(dec_n)
         if n is None or n % 10:
             return None
-        part = R.vocab["decade_parts"].get(g.get("dec_p") or "", [0, 9])
-        if g.get("dec_rc"):
-            cent = ("rel", R.vocab["relative_centuries"][g["dec_rc"]])
-        elif g.get("dec_c"):
-            c = T.cn_int(g["dec_c"])
+        part = R.vocab["decade_parts"].get(dec_p or "", [0, 9])
+        if dec_rc:
+            cent = ("rel", R.vocab["relative_centuries"][dec_rc])
+        elif dec_c:
+            c = T.cn_int(dec_c)
             if not c or c > 21:
                 return None
             cent = ("abs", (c - 1) * 100)
@@ -437,74 +425,81 @@ def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
             cent = None
         return _Atom(m.start(), m.end(), span_years=("decade", n, cent, tuple(part)), kind="range")
     if alt == "cent":
-        c = T.cn_int(g["cent_n"])
+        cent_n, cent_p = m.group("cent_n", "cent_p")
+        c = T.cn_int(cent_n)
         if not c or c > 21:
             return None
-        part = R.vocab["century_parts"].get(g.get("cent_p") or "", [0, 99])
+        part = R.vocab["century_parts"].get(cent_p or "", [0, 99])
         base = (c - 1) * 100
         return _Atom(m.start(), m.end(), span_years=("fixed", base + part[0], base + part[1]), kind="range",
                      explicit_year=False)
     if alt == "qrel":
-        return _Atom(m.start(), m.end(), qrel=R.vocab["relative_quarters"][g["qrel"]], yedge=g.get("qrel_e"))
+        qrel, qrel_e = m.group("qrel", "qrel_e")
+        return _Atom(m.start(), m.end(), qrel=R.vocab["relative_quarters"][qrel], yedge=qrel_e)
     if alt == "ts":
-        yy = int(g["ts_y"])
-        if len(g["ts_y"]) == 2:
-            if not g.get("ts_t"):
+        ts_y, ts_m, ts_d, ts_t = m.group("ts_y", "ts_m", "ts_d", "ts_t")
+        yy = int(ts_y)
+        if len(ts_y) == 2:
+            if not ts_t:
                 return None  # 20-10-09 alone is too ambiguous; with a clock time it is a date line
             yy = T.expand_two_digit_year(yy, pub.year if pub else None)
         elif not (1000 <= yy <= 2099):
             return None
-        return _Atom(m.start(), m.end(), y=yy, m=int(g["ts_m"]), d=int(g["ts_d"]), minute=bool(g.get("ts_t")),
-                     explicit_year=True)
+        return _Atom(m.start(), m.end(), y=yy, m=int(ts_m), d=int(ts_d), minute=bool(ts_t), explicit_year=True)
     if alt == "sl":
-        return _Atom(m.start(), m.end(), y=int(g["sl_y"]), m=int(g["sl_m"]), d=int(g["sl_d"]), explicit_year=True)
+        y, mo, d = m.group("sl_y", "sl_m", "sl_d")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), d=int(d), explicit_year=True)
     if alt == "ymd":
+        y, y2, yrel, mo, d, t, mp, yp, ype, ypn, ypd = m.group("y", "y2", "yrel", "m", "d", "t", "mp", "yp", "ype",
+                                                             "ypn", "ypd")
         at = _Atom(m.start(), m.end())
-        if g.get("y"):
-            at.y = T.cn_digits(g["y"])
+        if y:
+            at.y = T.cn_digits(y)
             at.explicit_year = True
-            if at.y is None or not (1000 <= at.y <= 2099) or (at.y < 1900 and not g.get("m")):
+            if at.y is None or not (1000 <= at.y <= 2099) or (at.y < 1900 and not mo):
                 return None
-        elif g.get("y2"):
-            yy = T.cn_digits(g["y2"])
+        elif y2:
+            yy = T.cn_digits(y2)
             if yy is None:
                 return None
             at.y = T.expand_two_digit_year(yy, pub.year if pub else None)
             at.explicit_year = True
         else:
-            at.yrel = R.vocab["relative_years"][g["yrel"]]
-        if g.get("m"):
-            at.m = T.cn_int(g["m"])
-        if g.get("d"):
-            at.d = T.cn_int(g["d"])
-        at.minute = bool(g.get("t"))
-        at.mpart = g.get("mp")
-        at.ypart = g.get("yp")
-        at.yedge = g.get("ype")
-        if g.get("ypn"):
-            n = T.cn_int(g["ypn"])
+            at.yrel = R.vocab["relative_years"][yrel]
+        if mo:
+            at.m = T.cn_int(mo)
+        if d:
+            at.d = T.cn_int(d)
+        at.minute = bool(t)
+        at.mpart = mp
+        at.ypart = yp
+        at.yedge = ype
+        if ypn:
+            n = T.cn_int(ypn)
             if not n or n > 12:
                 return None
-            at.first_months = n if g.get("ypd") == "前" else -n  # 今年前五个月 / 二零二一年后三月
+            at.first_months = n if ypd == "前" else -n  # 今年前五个月 / 二零二一年后三月
             at.kind = "range"
         return at
     if alt == "mrel":
-        at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][g["mrel"]])
-        if g.get("mrel_d"):
-            at.d = T.cn_int(g["mrel_d"])
-        at.mpart = g.get("mrel_p")
+        mrel, mrel_d, mrel_p = m.group("mrel", "mrel_d", "mrel_p")
+        at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][mrel])
+        if mrel_d:
+            at.d = T.cn_int(mrel_d)
+        at.mpart = mrel_p
         return at
     if alt == "bm_all":
-        at = _Atom(m.start(), m.end(), m=T.cn_int(g["bm"]))
-        if g.get("bd"):
-            at.d = T.cn_int(g["bd"])
-        at.minute = bool(g.get("bt"))
-        at.mpart = g.get("bmp")
+        bm, bd, bt, bmp = m.group("bm", "bd", "bt", "bmp")
+        at = _Atom(m.start(), m.end(), m=T.cn_int(bm))
+        if bd:
+            at.d = T.cn_int(bd)
+        at.minute = bool(bt)
+        at.mpart = bmp
         return at
     if alt == "bday_all":
-        return _Atom(m.start(), m.end(), d=int(g["bday"]))
+        return _Atom(m.start(), m.end(), d=int(m.group("bday")))
     if alt == "byp_all":
-        return _Atom(m.start(), m.end(), ypart=g["byp"])
+        return _Atom(m.start(), m.end(), ypart=m.group("byp"))
     return None
 
 
