@@ -61,14 +61,19 @@ class _Hit(str):
 
 
 class _Suffixes:
-    """Which of a word list a string ends with (longest first) — ``str.endswith``, no regex scan."""
+    """Which of a word list a string ends with (longest first) — ``str.endswith``, no regex scan;
+    only the words ending in the string's last character are tried."""
 
     def __init__(self, words):
         self.words = tuple(sorted({w for w in words if w}, key=len, reverse=True))
+        self.by_last: dict[str, tuple] = {}
+        for w in self.words:  # longest first within each last character
+            self.by_last[w[-1]] = self.by_last.get(w[-1], ()) + (w,)
 
     def search(self, s: str):
-        if self.words and s.endswith(self.words):
-            for w in self.words:
+        ws = self.by_last.get(s[-1:])
+        if ws is not None:
+            for w in ws:
                 if s.endswith(w):
                     return _Hit(w)
         return None

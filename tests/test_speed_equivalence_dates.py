@@ -272,3 +272,19 @@ def test_atom_start_scan_finds_what_the_plain_search_finds():
     for t in _all_texts():
         assert [(m.span(), m.groups()) for m in D._atom_matches(t, R)] == \
             [(m.span(), m.groups()) for m in plain.finditer(t)], t
+
+
+def test_measure_suffix_lookup_by_last_character():
+    from extractor import measures as M
+
+    r = M.rules()
+    sets = [r.doc_kind, r.work_cue, r.named_kind_end, r.cue_before, r.organ_before, r.org_end, r.bad_end]
+    samples = [t[i:i + n] for t in corpus_texts()[:40] for i in range(0, len(t), 7) for n in (0, 1, 3, 8)]
+    for sx in sets:
+        for w in sx.words:
+            samples += [w, "x" + w, w[1:], w + "x"]
+    for sx in sets:
+        for s in samples:
+            plain = next((w for w in sx.words if s.endswith(w)), None)
+            got = sx.search(s)
+            assert (got and got.group(0)) == plain, (s, plain, got)
