@@ -808,6 +808,10 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
     R = rules()
     W = _sorted_words()
     max_gap = max(map(len, W["range_separators"]), default=0) + 3
+    # the patterns that read a second end after the atom start with an optional space and a range
+    # separator (至, 到, -, …): tried only when one follows
+    sep_firsts = frozenset(w[0] for w in W["range_separators"]) | {"至", "到"}
+    any_sep = not all(W["range_separators"])  # an empty separator: any text may follow
     out: list[_Cand] = []
     i = 0
     while i < len(atoms):
@@ -834,7 +838,11 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                     gran = T.finer(a.gran, b.gran)
                     kind = "range"
                     i += 1
-        if kind != "range" and a.d is not None:
+        nxt = t[end:end + 1]
+        if nxt == " ":
+            nxt = t[end + 1:end + 2]
+        joined = any_sep or nxt in sep_firsts
+        if kind != "range" and a.d is not None and joined:
             # 从2018年12月九号到十五号: a second day written in Chinese numerals
             m = R.right_day.match(t, end)
             if m:
@@ -843,12 +851,12 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                     end, hi, kind = m.end(), a.lo.replace(day=d2), "range"
                 elif d2 and a.lo is None:
                     end, kind = m.end(), "range"
-        if kind != "range" and a.explicit_year and a.lo is not None:
+        if kind != "range" and a.explicit_year and a.lo is not None and joined:
             # 2008.03-2009 / 2016年3月至2018: the second end is a bare year
             m = R.right_year.match(t, end)
             if m and a.lo.year < int(m.group("y")):
                 end, hi, kind = m.end(), _dt.date(int(m.group("y")), 12, 31), "range"
-        if kind != "range":
+        if kind != "range" and joined:
             # 去年到现在: a since interval up to the publication day
             m = R.right_present.match(t, end)
             if m:
@@ -958,12 +966,30 @@ def _inherit_range_end(a: _Atom, b: _Atom, pub) -> None:
         return
 
 
+@functools.lru_cache(maxsize=1)
+def _left_joiners() -> Optional[frozenset]:
+    """Last characters of the range and enumeration separators (and 、); None when a separator is
+    empty (then any text may precede)."""
+    v = rules().vocab
+    words = list(v.get("range_separators", []) or []) + list(v.get("enumeration_separators", []) or []) + ["、"]
+    return frozenset(w[-1] for w in words) if all(words) else None
+
+
 def _left_extension(a: _Atom, left: str, pub):
     """A bare number (or several) written before the atom and sharing its unit.
 
     Returns (index into ``left`` where the expression starts, new ``from``, enumeration members) or None.
     """
     R = rules()
+    # every pattern below ends in a range or enumeration separator, then at most a space (and, as
+    # `$` allows, a final newline): without one there, nothing to extend
+    core = left[:-1] if left.endswith("\n") else left
+    tail = core[-1:]
+    if tail == " ":
+        tail = core[-2:-1]
+    joiners = _left_joiners()
+    if joiners is not None and tail not in joiners:
+        return None
     if a.y is not None and a.explicit_year and a.m is None and not a.ypart:
         m = R.left_range_year.search(left)
         if m:

@@ -288,3 +288,27 @@ def test_measure_suffix_lookup_by_last_character():
             plain = next((w for w in sx.words if s.endswith(w)), None)
             got = sx.search(s)
             assert (got and got.group(0)) == plain, (s, plain, got)
+
+
+def test_context_prefilters_only_skip_positions_where_nothing_matches():
+    """_combine tries the right_* patterns only before a separator, _left_extension its patterns
+    only after one (see ``joined`` and ``_left_joiners``)."""
+    R = D.rules()
+    seps = frozenset(w[0] for w in R.vocab["range_separators"]) | {"至", "到"}
+    joiners = D._left_joiners()
+    extras = ["2019年至 2020", "3月9日 到十五号", "去年 到现在", "2017、2018年", "1至9月\n", "21至 \n", "1 至 9月"]
+    for t in _all_texts()[:3000] + extras:
+        for i in range(len(t) + 1):
+            nxt = t[i:i + 1]
+            if nxt == " ":
+                nxt = t[i + 1:i + 2]
+            if nxt not in seps:
+                for name in ("right_day", "right_year", "right_present"):
+                    assert getattr(R, name).match(t, i) is None, (name, t[i:i + 10])
+            left = t[max(0, i - 12):i]
+            core = left[:-1] if left.endswith("\n") else left
+            tail = core[-1:] if core[-1:] != " " else core[-2:-1]
+            if tail not in joiners:
+                for name in ("left_range_year", "left_enum_year", "left_range_month", "left_enum_month",
+                             "left_range_day"):
+                    assert getattr(R, name).search(left) is None, (name, left)
