@@ -130,6 +130,8 @@ class _Rules:
     word_family: dict  # word of ``words`` -> its family (non, until, present, rday, ana)
     recent: "re.Pattern"
     recent_body: str
+    recent_triggers: str   # one character of each prefix and suffix word (the last)
+    recent_alphabet: frozenset  # every character a match can hold, besides digits
     titles: "re.Pattern"
     year_range: "re.Pattern"
     left_enum_year: "re.Pattern"
@@ -214,6 +216,32 @@ def _atom_matches(t: str, R: "_Rules"):
             if m is not None:
                 yield m
                 last = m.end()  # an atom is never empty
+
+
+def _recent_matches(t: str, R: "_Rules"):
+    """``(match, end)`` of the ``N年来`` pattern (``R.recent``) that hold a prefix or a suffix word
+    (近三年, 过去5年, 三年来): the others are not dates. Found without a scan of the whole text:
+    every character of a match is in ``R.recent_alphabet`` (or a digit), so no match crosses a
+    character outside it, and the pattern's ``finditer`` on a run of such characters gives what it
+    gives on the whole text there. Only the runs around a trigger (近, 去, 来: each prefix and
+    suffix word ends in one) are searched."""
+    alpha = R.recent_alphabet
+    runs = {}
+    n = len(t)
+    for c in R.recent_triggers:
+        i = t.find(c)
+        while i >= 0:
+            a = i
+            while a > 0 and (t[a - 1] in alpha or t[a - 1].isdecimal()):
+                a -= 1
+            b = i + 1
+            while b < n and (t[b] in alpha or t[b].isdecimal()):
+                b += 1
+            runs[a] = b
+            i = t.find(c, b)
+    for a in sorted(runs):
+        for m in R.recent.finditer(t, a, runs[a]):
+            yield m, m.end()
 
 
 def _recent_numeric_pairs(v: dict) -> dict:
@@ -334,8 +362,13 @@ def rules() -> _Rules:
         atom_starts=_start_scanner(_ATOM_NUMERIC_NEXT, *_atom_lead_words(v)),
         words=re.compile("|".join(_alt(ws) for _, ws in word_families)),
         word_family=word_family,
-        recent=_scan_pattern(recent, _recent_numeric_pairs(v), v.get("recent_prefixes", []), flags=re.X),
+        recent=re.compile(_pair_lead(_recent_numeric_pairs(v), v.get("recent_prefixes", [])) + "(?:" + recent + ")",
+                          re.X),
         recent_body=recent,
+        recent_triggers="".join(sorted({w[-1] for w in list(v.get("recent_prefixes", []))
+                                        + list(v.get("recent_suffixes", [])) if w})),
+        recent_alphabet=frozenset("".join(v.get("recent_prefixes", [])) + "".join(v.get("recent_suffixes", []))
+                                  + "".join(v.get("recent_units", {})) + "一二两三四五六七八九十仨个多半"),
         # the small patterns below are tried once per atom on a few characters: stdlib `re` calls
         # cost less than `regex` ones (same syntax and semantics here)
         titles=re.compile(r"《[^《》\n]{0,120}》"),
@@ -1071,7 +1104,7 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
         else:  # ana
             out.append(_Cand(s, e, "point", None, None, v["anaphors"][w], prio=0,
                              extra={"anaphor": True}))
-    for m, m_end in _scan(R.recent, t):
+    for m, m_end in _recent_matches(t, R):
         if not (m.group("rp") or m.group("rs")):
             continue
         ru = ("个" if m.group("ge") else "") + m.group("ru")

@@ -108,11 +108,24 @@ def _scanned(pattern, t):
     return [((m.start(), end), m.groups()[:-1]) for m, end in D._scan(pattern, t)]
 
 
-def test_recent_scan_finds_what_the_one_character_lead_finds():
+def test_recent_matches_with_a_prefix_or_suffix_are_those_of_the_whole_text_search():
     R = D.rules()
     plain = re.compile(D._lead(D._DIGITS, R.vocab.get("recent_prefixes", [])) + "(?:" + R.recent_body + ")", re.X)
-    for t in _all_texts():
-        assert _scanned(R.recent, t) == [(m.span(), m.groups()) for m in plain.finditer(t)], t
+    extra = ["近3年来", "近三年来", "过去5年", "最近两个月来", "3年5年来", "近２年来", "近٣年来", "去年以来", "三年多来近",
+             "近近3年", "来3年", "过去过去3天", "十年来十年来", "3个半月来", "两年半以来"]
+
+    def kept(ms):
+        return [(m.span(), m.groups()) for m in ms if m.group("rp") or m.group("rs")]
+
+    for t in _all_texts() + extra + dense_recent_texts():
+        assert kept(m for m, _ in D._recent_matches(t, R)) == kept(plain.finditer(t)), t
+        assert all(m.end() == e for m, e in D._recent_matches(t, R))
+
+
+def dense_recent_texts(n: int = 30000, seed: int = 12) -> list[str]:
+    rnd = random.Random(seed)
+    alpha = "0123456789一二两三四五六七八九十仨〇个多半年月天近过去最以来的x 。٣"
+    return ["".join(rnd.choice(alpha) for _ in range(rnd.randint(2, 12))) for _ in range(n)]
 
 
 def test_holiday_pattern_matches_the_plain_one():
