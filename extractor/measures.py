@@ -132,6 +132,7 @@ class _Rules:
     organ_prefix: "regex.Pattern"
     fixed: tuple
     fixed_re: Optional["re.Pattern"]
+    follow_firsts: object  # characters after a quote that can start its kind word (see _may_name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -205,7 +206,21 @@ def rules() -> _Rules:
         organ_prefix=regex.compile(rf"^\p{{Han}}{{0,8}}?(?:{_alt(organs)})"),
         fixed=fixed,
         fixed_re=re.compile(_alt([n for n, _ in fixed])) if fixed else None,
+        follow_firsts=_firsts(list(named) + list(links) + list("、和及与“「") + [cfg.get("group_tail", "等")]),
     )
+
+
+class _AnyCharacter:
+    """The first characters of a word list that holds the empty word: every character."""
+
+    def __contains__(self, c) -> bool:
+        return True
+
+
+def _firsts(words):
+    """First characters of ``words`` (any match of their alternation starts with one of them)."""
+    words = list(words)
+    return frozenset(w[0] for w in words) if all(words) else _AnyCharacter()
 
 
 # ----------------------------------------------------------------------------- documents
@@ -263,6 +278,8 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
     if not (r.min_name <= len(q) <= r.max_name):
         return None
     if q in r.excluded or not r.sentence_marks.isdisjoint(q):
+        return None
+    if not _may_name(r, text, qs, qe, q):
         return None
     has_list = not r.list_marks.isdisjoint(q)
     has_han = _has_han(q)
@@ -323,6 +340,25 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
         return None
     form = "formula" if formula and name == q else "named"
     return name, kind, form, end
+
+
+def _may_name(r: _Rules, text: str, qs: int, qe: int, q: str) -> bool:
+    """A cheap test that classify_quote needs: False only where it rejects the quote anyway.
+
+    It accepts a quote only with a kind word (right after it, after 的, after a short gap, after a
+    run of quotes and 等, or at its own end), as a formula (a quote that starts with a numeral),
+    or with a cue before it; this looks at the characters each of those needs."""
+    if text[qe + 1:qe + 2] in r.follow_firsts or r.gap_hint.match(text, qe + 1, qe + 25):
+        return True
+    if q[-1:] in r.named_kind_end.by_last or r.formula_shape.search(q):
+        return True
+    open_pos = qs - 1
+    before_last = text[open_pos - 1:open_pos] if open_pos >= 1 else ""
+    if before_last and (before_last in r.cue_before.by_last or before_last in r.organ_before.by_last):
+        return True
+    if not r.frame_before:  # every text ends with the empty frame word
+        return True
+    return before_last == r.frame_before[-1]
 
 
 def _cued(text: str, open_pos: int, qe: int) -> bool:

@@ -325,3 +325,17 @@ def test_context_prefilters_only_skip_positions_where_nothing_matches():
                 for name in ("left_range_year", "left_enum_year", "left_range_month", "left_enum_month",
                              "left_range_day"):
                     assert getattr(R, name).search(left) is None, (name, left)
+
+
+def test_measure_quote_precheck_only_skips_rejected_quotes(monkeypatch):
+    """classify_quote's cheap _may_name test never turns away a quote the full judgement takes."""
+    from extractor import measures as M
+
+    r = M.rules()
+    extra = ["以“四种形态”为抓手", "运用“四种形态”", "县纪委监委“巡回接访进乡村”", "“六统一”", "“1+X”轮流接访模式",
+             "“镇案镇办”的原则", "“A”“B”等方式", "“A”、“B”等做法", "“四基攻坚行动”", "“小切口”调研式监督", "“好”",
+             "以“阳光监督”为抓手推进", "以“阳光问政”为契机"]
+    calls = [(t, m.start(1), m.end(1)) for t in list(corpus_texts()) + extra for m in r.quote.finditer(t)]
+    fast = [M.classify_quote(*c) for c in calls]
+    monkeypatch.setattr(M, "_may_name", lambda *a: True)
+    assert fast == [M.classify_quote(*c) for c in calls]
