@@ -48,9 +48,14 @@ _QUOTE_STRIP_TABLE = dict.fromkeys(map(ord, "“”\"'‘’「」『』《》�
                                         + "\u2028\u2029\u202f\u205f\u3000"))
 
 
+_QUOTE_STRIP_ANY = re.compile("[“”\"'‘’「」『』《》〈〉<>" + _WS + "]")  # the same characters, to test for
+
+
 def name_key(name: str) -> str:
     """The identity of a measure name (quotes, 《》 and spaces removed), as the scorer compares them."""
-    return (name or "").translate(_QUOTE_STRIP_TABLE)
+    if not name:
+        return ""
+    return name.translate(_QUOTE_STRIP_TABLE) if _QUOTE_STRIP_ANY.search(name) else str(name)
 
 
 class _Hit(str):
