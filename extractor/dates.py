@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Optional
@@ -44,7 +45,8 @@ STAGE = "dates"
 
 def _lead(*groups) -> str:
     """A lookahead on the possible first characters of a pattern: lets the engine skip, cheaply,
-    every position where no date can start (the speed of the stage rests on it)."""
+    every position where no date can start. (The patterns now use the finer leads below; this
+    plain form is what tests/test_speed_equivalence_dates.py compares them with.)"""
     chars = set()
     for g in groups:
         for w in g:
@@ -53,7 +55,61 @@ def _lead(*groups) -> str:
     return "(?=[" + "".join(regex.escape(c) for c in sorted(chars)) + "])"
 
 
+def _pair_lead(shapes: dict, *groups) -> str:
+    """Like :func:`_lead`, on the first two characters: ``shapes`` maps a set of first characters
+    (the inside of a regex class) to the class of second characters that may follow them, and the
+    words of ``groups`` add their own first two characters. One cheap test of the first character,
+    then the pair: the full pattern is tried at far fewer positions (a 一 in 一些, a 上 in 上级)."""
+    first, pairs = _pairs(shapes, *groups)
+    return f"(?=[{first}])(?={pairs})"
+
+
+def _scan_pattern(body: str, shapes: dict, *groups, flags: int = 0) -> "re.Pattern":
+    """A pattern that finds ``body`` (which never matches the empty string) where it starts with one
+    of the pairs of :func:`_pair_lead`, read with :func:`_scan`.
+
+    Its first element is the class of possible first characters, which the engine skips to far
+    faster than it tries a look-ahead at every position; a one-character look-behind then reads
+    that character again, tests the pair and matches ``body`` as a look-ahead, and the empty group
+    ``_end`` marks where ``body`` ends. (``body`` may not hold a back-reference: none is allowed
+    inside a look-behind.)"""
+    first, pairs = _pairs(shapes, *groups)
+    return re.compile(f"[{first}](?<=(?={pairs})(?=(?:{body})(?P<_end>))[{first}])", flags)
+
+
+def _scan(pattern: "re.Pattern", t: str):
+    """``(match, end)`` for each match of a :func:`_scan_pattern`'s body, as ``finditer`` of the body
+    gives them: each match of the scan pattern is one character long, so those starting inside the
+    previous body are skipped. The groups of the body are the match's groups."""
+    last = 0
+    for m in pattern.finditer(t):
+        if m.start() >= last:
+            last = m.start("_end")
+            yield m, last
+
+
+def _pairs(shapes: dict, *groups) -> tuple:
+    """(inside of the first-character class, alternation of the first-two-character tests)."""
+    firsts = set()
+    seconds: dict = {}
+    for g in groups:
+        for w in g:
+            if w:
+                firsts.add(w[0])
+                seconds.setdefault(w[0], set()).add(w[1:2])
+    pairs = [f"[{k}][{v}]" for k, v in shapes.items()]
+    for c in sorted(seconds):
+        nxt = seconds[c]
+        if "" in nxt:  # a one-character word: the first character is enough
+            pairs.append(re.escape(c))
+        else:
+            pairs.append(re.escape(c) + "[" + "".join(re.escape(x) for x in sorted(nxt)) + "]")
+    first = "".join(shapes) + "".join(re.escape(c) for c in sorted(firsts))
+    return first, "|".join(pairs)
+
+
 _NEWLINE = re.compile("\n")
+_MATCH_END = re.Match.end
 _DIGITS = "0123456789〇零一二三四五六七八九十两仨"
 
 
@@ -67,25 +123,32 @@ class _Rules:
     vocab: dict
     anchors: list  # (name, date) longest name first
     anchor_verbs: tuple
-    atom: "regex.Pattern"
-    words: "regex.Pattern"
-    recent: "regex.Pattern"
-    titles: "regex.Pattern"
-    year_range: "regex.Pattern"
-    left_enum_year: "regex.Pattern"
-    left_range_year: "regex.Pattern"
-    left_enum_month: "regex.Pattern"
-    left_range_month: "regex.Pattern"
-    left_range_day: "regex.Pattern"
-    blocked_left: "regex.Pattern"
-    right_day: "regex.Pattern"
-    right_year: "regex.Pattern"
-    right_present: "regex.Pattern"
-    future_left: "regex.Pattern"
-    future_right: "regex.Pattern"
-    holidays: "regex.Pattern"
+    atom: "re.Pattern"
+    atom_body: str  # the atom pattern without its lead (for the equivalence tests)
+    atom_starts: "re.Pattern"  # where an atom may start (see _atom_matches)
+    words: "re.Pattern"
+    word_family: dict  # word of ``words`` -> its family (non, until, present, rday, ana)
+    recent: "re.Pattern"
+    recent_body: str
+    recent_triggers: str   # one character of each prefix and suffix word (the last)
+    recent_alphabet: frozenset  # every character a match can hold, besides digits
+    titles: "re.Pattern"
+    year_range: "re.Pattern"
+    left_enum_year: "re.Pattern"
+    left_range_year: "re.Pattern"
+    left_enum_month: "re.Pattern"
+    left_range_month: "re.Pattern"
+    left_range_day: "re.Pattern"
+    blocked_left: "re.Pattern"
+    right_day: "re.Pattern"
+    right_year: "re.Pattern"
+    right_present: "re.Pattern"
+    future_left: "re.Pattern"
+    future_right: "re.Pattern"
+    holidays: "re.Pattern"
+    holidays_body: str
     holiday_table: dict
-    sentence_end: "regex.Pattern"
+    sentence_end: "re.Pattern"
 
 
 _Y4 = r"(?:1[89]\d\d|20\d\d)"
@@ -96,8 +159,103 @@ _CNY4 = r"[〇零一二三四五六七八九]{4}"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _TIME = r"(?:[ T\u3000]*(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?)"
+_Y4_RE = re.compile(_Y4)
+_MON_RE = re.compile(_MON)
 # characters that, right before a number, make it part of another number or word
 _NUM_LEFT = r"(?<![\d.\-/〇零一二三四五六七八九十两第])"
+
+
+# The first two characters of the numeric shapes of the atom pattern below (_Y4, _CN2, _CNNUM,
+# _MON, _DAY, …): a digit then a digit, 月, 日, 世(纪), 季(度) or a space; a Chinese digit then a
+# Chinese digit, 十, 世, 月, 季 or a space; 十 then a digit, 世, 月 or a space. The word-led shapes
+# (今年, 上个月, 本季度, 上世纪, 上半年 …) take theirs from the vocabulary. Keep in step with the
+# atom pattern: tests/test_speed_equivalence_dates.py checks it against the one-character lead.
+_ATOM_NUMERIC_PAIRS = {
+    "0-9": r"\d月日世季\x20",
+    "〇零一二三四五六七八九": r"〇零一二三四五六七八九十世月季\x20",
+    "十": r"一二三四五六七八九世月\x20",
+}
+
+
+# What follows the first character of a numeric atom (a digit, a Chinese digit or 十): at most
+# 3 more of those, then 年 月 日 . - / 世 季 or a space (2019年, 二〇一九年, 12 月, 2019.03, 19-10-09,
+# 31日, 二十一世纪, 80年代, 1季度), or 7 more digits (20190305). Keep in step with the atom pattern:
+# tests/test_speed_equivalence_dates.py checks the scan against the plain search.
+_ATOM_NUMERIC_NEXT = r"[\d〇零一二三四五六七八九十]{0,3}[年月日.\-/\x20世季]|\d{7}"
+
+
+def _start_scanner(numeric_next: str, *groups) -> "re.Pattern":
+    """A pattern of one character at each position where an atom may start: the class of first
+    characters (which the engine skips to fast: no look-ahead tried at every position), then a
+    look-ahead on what follows: ``numeric_next``, or a second character of a word of ``groups``
+    (今年, 上个月 …). Positions inside an earlier atom are skipped by :func:`_atom_matches`."""
+    firsts, seconds = set(), set()
+    for g in groups:
+        for w in g:
+            if w:
+                firsts.add(w[0])
+                seconds.add(w[1:2])
+    tests = [numeric_next]
+    if seconds - {""}:
+        tests.append("[" + "".join(re.escape(c) for c in sorted(seconds - {""})) + "]")
+    if "" in seconds:
+        tests.append("")  # a one-character word: its first character is enough
+    first = "0-9〇零一二三四五六七八九十" + "".join(re.escape(c) for c in sorted(firsts))
+    return re.compile(f"[{first}](?=" + "|".join(tests) + ")")
+
+
+def _atom_matches(t: str, R: "_Rules"):
+    """``R.atom.finditer(t)``, with the atom pattern tried only where the start scan says an atom
+    may begin (a few positions per article instead of every digit and numeral)."""
+    last = 0
+    match = R.atom.match
+    for c in R.atom_starts.finditer(t):
+        i = c.start()
+        if i >= last:
+            m = match(t, i)
+            if m is not None:
+                yield m
+                last = m.end()  # an atom is never empty
+
+
+def _recent_matches(t: str, R: "_Rules"):
+    """``(match, end)`` of the ``N年来`` pattern (``R.recent``) that hold a prefix or a suffix word
+    (近三年, 过去5年, 三年来): the others are not dates. Found without a scan of the whole text:
+    every character of a match is in ``R.recent_alphabet`` (or a digit), so no match crosses a
+    character outside it, and the pattern's ``finditer`` on a run of such characters gives what it
+    gives on the whole text there. Only the runs around a trigger (近, 去, 来: each prefix and
+    suffix word ends in one) are searched."""
+    alpha = R.recent_alphabet
+    runs = {}
+    n = len(t)
+    for c in R.recent_triggers:
+        i = t.find(c)
+        while i >= 0:
+            a = i
+            while a > 0 and (t[a - 1] in alpha or t[a - 1].isdecimal()):
+                a -= 1
+            b = i + 1
+            while b < n and (t[b] in alpha or t[b].isdecimal()):
+                b += 1
+            runs[a] = b
+            i = t.find(c, b)
+    for a in sorted(runs):
+        for m in R.recent.finditer(t, a, runs[a]):
+            yield m, m.end()
+
+
+def _recent_numeric_pairs(v: dict) -> dict:
+    """First two characters of ``N年来``/``近N个月`` without their prefix: a number, then a digit,
+    个, 多/半 or the first character of a unit."""
+    units = "".join(re.escape(u[0]) for u in sorted(v.get("recent_units", {})))
+    return {"0-9〇零一二三四五六七八九十两仨": r"\d一二两三四五六七八九十仨个多半" + units}
+
+
+def _atom_lead_words(v: dict) -> tuple:
+    """The vocabularies whose words start an atom (relative years, months, quarters, centuries,
+    bare parts of a year)."""
+    return (v.get("relative_years", {}), v.get("relative_months", {}), v.get("relative_quarters", {}),
+            v.get("relative_centuries", {}), v.get("bare_year_parts", []))
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,13 +320,27 @@ def rules() -> _Rules:
     |(?P<bday_all>(?<![\d.\-/月年号])(?P<bday>3[01]|[12]\d|0?[1-9])日)
     |(?P<byp_all>(?<![\d〇零一二三四五六七八九十年今去明本])(?P<byp>{bare_yp}))
     """
-    words_re = rf"(?P<non>{_alt(v.get('non_dates', []))})|(?P<until>{_alt(v.get('present_until', []))})|(?P<present>{_alt(v.get('present_words', []))})|(?P<rday>{_alt(v.get('relative_days', {}))})|(?P<ana>{_alt(v.get('anaphors', {}))})"
+    # the word families, in order of precedence: one flat alternation of literal words (no groups,
+    # so the engine can skip to the possible first characters) and a table word -> first family
+    word_families = [("non", v.get("non_dates", [])), ("until", v.get("present_until", [])),
+                     ("present", v.get("present_words", [])), ("rday", v.get("relative_days", {})),
+                     ("ana", v.get("anaphors", {}))]
+    word_family: dict = {}
+    for fam, ws in word_families:
+        for w in ws:
+            word_family.setdefault(w, fam)
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
       (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,3}}|[一二两三四五六七八九十仨]{{1,3}})
       (?P<ge>个)?(?P<rm>多|半)?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>多|半)?
       (?P<rs>{_alt(v.get('recent_suffixes', []))})?
     """
+    holiday_names = [n for x in h.get("holidays", []) for n in x["names"]]
+    holidays = (rf"(?P<pre>{_alt(h.get('holiday_prefixes', []))})?(?P<q>[“\"‘]?)"
+                rf"(?P<h>{_alt(holiday_names)})"
+                rf"(?P<q2>[”\"’]?)(?P<jie>节)?"
+                rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
+                rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?")
     anchors = []
     for item in a.get("anchors", []) or []:
         d = item.get("date")
@@ -185,34 +357,41 @@ def rules() -> _Rules:
         anchors=anchors,
         anchor_verbs=tuple(sorted(a.get("verbs", []) or [], key=len, reverse=True)),
         # stdlib `re` is faster than `regex` on these alternations led by a character-class lookahead
-        atom=re.compile(_lead(_DIGITS, "年第首", v.get("relative_years", {}), v.get("relative_months", {}),
-                                 v.get("relative_quarters", {}), v.get("relative_centuries", {}),
-                                 v.get("bare_year_parts", [])) + "(?:" + atom + ")", re.X),
-        words=re.compile(_lead(v.get("non_dates", []), v.get("present_until", []), v.get("present_words", []),
-                                  v.get("relative_days", {}), v.get("anaphors", {})) + "(?:" + words_re + ")"),
-        recent=re.compile(_lead(_DIGITS, v.get("recent_prefixes", [])) + "(?:" + recent + ")", re.X),
-        titles=regex.compile(r"《[^《》\n]{0,120}》"),
-        year_range=regex.compile(rf"(?=[从自])(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
-        left_enum_year=regex.compile(rf"(?:(?<![\d.\-/]){_Y4}(?:{enum_seps}))+$"),
-        left_range_year=regex.compile(rf"(?<![\d.\-/])(?P<a>{_Y4})[ ]?(?:{seps})[ ]?$"),
-        left_enum_month=regex.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
-        left_range_month=regex.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
-        left_range_day=regex.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
-        right_year=regex.compile(rf"[ ]?(?:{seps})[ ]?(?P<y>{_Y4})(?![\d.年/\-])"),
-        right_day=regex.compile(rf"[ ]?(?:{seps})[ ]?(?P<d>{_DAY})[日号]"),
-        right_present=regex.compile(rf"[ ]?(?:至|到)[ ]?(?:{_alt(v.get('present_ends', []))})"),
-        blocked_left=regex.compile(rf"(?:{blocked})[年月周天日]?$"),
-        future_left=regex.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
-        future_right=regex.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
-        holidays=regex.compile(_lead(h.get("holiday_prefixes", []), "“\"‘",
-                                     [n for x in h.get("holidays", []) for n in x["names"]]) +
-                               rf"(?P<pre>{_alt(h.get('holiday_prefixes', []))})?(?P<q>[“\"‘]?)"
-                               rf"(?P<h>{_alt([n for x in h.get('holidays', []) for n in x['names']])})"
-                               rf"(?P<q2>[”\"’]?)(?P<jie>节)?"
-                               rf"(?:(?:{_alt(h.get('holiday_infixes', []))})(?=(?:{_alt(h.get('holiday_suffixes', []))})))?"
-                               rf"(?P<suf>{_alt(h.get('holiday_suffixes', []))})?"),
+        atom=re.compile(_pair_lead(_ATOM_NUMERIC_PAIRS, *_atom_lead_words(v)) + "(?:" + atom + ")", re.X),
+        atom_body=atom,
+        atom_starts=_start_scanner(_ATOM_NUMERIC_NEXT, *_atom_lead_words(v)),
+        words=re.compile("|".join(_alt(ws) for _, ws in word_families)),
+        word_family=word_family,
+        recent=re.compile(_pair_lead(_recent_numeric_pairs(v), v.get("recent_prefixes", [])) + "(?:" + recent + ")",
+                          re.X),
+        recent_body=recent,
+        recent_triggers="".join(sorted({w[-1] for w in list(v.get("recent_prefixes", []))
+                                        + list(v.get("recent_suffixes", [])) if w})),
+        recent_alphabet=frozenset("".join(v.get("recent_prefixes", [])) + "".join(v.get("recent_suffixes", []))
+                                  + "".join(v.get("recent_units", {})) + "一二两三四五六七八九十仨个多半"),
+        # the small patterns below are tried once per atom on a few characters: stdlib `re` calls
+        # cost less than `regex` ones (same syntax and semantics here)
+        titles=re.compile(r"《[^《》\n]{0,120}》"),
+        year_range=re.compile(rf"(?P<pre>从|自)(?P<a>{_Y4})[ ]?(?:{seps})[ ]?(?P<b>{_Y4})(?![\d年])"),
+        left_enum_year=re.compile(rf"(?:(?<![\d.\-/]){_Y4}(?:{enum_seps}))+$"),
+        left_range_year=re.compile(rf"(?<![\d.\-/])(?P<a>{_Y4})[ ]?(?:{seps})[ ]?$"),
+        left_enum_month=re.compile(rf"(?:{_NUM_LEFT}{_MON}(?:、))+$"),
+        left_range_month=re.compile(rf"{_NUM_LEFT}(?P<a>{_MON})[ ]?(?:{seps})[ ]?$"),
+        left_range_day=re.compile(rf"(?<![\d.\-/])(?P<a>3[01]|[12]\d|0?[1-9])[ ]?(?:{seps})[ ]?$"),
+        right_year=re.compile(rf"[ ]?(?:{seps})[ ]?(?P<y>{_Y4})(?![\d.年/\-])"),
+        right_day=re.compile(rf"[ ]?(?:{seps})[ ]?(?P<d>{_DAY})[日号]"),
+        right_present=re.compile(rf"[ ]?(?:至|到)[ ]?(?:{_alt(v.get('present_ends', []))})"),
+        blocked_left=re.compile(rf"(?:{blocked})[年月周天日]?$"),
+        future_left=re.compile(rf"(?:{_alt(v.get('future_cues_before', []))})[ ]?(?:\d{{1,2}}[ ]?(?:{seps})[ ]?)?$"),
+        future_right=re.compile(rf"(?:份|[上中下]旬|初|底|末)?(?:{_alt(v.get('future_cues_after', []))})"),
+        holidays=_scan_pattern(holidays, {"“\"‘": "".join(re.escape(n[0]) for n in holiday_names)},
+                               h.get("holiday_prefixes", []), holiday_names),
+        holidays_body=holidays,
         holiday_table={n: x for x in h.get("holidays", []) for n in x["names"]},
-        sentence_end=regex.compile(r"[。！？!?；;\n\u3000]|(?<=[^\x00-\x7f])[ \t]+"),
+        # a sentence ends after one of 。！？!?；;\n\u3000 or after a run of spaces/tabs that follows a
+        # non-ASCII character; written to start with the set of its possible first characters
+        # (the engine then skips to them)
+        sentence_end=re.compile(r"[。！？!?；;\n\u3000 \t](?:(?<=[。！？!?；;\n\u3000])|(?<=[^\x00-\x7f][ \t])[ \t]*)"),
     )
 
 
@@ -243,116 +422,118 @@ class _Atom:
     gran: Optional[str] = None
 
 
-class _Groups:
-    """Group values by name from one ``m.groups()`` tuple (``groupdict()`` builds a dict of all
-    ~60 groups for every match; ``m.group(name)`` is a slow call)."""
-
-    __slots__ = ("_v", "_i")
-
-    def __init__(self, m):
-        self._v = m.groups()
-        self._i = m.re.groupindex
-
-    def get(self, name, default=None):
-        v = self._v[self._i[name] - 1]
-        return default if v is None else v
-
-    __getitem__ = get
+# The alternative of the atom pattern that matched, from the last group the match closed: the
+# alternative's own group, or one of the optional groups that follow it inside the alternative.
+_ATOM_TAIL_GROUPS = {"qrel_e": "qrel", "mrel_d": "mrel", "mrel_p": "mrel"}
 
 
 def _atom_from_match(m, pub: Optional[_dt.date]) -> Optional[_Atom]:
-    g = _Groups(m)
+    # each alternative reads its own groups with one m.group(*names) call (m.groups() would build
+    # a tuple of all ~60 groups for every match)
     R = rules()
-    if g.get("cp"):
-        return _Atom(m.start(), m.end(), y=int(g["cp_y"]), m=int(g["cp_m"]), d=int(g["cp_d"]), explicit_year=True)
-    if g.get("sp"):
-        return _Atom(m.start(), m.end(), y=int(g["sp_y"]), m=int(g["sp_m"]), d=int(g["sp_d"]), explicit_year=True)
-    if g.get("dm"):
-        return _Atom(m.start(), m.end(), y=int(g["dm_y"]), m=int(g["dm_m"]), explicit_year=True)
-    if g.get("dec"):
-        n = T.cn_int(g["dec_n"])
+    alt = m.lastgroup
+    alt = _ATOM_TAIL_GROUPS.get(alt, alt)
+    if alt == "cp":
+        y, mo, d = m.group("cp_y", "cp_m", "cp_d")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), d=int(d), explicit_year=True)
+    if alt == "sp":
+        y, mo, d = m.group("sp_y", "sp_m", "sp_d")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), d=int(d), explicit_year=True)
+    if alt == "dm":
+        y, mo = m.group("dm_y", "dm_m")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), explicit_year=True)
+    if alt == "dec":
+        dec_n, dec_p, dec_rc, dec_c = m.group("dec_n", "dec_p", "dec_rc", "dec_c")
+        n = T.cn_int(dec_n)
         if n is None or n % 10:
             return None
-        part = R.vocab["decade_parts"].get(g.get("dec_p") or "", [0, 9])
-        if g.get("dec_rc"):
-            cent = ("rel", R.vocab["relative_centuries"][g["dec_rc"]])
-        elif g.get("dec_c"):
-            c = T.cn_int(g["dec_c"])
+        part = R.vocab["decade_parts"].get(dec_p or "", [0, 9])
+        if dec_rc:
+            cent = ("rel", R.vocab["relative_centuries"][dec_rc])
+        elif dec_c:
+            c = T.cn_int(dec_c)
             if not c or c > 21:
                 return None
             cent = ("abs", (c - 1) * 100)
         else:
             cent = None
         return _Atom(m.start(), m.end(), span_years=("decade", n, cent, tuple(part)), kind="range")
-    if g.get("cent"):
-        c = T.cn_int(g["cent_n"])
+    if alt == "cent":
+        cent_n, cent_p = m.group("cent_n", "cent_p")
+        c = T.cn_int(cent_n)
         if not c or c > 21:
             return None
-        part = R.vocab["century_parts"].get(g.get("cent_p") or "", [0, 99])
+        part = R.vocab["century_parts"].get(cent_p or "", [0, 99])
         base = (c - 1) * 100
         return _Atom(m.start(), m.end(), span_years=("fixed", base + part[0], base + part[1]), kind="range",
                      explicit_year=False)
-    if g.get("qrel"):
-        return _Atom(m.start(), m.end(), qrel=R.vocab["relative_quarters"][g["qrel"]], yedge=g.get("qrel_e"))
-    if g.get("ts"):
-        yy = int(g["ts_y"])
-        if len(g["ts_y"]) == 2:
-            if not g.get("ts_t"):
+    if alt == "qrel":
+        qrel, qrel_e = m.group("qrel", "qrel_e")
+        return _Atom(m.start(), m.end(), qrel=R.vocab["relative_quarters"][qrel], yedge=qrel_e)
+    if alt == "ts":
+        ts_y, ts_m, ts_d, ts_t = m.group("ts_y", "ts_m", "ts_d", "ts_t")
+        yy = int(ts_y)
+        if len(ts_y) == 2:
+            if not ts_t:
                 return None  # 20-10-09 alone is too ambiguous; with a clock time it is a date line
             yy = T.expand_two_digit_year(yy, pub.year if pub else None)
         elif not (1000 <= yy <= 2099):
             return None
-        return _Atom(m.start(), m.end(), y=yy, m=int(g["ts_m"]), d=int(g["ts_d"]), minute=bool(g.get("ts_t")),
-                     explicit_year=True)
-    if g.get("sl"):
-        return _Atom(m.start(), m.end(), y=int(g["sl_y"]), m=int(g["sl_m"]), d=int(g["sl_d"]), explicit_year=True)
-    if g.get("ymd"):
+        return _Atom(m.start(), m.end(), y=yy, m=int(ts_m), d=int(ts_d), minute=bool(ts_t), explicit_year=True)
+    if alt == "sl":
+        y, mo, d = m.group("sl_y", "sl_m", "sl_d")
+        return _Atom(m.start(), m.end(), y=int(y), m=int(mo), d=int(d), explicit_year=True)
+    if alt == "ymd":
+        y, y2, yrel, mo, d, t, mp, yp, ype, ypn, ypd = m.group("y", "y2", "yrel", "m", "d", "t", "mp", "yp", "ype",
+                                                             "ypn", "ypd")
         at = _Atom(m.start(), m.end())
-        if g.get("y"):
-            at.y = T.cn_digits(g["y"])
+        if y:
+            at.y = T.cn_digits(y)
             at.explicit_year = True
-            if at.y is None or not (1000 <= at.y <= 2099) or (at.y < 1900 and not g.get("m")):
+            if at.y is None or not (1000 <= at.y <= 2099) or (at.y < 1900 and not mo):
                 return None
-        elif g.get("y2"):
-            yy = T.cn_digits(g["y2"])
+        elif y2:
+            yy = T.cn_digits(y2)
             if yy is None:
                 return None
             at.y = T.expand_two_digit_year(yy, pub.year if pub else None)
             at.explicit_year = True
         else:
-            at.yrel = R.vocab["relative_years"][g["yrel"]]
-        if g.get("m"):
-            at.m = T.cn_int(g["m"])
-        if g.get("d"):
-            at.d = T.cn_int(g["d"])
-        at.minute = bool(g.get("t"))
-        at.mpart = g.get("mp")
-        at.ypart = g.get("yp")
-        at.yedge = g.get("ype")
-        if g.get("ypn"):
-            n = T.cn_int(g["ypn"])
+            at.yrel = R.vocab["relative_years"][yrel]
+        if mo:
+            at.m = T.cn_int(mo)
+        if d:
+            at.d = T.cn_int(d)
+        at.minute = bool(t)
+        at.mpart = mp
+        at.ypart = yp
+        at.yedge = ype
+        if ypn:
+            n = T.cn_int(ypn)
             if not n or n > 12:
                 return None
-            at.first_months = n if g.get("ypd") == "前" else -n  # 今年前五个月 / 二零二一年后三月
+            at.first_months = n if ypd == "前" else -n  # 今年前五个月 / 二零二一年后三月
             at.kind = "range"
         return at
-    if g.get("mrel"):
-        at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][g["mrel"]])
-        if g.get("mrel_d"):
-            at.d = T.cn_int(g["mrel_d"])
-        at.mpart = g.get("mrel_p")
+    if alt == "mrel":
+        mrel, mrel_d, mrel_p = m.group("mrel", "mrel_d", "mrel_p")
+        at = _Atom(m.start(), m.end(), mrel=R.vocab["relative_months"][mrel])
+        if mrel_d:
+            at.d = T.cn_int(mrel_d)
+        at.mpart = mrel_p
         return at
-    if g.get("bm_all"):
-        at = _Atom(m.start(), m.end(), m=T.cn_int(g["bm"]))
-        if g.get("bd"):
-            at.d = T.cn_int(g["bd"])
-        at.minute = bool(g.get("bt"))
-        at.mpart = g.get("bmp")
+    if alt == "bm_all":
+        bm, bd, bt, bmp = m.group("bm", "bd", "bt", "bmp")
+        at = _Atom(m.start(), m.end(), m=T.cn_int(bm))
+        if bd:
+            at.d = T.cn_int(bd)
+        at.minute = bool(bt)
+        at.mpart = bmp
         return at
-    if g.get("bday_all"):
-        return _Atom(m.start(), m.end(), d=int(g["bday"]))
-    if g.get("byp_all"):
-        return _Atom(m.start(), m.end(), ypart=g["byp"])
+    if alt == "bday_all":
+        return _Atom(m.start(), m.end(), d=int(m.group("bday")))
+    if alt == "byp_all":
+        return _Atom(m.start(), m.end(), ypart=m.group("byp"))
     return None
 
 
@@ -367,8 +548,14 @@ class _Ctx:
     pyear_paragraph: int = -1
 
 
-def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok: bool = True) -> bool:
-    """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date."""
+def _yes() -> bool:
+    return True
+
+
+def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok=_yes) -> bool:
+    """Fill at.lo/at.hi/at.gran. Returns False when the atom is not a valid date.
+
+    ``future_ok()`` tells whether a cue marks the atom as ahead (called only when it matters)."""
     v = rules().vocab
     pub = ctx.pub
     if at.span_years is not None:
@@ -424,8 +611,8 @@ def _resolve_atom(at: _Atom, ctx: _Ctx, sentence: int, paragraph: int, future_ok
             year = ctx.year
         elif pub is not None:
             year = pub.year
-            if month is not None and month > pub.month and not future_ok \
-                    and ctx.pyear is not None and ctx.pyear_paragraph == paragraph:
+            if month is not None and month > pub.month and ctx.pyear is not None \
+                    and ctx.pyear_paragraph == paragraph and not future_ok():
                 # a past narrative month later in the year than the publication (7月 in a January
                 # review of the past year): the year the paragraph named
                 year = ctx.pyear
@@ -545,12 +732,35 @@ def _endswith_any(s: str, pos: int, words) -> Optional[str]:
     return None
 
 
+class _Words(tuple):
+    """Words sorted longest first, with the characters they start and end with: a position whose
+    neighbouring character starts (ends) none of them needs no ``startswith`` test."""
+
+    def __new__(cls, words):
+        self = super().__new__(cls, sorted(words or [], key=len, reverse=True))
+        self.firsts = frozenset(w[0] for w in self) if all(self) else None
+        self.lasts = frozenset(w[-1] for w in self) if all(self) else None
+        return self
+
+    def starting_at(self, s: str, pos: int) -> Optional[str]:
+        """The longest word that ``s`` has at ``pos``."""
+        if self.firsts is not None and s[pos:pos + 1] not in self.firsts:
+            return None
+        return _startswith_any(s, pos, self)
+
+    def ending_at(self, s: str, pos: int) -> Optional[str]:
+        """The longest word that ``s`` has right before ``pos``."""
+        if self.lasts is not None and (pos <= 0 or s[pos - 1:pos] not in self.lasts):
+            return None
+        return _endswith_any(s, pos, self)
+
+
 @functools.lru_cache(maxsize=1)
 def _sorted_words():
     v = rules().vocab
 
     def srt(key):
-        return tuple(sorted(v.get(key, []) or [], key=len, reverse=True))
+        return _Words(v.get(key, []))
 
     return {k: srt(k) for k in ("since_prefixes", "since_suffixes", "until_prefixes", "until_suffixes",
                                 "deadline_suffixes", "range_separators", "day_duration_suffixes")}
@@ -563,11 +773,9 @@ class _Positions:
     """Sentence and paragraph number of a character offset."""
 
     def __init__(self, text: str):
-        import bisect
-
         self._bisect = bisect.bisect_right
-        self.sent = [m.end() for m in rules().sentence_end.finditer(text)]
-        self.par = [m.end() for m in _NEWLINE.finditer(text)]
+        self.sent = list(map(_MATCH_END, rules().sentence_end.finditer(text)))
+        self.par = list(map(_MATCH_END, _NEWLINE.finditer(text)))
 
     def sentence(self, pos: int) -> int:
         return self._bisect(self.sent, pos)
@@ -581,7 +789,7 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
     ctx = _Ctx(pub=pub)
     out = []
     blocked_end = -1
-    for m in R.atom.finditer(t):
+    for m in _atom_matches(t, R):
         if _in_spans(m.start(), m.end(), blocked_spans):
             continue
         at = _atom_from_match(m, pub)
@@ -593,14 +801,19 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
             blocked_end = at.end  # 每年9月到11月: the second end of a blocked range is blocked too
             continue
         if m.group("bday_all"):
-            if _startswith_any(t, at.end, _sorted_words()["day_duration_suffixes"]):
+            if _sorted_words()["day_duration_suffixes"].starting_at(t, at.end):
                 continue
-        future_ok = bool(R.future_left.search(t[max(0, at.start - 4):at.start])
-                         or R.future_right.match(t, at.end))
+        future_ok = functools.partial(_future_cue, t, at)
         if not _resolve_atom(at, ctx, pos.sentence(at.start), pos.paragraph(at.start), future_ok):
             continue
         out.append(at)
     return out
+
+
+def _future_cue(t: str, at: _Atom) -> bool:
+    """A cue around the atom that says it lies ahead (到12月底, 计划9月, 12月底前)."""
+    R = rules()
+    return bool(R.future_left.search(t[max(0, at.start - 4):at.start]) or R.future_right.match(t, at.end))
 
 
 def _in_spans(start: int, end: int, spans) -> bool:
@@ -628,6 +841,11 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
     """Ranges, enumerations, since/until around the atoms."""
     R = rules()
     W = _sorted_words()
+    max_gap = max(map(len, W["range_separators"]), default=0) + 3
+    # the patterns that read a second end after the atom start with an optional space and a range
+    # separator (至, 到, -, …): tried only when one follows
+    sep_firsts = frozenset(w[0] for w in W["range_separators"]) | {"至", "到"}
+    any_sep = not all(W["range_separators"])  # an empty separator: any text may follow
     out: list[_Cand] = []
     i = 0
     while i < len(atoms):
@@ -636,8 +854,8 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
         lo, hi, gran, kind = a.lo, a.hi, a.gran, a.kind
         extra_members: list[_Cand] = []
 
-        # range with the next atom: A 至 B
-        if i + 1 < len(atoms):
+        # range with the next atom: A 至 B (never across more than a separator and 3 characters)
+        if i + 1 < len(atoms) and atoms[i + 1].start - end <= max_gap:
             b = atoms[i + 1]
             gap = t[end:b.start].strip(" ")
             between = None
@@ -654,7 +872,11 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                     gran = T.finer(a.gran, b.gran)
                     kind = "range"
                     i += 1
-        if kind != "range" and a.d is not None:
+        nxt = t[end:end + 1]
+        if nxt == " ":
+            nxt = t[end + 1:end + 2]
+        joined = any_sep or nxt in sep_firsts
+        if kind != "range" and a.d is not None and joined:
             # 从2018年12月九号到十五号: a second day written in Chinese numerals
             m = R.right_day.match(t, end)
             if m:
@@ -663,12 +885,12 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                     end, hi, kind = m.end(), a.lo.replace(day=d2), "range"
                 elif d2 and a.lo is None:
                     end, kind = m.end(), "range"
-        if kind != "range" and a.explicit_year and a.lo is not None:
+        if kind != "range" and a.explicit_year and a.lo is not None and joined:
             # 2008.03-2009 / 2016年3月至2018: the second end is a bare year
             m = R.right_year.match(t, end)
             if m and a.lo.year < int(m.group("y")):
                 end, hi, kind = m.end(), _dt.date(int(m.group("y")), 12, 31), "range"
-        if kind != "range":
+        if kind != "range" and joined:
             # 去年到现在: a since interval up to the publication day
             m = R.right_present.match(t, end)
             if m:
@@ -690,11 +912,11 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                         out.pop()
                         start = prev.start
         # prefixes and suffixes
-        pre_since = _endswith_any(t, start, W["since_prefixes"])
-        pre_until = _endswith_any(t, start, W["until_prefixes"])
+        pre_since = W["since_prefixes"].ending_at(t, start)
+        pre_until = W["until_prefixes"].ending_at(t, start)
         suf = None
         for key in ("since_suffixes", "until_suffixes", "deadline_suffixes"):
-            w = _startswith_any(t, end, W[key])
+            w = W[key].starting_at(t, end)
             if w:
                 nxt = t[end + len(w):end + len(w) + 1]
                 if nxt and nxt in _SUFFIX_BLOCK.get(w, ""):
@@ -778,12 +1000,30 @@ def _inherit_range_end(a: _Atom, b: _Atom, pub) -> None:
         return
 
 
+@functools.lru_cache(maxsize=1)
+def _left_joiners() -> Optional[frozenset]:
+    """Last characters of the range and enumeration separators (and 、); None when a separator is
+    empty (then any text may precede)."""
+    v = rules().vocab
+    words = list(v.get("range_separators", []) or []) + list(v.get("enumeration_separators", []) or []) + ["、"]
+    return frozenset(w[-1] for w in words) if all(words) else None
+
+
 def _left_extension(a: _Atom, left: str, pub):
     """A bare number (or several) written before the atom and sharing its unit.
 
     Returns (index into ``left`` where the expression starts, new ``from``, enumeration members) or None.
     """
     R = rules()
+    # every pattern below ends in a range or enumeration separator, then at most a space (and, as
+    # `$` allows, a final newline): without one there, nothing to extend
+    core = left[:-1] if left.endswith("\n") else left
+    tail = core[-1:]
+    if tail == " ":
+        tail = core[-2:-1]
+    joiners = _left_joiners()
+    if joiners is not None and tail not in joiners:
+        return None
     if a.y is not None and a.explicit_year and a.m is None and not a.ypart:
         m = R.left_range_year.search(left)
         if m:
@@ -794,7 +1034,7 @@ def _left_extension(a: _Atom, left: str, pub):
         if m:
             members = []
             off = a.start - (len(left) - m.start())
-            for ym in regex.finditer(_Y4, m.group(0)):
+            for ym in _Y4_RE.finditer(m.group(0)):
                 y0 = int(ym.group(0))
                 lo, hi = T.year_bounds(y0)
                 members.append(_Cand(off + ym.start(), off + ym.end(), "range", lo, hi, "year", prio=2))
@@ -811,7 +1051,7 @@ def _left_extension(a: _Atom, left: str, pub):
         if m:
             members = []
             off = a.start - (len(left) - m.start())
-            for mm in regex.finditer(_MON, m.group(0)):
+            for mm in _MON_RE.finditer(m.group(0)):
                 m0 = T.cn_int(mm.group(0))
                 if m0 and 1 <= m0 <= 12:
                     lo, hi = T.month_bounds(a.lo.year, m0)
@@ -838,31 +1078,33 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
     blocked_all = blocked.get("*", "")
     not_before = v.get("present_blocked_before", {}) or {}
     out = []
+    family = R.word_family
     for m in R.words.finditer(t):
-        s, e = m.start(), m.end()
-        if m.group("non"):
+        s, e = m.span()
+        w = m.group()
+        fam = family[w]
+        if fam == "non":
             out.append(_Cand(s, e, "point", None, None, None, prio=9, extra={"non_date": True}))
-        elif m.group("until"):
-            w = m.group("until")
+        elif fam == "until":
             if w == "至今" and s in atoms_end:
                 continue  # X至今 is handled as a since interval
             out.append(_Cand(s, e, "until", None, pub, "day", prio=1))
-        elif m.group("present"):
-            if s > 0 and (t[s - 1] in blocked_all or t[s - 1] in blocked.get(m.group("present"), "")):
+        elif fam == "present":
+            if s > 0 and (t[s - 1] in blocked_all or t[s - 1] in blocked.get(w, "")):
                 continue
-            if t[e:e + 1] and t[e:e + 1] in not_before.get(m.group("present"), ""):
+            if t[e:e + 1] and t[e:e + 1] in not_before.get(w, ""):
                 continue
             out.append(_Cand(s, e, "point", pub, pub, "day", prio=1))
-        elif m.group("rday"):
+        elif fam == "rday":
             if s > 0 and t[s - 1] in blocked_all:
                 continue
-            off = v["relative_days"][m.group("rday")]
+            off = v["relative_days"][w]
             d = pub + _dt.timedelta(days=off) if pub else None
             out.append(_Cand(s, e, "point", d, d, "day", prio=1))
-        elif m.group("ana"):
-            out.append(_Cand(s, e, "point", None, None, v["anaphors"][m.group("ana")], prio=0,
+        else:  # ana
+            out.append(_Cand(s, e, "point", None, None, v["anaphors"][w], prio=0,
                              extra={"anaphor": True}))
-    for m in R.recent.finditer(t):
+    for m, m_end in _recent_matches(t, R):
         if not (m.group("rp") or m.group("rs")):
             continue
         ru = ("个" if m.group("ge") else "") + m.group("ru")
@@ -877,18 +1119,36 @@ def _word_cands(t: str, pub: Optional[_dt.date], atoms_end: dict, pos: _Position
             continue
         unit = v["recent_units"][ru]
         lo = None if pub is None else _recent_from(pub, n, unit, m.group("rm") or m.group("rm2"))
-        out.append(_Cand(m.start(), m.end(), "since", lo, pub, unit, prio=1))
+        out.append(_Cand(m.start(), m_end, "since", lo, pub, unit, prio=1))
     # event anchors: <name>[<verb>]以来
     s = t.find("以来")
+    verbs = _anchor_verbs()
+    by_last = _anchors_by_last_char()
     while s >= 0:
         e_anchor = s + 2
-        verb = _endswith_any(t, s, R.anchor_verbs) or ""
-        for name, d in R.anchors:
-            st = s - len(verb) - len(name)
+        verb = verbs.ending_at(t, s) or ""
+        name_end = s - len(verb)
+        for name, d in (by_last.get(t[name_end - 1], ()) if name_end > 0 else ()):
+            st = name_end - len(name)
             if st >= 0 and t.startswith(name, st):
                 out.append(_Cand(st, e_anchor, "since", d, _since_to(d, pub), "day", prio=3))
                 break
         s = t.find("以来", e_anchor)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _anchor_verbs() -> _Words:
+    return _Words(rules().anchor_verbs)
+
+
+@functools.lru_cache(maxsize=1)
+def _anchors_by_last_char() -> dict:
+    """The event anchors (longest name first) by the last character of their name."""
+    out: dict = {}
+    for name, d in rules().anchors:
+        if name:
+            out.setdefault(name[-1], []).append((name, d))
     return out
 
 
@@ -953,17 +1213,23 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     a year or a marker are not dates.
     """
     R = rules()
+    found = list(_scan(R.holidays, t))
+    if not found:
+        return cands
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}
     explicit = sorted((c.start, c.extra["year"]) for c in cands if c.extra.get("year"))
+    explicit_starts = [s0 for s0, _ in explicit]
     out = list(cands)
     drop = set()
     prev_end, prev_year = -10, None
     pending: list[tuple] = []  # unmarked members of an enumeration: (start, end, name)
 
     def marker_year(name: str, start: int):
-        sentence_years = [y for s0, y in explicit if s0 < start and pos.sentence(s0) == pos.sentence(start)]
-        if sentence_years:
-            return sentence_years[-1]
+        # the last explicit year before ``start`` in its sentence (sentence numbers grow with offsets:
+        # if the last one before ``start`` is in another sentence, so are all before it)
+        k = bisect.bisect_left(explicit_starts, start)
+        if k and pos.sentence(explicit_starts[k - 1]) == pos.sentence(start):
+            return explicit[k - 1][1]
         if pub is None:
             return -1
         best = None
@@ -983,8 +1249,8 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
         out.append(_Cand(start, end, "point", d, d, "day", prio=4))
         return True
 
-    for m in R.holidays.finditer(t):
-        if _in_spans(m.start(), m.end(), titles):
+    for m, m_end in found:
+        if _in_spans(m.start(), m_end, titles):
             continue
         name = m.group("h")
         start = m.start("pre") if m.group("pre") else m.start()
@@ -1003,18 +1269,18 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
         elif joined and prev_year is not None:
             year = prev_year
         elif m.group("pre") or m.group("suf"):
-            if m.group("suf") == "前" and t.startswith("后", m.end()):
-                prev_end, prev_year, pending = m.end(), None, []
+            if m.group("suf") == "前" and t.startswith("后", m_end):
+                prev_end, prev_year, pending = m_end, None, []
                 continue  # 春节前后: habitual timing, not one occurrence
             year = marker_year(name, start)
             for p_start, p_end, p_name in pending:  # 元旦、春节将至: the marker covers the whole list
                 emit(p_start, p_end, p_name, marker_year(p_name, p_start))
             pending = []
         else:
-            pending.append((m.start(), m.end(), name))
-            prev_end, prev_year = m.end(), None
+            pending.append((m.start(), m_end, name))
+            prev_end, prev_year = m_end, None
             continue
-        end = m.end()
+        end = m_end
         ok = emit(start, end, name, year)
         prev_end, prev_year = end, (year if ok and year != -1 else None)
     return [c for c in out if id(c) not in drop]
@@ -1052,6 +1318,21 @@ def extract_dates(text: str, published: Optional[_dt.date] = None) -> list[DateM
         return []
 
 
+def _year_ranges(t: str, pattern) -> list:
+    """``pattern.finditer(t)`` for the year-range pattern, which starts with 从 or 自 and holds no
+    other 从/自: matched at each 从/自 found by ``str.find`` (much faster than the engine's scan for
+    the pair of characters)."""
+    starts = []
+    for c in "从自":
+        i = t.find(c)
+        while i >= 0:
+            starts.append(i)
+            i = t.find(c, i + 1)
+    starts.sort()
+    match = pattern.match
+    return [m for m in map(match, itertools.repeat(t), starts) if m is not None]
+
+
 def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
     R = rules()
     t = T.fold(text)
@@ -1059,7 +1340,7 @@ def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
     pos = _Positions(t)
     atoms = _atoms(t, pub, pos, titles)
     cands = _combine(t, atoms, pub)
-    for m in R.year_range.finditer(t):
+    for m in _year_ranges(t, R.year_range):
         a, b = int(m.group("a")), int(m.group("b"))
         if a < b:
             cands.append(_Cand(m.start(), m.end(), "range", _dt.date(a, 1, 1), _dt.date(b, 12, 31), "year", prio=3))

@@ -18,24 +18,44 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
 from .article import Article
-from .models import MeasureMention
+from .models import MeasureMention, construct_all
 from .resources import load_yaml
 
 _QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
 _HAN = regex.compile(r"\p{Han}")
-_YEAR_LED = regex.compile(r"\d{4}年")
-_FUNCTION_CHARS = regex.compile(r"[的和与及或等]")
+_CJK = re.compile("[\u4e00-\u9fff]")  # CJK Unified Ideographs, all Han: a cheap first test
+_YEAR_LED = re.compile(r"\d{4}年")
+_FUNCTION_CHARS = re.compile(r"[的和与及或等]")
+# regex's \s (Unicode White_Space) written out, for the patterns compiled with stdlib re
+_WS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _has_han(s: str) -> bool:
+    return _CJK.search(s) is not None or _HAN.search(s) is not None
+
+
+# _QUOTE_STRIP as a deletion table for str.translate (faster on short names): regex's \s is
+# Unicode White_Space, spelled out in _WS
+_QUOTE_STRIP_TABLE = dict.fromkeys(map(ord, "“”\"'‘’「」『』《》〈〉<>\t\n\x0b\x0c\r \x85\xa0\u1680"
+                                        + "".join(map(chr, range(0x2000, 0x200b)))
+                                        + "\u2028\u2029\u202f\u205f\u3000"))
+
+
+_QUOTE_STRIP_ANY = re.compile("[“”\"'‘’「」『』《》〈〉<>" + _WS + "]")  # the same characters, to test for
 
 
 def name_key(name: str) -> str:
     """The identity of a measure name (quotes, 《》 and spaces removed), as the scorer compares them."""
-    return _QUOTE_STRIP.sub("", name or "")
+    if not name:
+        return ""
+    return name.translate(_QUOTE_STRIP_TABLE) if _QUOTE_STRIP_ANY.search(name) else str(name)
 
 
 class _Hit(str):
@@ -46,14 +66,19 @@ class _Hit(str):
 
 
 class _Suffixes:
-    """Which of a word list a string ends with (longest first) — ``str.endswith``, no regex scan."""
+    """Which of a word list a string ends with (longest first) — ``str.endswith``, no regex scan;
+    only the words ending in the string's last character are tried."""
 
     def __init__(self, words):
         self.words = tuple(sorted({w for w in words if w}, key=len, reverse=True))
+        self.by_last: dict[str, tuple] = {}
+        for w in self.words:  # longest first within each last character
+            self.by_last[w[-1]] = self.by_last.get(w[-1], ()) + (w,)
 
     def search(self, s: str):
-        if self.words and s.endswith(self.words):
-            for w in self.words:
+        ws = self.by_last.get(s[-1:])
+        if ws is not None:
+            for w in ws:
                 if s.endswith(w):
                     return _Hit(w)
         return None
@@ -64,49 +89,55 @@ def _alt(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+# Patterns without \p{...} are compiled with stdlib re: the same syntax and matches here, and
+# cheaper calls (classify_quote makes ~10 small matches per quote).
 @dataclass(frozen=True)
 class _Rules:
-    doc_title: "regex.Pattern"
+    doc_title: "re.Pattern"
     doc_kind: _Suffixes
-    title_note: "regex.Pattern"
+    title_note: "re.Pattern"
     work_cue: _Suffixes
     min_doc_chars: int
-    quote: "regex.Pattern"
-    named_kind_at: "regex.Pattern"
+    quote: "re.Pattern"
+    quote_named: "re.Pattern"
+    quote_named_curly: "re.Pattern"
+    named_kind_at: "re.Pattern"
     named_kind_end: _Suffixes
     gap_kind_at: "regex.Pattern"
+    gap_hint: "re.Pattern"
     style_kinds: frozenset
-    link_kind_at: "regex.Pattern"
-    group_next: "regex.Pattern"
-    group_kind_at: "regex.Pattern"
+    link_kind_at: "re.Pattern"
+    group_next: "re.Pattern"
+    group_kind_at: "re.Pattern"
     cue_before: _Suffixes
-    frame_after: "regex.Pattern"
+    frame_after: "re.Pattern"
     frame_before: str
     organ_before: _Suffixes
-    formula_shape: "regex.Pattern"
+    formula_shape: "re.Pattern"
     formula_max: int
     formula_long_marks: frozenset
     formula_long_max: int
     excluded: frozenset
     org_end: _Suffixes
-    bad_tail: "regex.Pattern"
+    bad_tail: "re.Pattern"
     bad_end: _Suffixes
-    problem_words: "regex.Pattern"
+    problem_words: "re.Pattern"
     max_name: int
     min_name: int
     sentence_marks: frozenset
     list_marks: frozenset
     outcome_marks: frozenset
-    unquoted_kind: "regex.Pattern"
+    unquoted_kind: "re.Pattern"
     unquoted_max: int
     unquoted_drop: frozenset
     fuller_tail: "regex.Pattern"
     unquoted_min: int
-    unquoted_cue: "regex.Pattern"
-    generic: "regex.Pattern"
+    unquoted_cue: "re.Pattern"
+    generic: "re.Pattern"
     organ_prefix: "regex.Pattern"
     fixed: tuple
-    fixed_re: Optional["regex.Pattern"]
+    fixed_re: Optional["re.Pattern"]
+    follow_firsts: object  # characters after a quote that can start its kind word (see _may_name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,49 +160,72 @@ def rules() -> _Rules:
     unq_cues = _alt(unq.get("cue_before", []))
     unq_kinds = _alt(unq.get("kinds", []))
     umin, umax = int(unq.get("min_chars", 8)), int(unq.get("max_chars", 26))
+    sentence_marks = frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a"))
+    marks = "".join(re.escape(c) for c in sorted(sentence_marks))
     return _Rules(
-        doc_title=regex.compile(r"《([^《》\n]{1,100})》"),
+        doc_title=re.compile(r"《([^《》\n]{1,100})》"),
         doc_kind=_Suffixes(doc_kinds),
         work_cue=_Suffixes(cfg.get("document_not_before", []) or []),
-        title_note=regex.compile(r"[(\uff08][^()\uff08\uff09]{1,12}[)\uff09]$"),
+        title_note=re.compile(r"[(\uff08][^()\uff08\uff09]{1,12}[)\uff09]$"),
         min_doc_chars=int(cfg.get("min_document_chars", 4)),
-        quote=regex.compile(r"[“「]([^“”「」\n]{1,60})[”」]"),
-        named_kind_at=regex.compile(rf"(?:{_alt(named)})"),
+        quote=re.compile(r"[“「]([^“”「」\n]{1,60})[”」]"),
+        # the quotes classify_quote may accept: no sentence mark inside (a quote that holds one is
+        # skipped by the scan instead of being judged; none of the others changes); and the same
+        # on a text without 「, led by one literal character, which the engine finds faster
+        quote_named=re.compile(rf"[“「]([^“”「」\n{marks}]{{1,60}})[”」]"),
+        quote_named_curly=re.compile(rf"“([^“”「」\n{marks}]{{1,60}})[”」]"),
+        named_kind_at=re.compile(rf"(?:{_alt(named)})"),
         named_kind_end=_Suffixes(named),
         gap_kind_at=regex.compile(rf"(\p{{Han}}{{1,{gap_max}}}?)({_alt(gap)})"),
+        # gap_kind_at with any characters in the gap: where it fails, gap_kind_at fails (cheaper call)
+        gap_hint=re.compile(rf"(?s:.){{1,{gap_max}}}?(?:{_alt(gap)})"),
         style_kinds=frozenset(cfg.get("gap_kinds_need_style_mark", [])),
-        link_kind_at=regex.compile(rf"(?:{_alt(links)})({_alt(cfg.get('link_kinds', named))})"),
-        group_next=regex.compile(r"[、和及与]?[“「][^“”「」\n]{1,20}[”」]"),
-        group_kind_at=regex.compile(rf"{group_tail}?({_alt(named + ['方式方法'])})"),
+        link_kind_at=re.compile(rf"(?:{_alt(links)})({_alt(cfg.get('link_kinds', named))})"),
+        group_next=re.compile(r"[、和及与]?[“「][^“”「」\n]{1,20}[”」]"),
+        group_kind_at=re.compile(rf"{group_tail}?({_alt(named + ['方式方法'])})"),
         cue_before=_Suffixes(cues),
-        frame_after=regex.compile(rf"(?:{_alt(cfg.get('cue_frame_after', []))})"),
+        frame_after=re.compile(rf"(?:{_alt(cfg.get('cue_frame_after', []))})"),
         frame_before=cfg.get("cue_frame_before", "以"),
         organ_before=_Suffixes(organs),
-        formula_shape=regex.compile(rf"^[{nums}]"),
+        formula_shape=re.compile(rf"^[{nums}]"),
         formula_max=int(cfg.get("formula_max_chars", 10)),
         formula_long_marks=frozenset(cfg.get("formula_long_marks", "+")),
         formula_long_max=int(cfg.get("formula_long_max_chars", 16)),
         excluded=frozenset(excluded),
         org_end=_Suffixes(cfg.get('organization_endings', [])),
-        bad_tail=regex.compile(rf"(?:{_alt(cfg.get('not_measure_tails', []))})"),
-        problem_words=regex.compile(rf"(?:{_alt(cfg.get('problem_words', []) or ['腐败'])})"),
+        bad_tail=re.compile(rf"(?:{_alt(cfg.get('not_measure_tails', []))})"),
+        problem_words=re.compile(rf"(?:{_alt(cfg.get('problem_words', []) or ['腐败'])})"),
         bad_end=_Suffixes(cfg.get('not_measure_endings', [])),
         max_name=int(cfg.get("max_name_chars", 20)),
         min_name=int(cfg.get("min_name_chars", 2)),
-        sentence_marks=frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a")),
+        sentence_marks=sentence_marks,
         list_marks=frozenset(cfg.get("list_marks", "、")),
         outcome_marks=frozenset(cfg.get("outcome_marks", "<>=")),
-        unquoted_kind=regex.compile(rf"(?:{unq_kinds})(?=[,\uff0c。;\uff1b、:\uff1a!?\uff01\uff1f\s)\uff09”《等的和及与]|$)"),
+        unquoted_kind=re.compile(rf"(?:{unq_kinds})(?=[,\uff0c。;\uff1b、:\uff1a!?\uff01\uff1f{_WS})\uff09”《等的和及与]|$)"),
         unquoted_max=umax,
         unquoted_drop=frozenset(unq.get("drop_kind", [])),
         fuller_tail=regex.compile(rf"[”」]?(\p{{Han}}{{1,4}}?)({_alt(unq.get('drop_kind', []) or ['模式'])})"),
         unquoted_min=umin,
-        unquoted_cue=regex.compile(rf"(?:{unq_cues})"),
-        generic=regex.compile(rf"(?:{_alt(unq.get('generic_words', []) or ['各类'])})"),
+        unquoted_cue=re.compile(rf"(?:{unq_cues})"),
+        generic=re.compile(rf"(?:{_alt(unq.get('generic_words', []) or ['各类'])})"),
         organ_prefix=regex.compile(rf"^\p{{Han}}{{0,8}}?(?:{_alt(organs)})"),
         fixed=fixed,
-        fixed_re=regex.compile(_alt([n for n, _ in fixed])) if fixed else None,
+        fixed_re=re.compile(_alt([n for n, _ in fixed])) if fixed else None,
+        follow_firsts=_firsts(list(named) + list(links) + list("、和及与“「") + [cfg.get("group_tail", "等")]),
     )
+
+
+class _AnyCharacter:
+    """The first characters of a word list that holds the empty word: every character."""
+
+    def __contains__(self, c) -> bool:
+        return True
+
+
+def _firsts(words):
+    """First characters of ``words`` (any match of their alternation starts with one of them)."""
+    words = list(words)
+    return frozenset(w[0] for w in words) if all(words) else _AnyCharacter()
 
 
 # ----------------------------------------------------------------------------- documents
@@ -195,9 +249,10 @@ def document_kind(title: str) -> Optional[str]:
     return m.group(0)
 
 
-def _documents(text: str):
+def _documents(text: str, titles=None):
+    """Policy documents among the 《》 titles (``titles``: their matches of ``doc_title``, if known)."""
     r = rules()
-    for m in r.doc_title.finditer(text):
+    for m in (r.doc_title.finditer(text) if titles is None else titles):
         if r.work_cue.search(text[max(0, m.start() - 8):m.start()].rstrip()):
             continue  # 专题片《…》, 发表《…》: a work, not a policy
         kind = document_kind(m.group(1))
@@ -229,8 +284,10 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
         return None
     if q in r.excluded or not r.sentence_marks.isdisjoint(q):
         return None
+    if not _may_name(r, text, qs, qe, q):
+        return None
     has_list = not r.list_marks.isdisjoint(q)
-    has_han = bool(_HAN.search(q))
+    has_han = _has_han(q)
     after_pos = qe + 1  # after the closing ”
     after = text[after_pos: after_pos + 24]
     kind = None
@@ -249,7 +306,7 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
         if m:
             kind, end = m.group(1), after_pos + m.end()
         else:
-            m = r.gap_kind_at.match(after)
+            m = r.gap_kind_at.match(after) if r.gap_hint.match(after) else None
             if m and (m.group(2) not in r.style_kinds or "式" in m.group(1)):
                 kind, end = m.group(2), after_pos + m.end()
                 if not has_han:  # “1+X”轮流接访模式 → 1+X轮流接访
@@ -290,6 +347,25 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
     return name, kind, form, end
 
 
+def _may_name(r: _Rules, text: str, qs: int, qe: int, q: str) -> bool:
+    """A cheap test that classify_quote needs: False only where it rejects the quote anyway.
+
+    It accepts a quote only with a kind word (right after it, after 的, after a short gap, after a
+    run of quotes and 等, or at its own end), as a formula (a quote that starts with a numeral),
+    or with a cue before it; this looks at the characters each of those needs."""
+    if text[qe + 1:qe + 2] in r.follow_firsts or r.gap_hint.match(text, qe + 1, qe + 25):
+        return True
+    if q[-1:] in r.named_kind_end.by_last or r.formula_shape.search(q):
+        return True
+    open_pos = qs - 1
+    before_last = text[open_pos - 1:open_pos] if open_pos >= 1 else ""
+    if before_last and (before_last in r.cue_before.by_last or before_last in r.organ_before.by_last):
+        return True
+    if not r.frame_before:  # every text ends with the empty frame word
+        return True
+    return before_last == r.frame_before[-1]
+
+
 def _cued(text: str, open_pos: int, qe: int) -> bool:
     """A cue right before the opening quote at ``open_pos`` (运用“…”, 以“…”为抓手, 纪委监委“…”)."""
     r = rules()
@@ -310,7 +386,7 @@ def _quoted(text: str, blocked: list[tuple[int, int]]):
     r = rules()
     starts = [b[0] for b in blocked]
     accepted: set[str] = set()  # one entry per name: a name already taken needs no second look
-    for m in r.quote.finditer(text):
+    for m in (r.quote_named if "「" in text else r.quote_named_curly).finditer(text):
         if m.group(1) in accepted or _inside(m.start(), blocked, starts):
             continue
         got = classify_quote(text, m.start(1), m.end(1))
@@ -397,8 +473,9 @@ def extract_measures(text: str) -> list[MeasureMention]:
     except Exception:  # patterns missing: no measures rather than a crash
         return []
     found: list[tuple] = []
-    docs = list(_documents(text))
-    blocked = [(m.start(), m.end()) for m in r.doc_title.finditer(text)]
+    titles = list(r.doc_title.finditer(text))
+    docs = list(_documents(text, titles))
+    blocked = [m.span() for m in titles]
     starts = [b[0] for b in blocked]
     found.extend(docs)
     found.extend(_quoted(text, blocked))
@@ -428,8 +505,21 @@ def extract_measures(text: str) -> list[MeasureMention]:
         if not key or key in seen:
             continue
         seen.add(key)
-        out.append(MeasureMention(text=text[s:e], start=s, end=e, name=name.strip(), kind=kind, form=form))
+        out.append(_mention(text, s, e, name.strip(), kind, form))
     return out
+
+
+_FORMS = frozenset(("document", "named", "formula"))
+
+
+def _mention(text: str, s: int, e: int, name: str, kind, form: str) -> MeasureMention:
+    """``MeasureMention(...)``: values checked here as its validation would, then built without
+    pydantic's per-field checks (``construct_all``); anything unusual goes through the validator."""
+    if type(s) is int and type(e) is int and 0 <= s <= e <= len(text) and type(name) is str \
+            and (kind is None or type(kind) is str) and form in _FORMS:
+        return construct_all(MeasureMention, text=text[s:e], start=s, end=e, name=name, kind=kind, form=form,
+                             issuer=None, date=None, place=None)
+    return MeasureMention(text=text[s:e], start=s, end=e, name=name, kind=kind, form=form)
 
 
 def stage(article: Article) -> None:
