@@ -13,7 +13,8 @@ Inputs (whatever of them exists):
   edge, a paragraph without its title or date line);
 - every ``input`` of ../shared/specs/*.jsonl (dates, numbers, money, units: short, odd sentences).
 
-Records are written without the ``id``-independent fields changed: exactly ``model_dump_json``.
+Records are written as ``model_dump_json`` gives them, except that the checkout's path in ``source``
+is written ``<repo>``/``<shared>`` (snapshots of two worktrees compare equal).
 """
 from __future__ import annotations
 
@@ -42,6 +43,19 @@ def inputs():
                 yield ("spec", (f"{spec.name}#{obj.get('id')}", obj["input"]))
 
 
+def _portable(rec) -> str:
+    """The record's JSON with the checkout's path in ``source`` written ``<repo>``/``<shared>``, so a
+    snapshot taken in another checkout or worktree compares equal."""
+    src = rec.source
+    for path, name in ((str(SHARED), "<shared>"), (str(ROOT), "<repo>")):
+        if src.startswith(path):
+            src = name + src[len(path):]
+            break
+    if src != rec.source:
+        rec = rec.model_copy(update={"source": src})
+    return rec.model_dump_json(by_alias=True)
+
+
 def snapshot(out) -> int:
     from extractor.pipeline import default_pipeline, extract
 
@@ -50,11 +64,11 @@ def snapshot(out) -> int:
     for kind, item in inputs():
         if kind == "file":
             rec = pipe.run(item)
-            out.write(rec.model_dump_json(by_alias=True) + "\n")
+            out.write(_portable(rec) + "\n")
             n += 1
             for i, para in enumerate(p for p in rec.text.split("\n") if p.strip()):
                 r = extract(para, published_at=rec.published_at, source=f"{rec.source}#p{i}")
-                out.write(r.model_dump_json(by_alias=True) + "\n")
+                out.write(_portable(r) + "\n")
                 n += 1
         else:
             source, text = item
