@@ -165,6 +165,14 @@ def _strong_hits(gz: Gazetteer, ki: int) -> tuple[Hit, ...]:
     return got
 
 
+_KEY_INFO: dict[int, tuple] = {}   # key index -> (key, its hits, its strong hits): one lookup per match
+
+
+def _key_info(gz: Gazetteer, ki: int) -> tuple[str, tuple[Hit, ...], tuple[Hit, ...]]:
+    got = _KEY_INFO[ki] = (gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
+    return got
+
+
 _STRONG_DIV: dict[str, tuple] = {}
 
 
@@ -197,8 +205,10 @@ def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ
         occs.truncated = True
     firsts = r.suffix_first_chars
     n = len(text)
+    info = _KEY_INFO.get
     for ki, s, e in found:
-        occ = Occ(s, e, gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
+        key, hits, strong = info(ki) or _key_info(gz, ki)
+        occ = Occ(s, e, key, hits, strong)
         if e < n and text[e] in firsts:
             if media_match(text, e):
                 media.append(occ)
@@ -216,13 +226,19 @@ def _segmenter():
     return rjieba
 
 
+# Characters the segmenter never joins to a neighbour (jieba cuts the text into runs of CJK
+# characters, letters, digits and +#&._%- first, and segments each run alone): a word starts right
+# after any of them, no segmentation needed.
+_SEGMENT_BREAKS = frozenset(",，。、;；:：!！?？“”‘’\"'()（）《》〈〉【】[]「」『』 \t\n\u3000")
+
+
 def starts_a_word(text: str, start: int, end: int, window: int = 6) -> bool:
     """Whether a segmenter (rjieba) run on a small window puts a word boundary at ``start``:
     not in 聚焦作决策 (焦作), 为民和县委 (民和县). Only the start is checked: jieba often glues a
     place to the next noun (北京高校, 南开大学), which is still a mention."""
     lo, hi = max(0, start - window), min(len(text), end + window)
     pos = lo
-    if pos == start:
+    if pos == start or text[start - 1] in _SEGMENT_BREAKS:
         return True
     for tok in _segmenter().cut(text[lo:hi]):
         pos += len(tok)
@@ -274,6 +290,15 @@ _BY_START = operator.attrgetter("start")
 
 def _longest_first(cluster: list[Occ], out: list[Occ]) -> None:
     """Within a run of mutually overlapping names: longest first, then leftmost."""
+    if len(cluster) == 2:   # the same without the sorts (most runs are a pair: 福州市 and 福州)
+        a, b = cluster
+        if (b.start - b.end, b.start) < (a.start - a.end, a.start):
+            a, b = b, a
+        if b.end <= a.start or a.end <= b.start:   # an empty span beside the other
+            out.extend(sorted((a, b), key=_BY_START))
+        else:
+            out.append(a)
+        return
     taken: list[Occ] = []
     for o in sorted(cluster, key=lambda o: (o.start - o.end, o.start)):
         if all(o.end <= t.start or t.end <= o.start for t in taken):
@@ -506,15 +531,33 @@ class Context:
 
 
 def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceMention:
-    if occ.uid is not None:
-        u = gz.units[occ.uid]
-        return _place_mention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
-                              path=list(gz.path(u.uid)), candidates=list(occ.candidates),
-                              resolved_by=occ.resolved_by)
-    # unresolved tie: keep the name and level, no code
-    u = gz.units[occ.hits[0].uid]
-    return _place_mention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
-                          candidates=list(occ.candidates), resolved_by="ambiguous")
+    uid = occ.uid
+    if uid is not None:
+        name, level, adcode, path, plain = _UNIT_FIELDS.get(uid) or _unit_fields(gz, uid)
+        why = occ.resolved_by
+    else:   # unresolved tie: keep the name and level, no code
+        name, level, _, _, plain = _UNIT_FIELDS.get(occ.hits[0].uid) or _unit_fields(gz, occ.hits[0].uid)
+        adcode, path, why = None, (), "ambiguous"
+    cands = occ.candidates
+    if (plain and type(text) is str and type(start) is int and type(end) is int and 0 <= start <= end
+            and end - start == len(text) and (not cands or all(type(c) is str for c in cands))
+            and (why is None or type(why) is str)):   # what _place_mention checks, unit fields once per unit
+        return construct_all(PlaceMention, text=text, start=start, end=end, name=name, level=level,
+                             adcode=adcode, path=list(path), candidates=list(cands), resolved_by=why)
+    return _place_mention(text=text, start=start, end=end, name=name, level=level, adcode=adcode,
+                          path=list(path), candidates=list(cands), resolved_by=why)
+
+
+_UNIT_FIELDS: dict[str, tuple] = {}   # uid -> (name, level, adcode, path, whether they plainly pass validation)
+
+
+def _unit_fields(gz: Gazetteer, uid: str) -> tuple:
+    u = gz.units[uid]
+    path = gz.path(uid)
+    plain = (type(u.name) is str and u.level in _LEVELS and type(u.adcode) is str
+             and _ADCODE_RX.fullmatch(u.adcode) is not None and all(type(x) is str for x in path))
+    got = _UNIT_FIELDS[uid] = (u.name, u.level, u.adcode, path, plain)
+    return got
 
 
 _LEVELS = frozenset(typing.get_args(PlaceLevel))
@@ -574,7 +617,7 @@ def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
 
 # ---- townships in context and deixis -----------------------------------------------------------
 def _free(used: bytearray, s: int, e: int) -> bool:
-    return not any(used[s:e])
+    return used.find(1, s, e) < 0
 
 
 def _mark(used: bytearray, s: int, e: int) -> None:
