@@ -57,8 +57,8 @@ class Rules:
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
     blockers: frozenset
-    sentence_end_re: re.Pattern
-    paragraph_end_re: re.Pattern
+    sentence_rest_re: re.Pattern     # a run of characters that end no sentence
+    paragraph_rest_re: re.Pattern    # a run of characters that end no paragraph
     jie_re: re.Pattern
     town_cue_re: re.Pattern
     ethnic_town_re: re.Pattern
@@ -111,8 +111,8 @@ def rules() -> Rules:
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
-                 sentence_end_re=re.compile("[" + re.escape(sentence_end) + "]"),
-                 paragraph_end_re=re.compile("[" + re.escape(paragraph_end) + "]"),
+                 sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
+                 paragraph_rest_re=re.compile("[^" + re.escape(paragraph_end) + "]*"),
                  media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
@@ -271,7 +271,15 @@ def _after_surname(text: str, start: int, end: int) -> bool:
 
 def _after_ancestor(gz: Gazetteer, text: str, start: int, uid: str) -> bool:
     before = text[max(0, start - 12):start]
-    return bool(before) and any(before.endswith(n) for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
+    if not before:
+        return False
+    names = _ANCESTOR_NAMES.get(uid)
+    if names is None:
+        names = _ANCESTOR_NAMES[uid] = tuple(n for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
+    return before.endswith(names)
+
+
+_ANCESTOR_NAMES: dict[str, tuple[str, ...]] = {}   # uid -> the full and short names of its ancestors
 
 
 _PROVINCE_SHORT = set()
@@ -286,6 +294,17 @@ def _needs_boundary_check(key: str, hit: Hit) -> bool:
 
 
 _BY_START = operator.attrgetter("start")
+
+# key -> per hit (hit, township?, strong?, must start a word?, short form?): what the linking loop
+# asks of every hit, a property of the key alone
+_HIT_PLANS: dict[str, tuple[tuple[Hit, bool, bool, bool, bool], ...]] = {}
+
+
+def _hit_plans(gz: Gazetteer, o: Occ) -> tuple:
+    got = _HIT_PLANS[o.text] = tuple(
+        (h, gz.units[h.uid].level == "township", h in o.strong, _needs_boundary_check(o.text, h), h.kind == "short")
+        for h in o.hits)
+    return got
 
 
 def _longest_first(cluster: list[Occ], out: list[Occ]) -> None:
@@ -718,6 +737,29 @@ def _home_unit(gz: Gazetteer, home_lineage: tuple, kind: str) -> Optional[str]:
     return None
 
 
+_DEIXIS_TARGET: dict[tuple[str, str], Optional[str]] = {}
+
+
+def _deixis_target(gz: Gazetteer, uid: str, kind: str) -> Optional[str]:
+    """The unit a deixis word of ``kind`` means after a mention of ``uid``: the unit itself when it
+    fits, for 市/省 the ancestor that fits (成武县…全市 → the county's city 菏泽市), else None."""
+    key = (uid, kind)
+    if key in _DEIXIS_TARGET:
+        return _DEIXIS_TARGET[key]
+    got = uid if _fits(gz, uid, kind) else None
+    if got is None and kind in ("市", "省"):
+        got = next((a for a in gz.lineage(uid)[1:] if _fits(gz, a, kind)), None)
+    _DEIXIS_TARGET[key] = got
+    return got
+
+
+def _run_start(rest_re: re.Pattern, reversed_text: str, s: int) -> int:
+    """Where the run of characters ``rest_re`` matches that ends at ``s`` starts (the start of
+    ``s``'s sentence or paragraph), matched forwards in the reversed text."""
+    k = len(reversed_text) - s
+    return s - (rest_re.match(reversed_text, k).end() - k)
+
+
 def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]:
     r = rules()
     if r.deixis is None:
@@ -725,42 +767,36 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     gz, text = ctx.gz, ctx.text
     out = []
     starts = [m.start for m in mentions]
-    sent_ends = para_ends = None
+    backwards = None
+    blockers, kinds = r.blockers, r.deixis_kind
 
     for n, m in enumerate(r.deixis.finditer(text)):
         if n >= r.max_occurrences:
             break
-        s, e = m.start(), m.end()
-        if not _free(used, s, e) or (s > 0 and text[s - 1] in r.blockers):
+        s, e = m.span()
+        if used.find(1, s, e) >= 0 or (s > 0 and text[s - 1] in blockers):
             continue
         if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and not starts_a_word(text, s, e):
             continue   # 健全市场, 原本市里: the word only looks like deixis
-        if sent_ends is None:  # positions just after each sentence / paragraph end, once per text
-            sent_ends = [x.end() for x in r.sentence_end_re.finditer(text)]
-            para_ends = [x.end() for x in r.paragraph_end_re.finditer(text)]
-        kind = r.deixis_kind[m.group()]
-        i = bisect.bisect_right(sent_ends, s)
-        sent0 = sent_ends[i - 1] if i else 0
-        i = bisect.bisect_right(para_ends, s)
-        para0 = para_ends[i - 1] if i else 0
+        if backwards is None:  # the text reversed once: sentence and paragraph starts are runs before s
+            backwards = text[::-1]
+        word = m.group()
+        kind = kinds[word]
+        para0 = _run_start(r.paragraph_rest_re, backwards, s)
+        if text.rfind(r.unnamed + kind, para0, s) >= 0:   # 北京市某区…该区: the anaphor has no name
+            continue
+        sent0 = _run_start(r.sentence_rest_re, backwards, s)
         uid, why = None, None
         k = bisect.bisect_left(starts, s)
-        unnamed = text.rfind(r.unnamed + kind, para0, s)   # 北京市某区…该区: the anaphor has no name
-        if unnamed >= 0:
-            continue
         for lo, label in ((sent0, "deixis:sentence"), (para0, "deixis:paragraph")):
-            for prev in reversed(mentions[:k]):
+            for i in range(k - 1, -1, -1):
+                prev = mentions[i]
                 if prev.start < lo:
                     break
-                if not prev.uid:
-                    continue
-                if _fits(gz, prev.uid, kind):
-                    uid, why = prev.uid, label
-                    break
-                if kind in ("市", "省"):  # 成武县…全市 → the county's city (菏泽市)
-                    up = next((a for a in gz.lineage(prev.uid)[1:] if _fits(gz, a, kind)), None)
-                    if up:
-                        uid, why = up, label
+                if prev.uid:
+                    uid = _deixis_target(gz, prev.uid, kind)
+                    if uid:
+                        why = label
                         break
             if uid:
                 break
@@ -768,7 +804,7 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
             uid, why = _home_unit(gz, ctx.home_lineage, kind), "deixis:home"
         if uid is None:
             continue
-        out.append(Occ(s, e, m.group(), (Hit(uid, "deixis"),), uid=uid, resolved_by=why))
+        out.append(Occ(s, e, word, (Hit(uid, "deixis"),), uid=uid, resolved_by=why))
         _mark(used, s, e)
     return out
 
@@ -786,10 +822,12 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         return [], None, False
     gz = gazetteer()
     r = rules()
+    _segmenter()   # loaded with the stage's other tables on its first call (the pipeline's warm-up)
     occs, media = scan(text, gz)
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
     div: dict[int, tuple] = {}
+    strong = []
     for o in occs:
         if o.strong:
             hits, check = _strong_divisions(gz, o.text)
@@ -798,7 +836,8 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
                              or _after_ancestor(gz, text, o.start, h.uid))
             if hits:
                 div[id(o)] = hits
-    strong = non_overlapping([o for o in occs if id(o) in div])
+                strong.append(o)
+    strong = non_overlapping(strong)
     sure = set()
     sure_mentions = []
     for o in strong:
@@ -837,17 +876,19 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
 
     # 4-5. every name that counts in this context; overlaps; resolution among candidates
     accepted: list[Occ] = []
+    not_township, surnames = r.not_township.match, r.surnames
     for o in occs:
         hits = []
-        for h in o.hits:
-            if gz.units[h.uid].level == "township":
-                if ctx.town_ok(h.uid, o.start) and not r.not_township.match(text, o.end):
+        s = o.start
+        for h, township, strong_hit, check, short in _HIT_PLANS.get(o.text) or _hit_plans(gz, o):
+            if township:
+                if ctx.town_ok(h.uid, s) and not not_township(text, o.end):
                     hits.append(h)
-            elif h in o.strong or ctx.weak_ok(h, o.start):
-                if _needs_boundary_check(o.text, h):   # 焦作 in 聚焦作决策: not where a word starts
-                    if not _starts_word(text, o) and not ctx.prefix_ancestor(h.uid, o.start):
+            elif strong_hit or ctx.weak_ok(h, s):
+                if check:   # 焦作 in 聚焦作决策: not where a word starts
+                    if not _starts_word(text, o) and not ctx.prefix_ancestor(h.uid, s):
                         continue
-                    if h.kind == "short" and _after_surname(text, o.start, o.end):
+                    if short and s and text[s - 1] in surnames and _after_surname(text, s, o.end):
                         continue
                 hits.append(h)
         if hits:
