@@ -18,6 +18,7 @@ cannot place keeps null fields.
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import functools
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -25,7 +26,7 @@ from typing import Any, Optional
 import regex
 
 from .article import Article
-from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention
+from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, construct_all
 from .resources import load_yaml
 from .sentences import clauses, paragraphs_and_sentences
 
@@ -142,7 +143,7 @@ def value_anchor(count: CountMention) -> int:
 def period_of(d: DateMention) -> Optional[Period]:
     if d.from_ is None and d.to is None:
         return None
-    return Period(from_=d.from_, to=d.to)
+    return _period(d.from_, d.to)
 
 
 def union_period(ds: list[DateMention]) -> Optional[Period]:
@@ -152,6 +153,14 @@ def union_period(ds: list[DateMention]) -> Optional[Period]:
     hi = None if any(t is None for t in tos) else max(tos)
     if lo is None and hi is None:
         return None
+    return _period(lo, hi)
+
+
+def _period(lo, hi) -> Period:
+    """``Period(from_=lo, to=hi)``; plain dates (or None) pass its validation unchanged, so the
+    model is built without it (a few per figure)."""
+    if (lo is None or type(lo) is _dt.date) and (hi is None or type(hi) is _dt.date):
+        return construct_all(Period, from_=lo, to=hi)
     return Period(from_=lo, to=hi)
 
 
@@ -199,7 +208,9 @@ class PeriodResolver:
         self._starts = [d.start for d in self.dates]
         self.counts = article.counts
         self._anchors = sorted(anchors if anchors is not None else (value_anchor(c) for c in self.counts))
-        self._leads: Optional[list[Optional[DateMention]]] = None
+        self._leads: list[Optional[DateMention]] = []   # filled on demand by _forward_leads
+        self._lead_state: tuple[Optional[DateMention], int] = (None, -2)
+        self._continued: dict[int, Optional[DateMention]] = {}
         # the rules of scope.yaml's period_order, looked up once (unknown names are skipped)
         self._rules = _period_rules(type(self), tuple(self.sc.period_order))
 
@@ -279,6 +290,16 @@ class PeriodResolver:
         return None
 
     def _rule_continued(self, si: int, a: int):
+        if si in self._continued:   # a property of the sentence: found once for all its figures
+            d = self._continued[si]
+        else:
+            d = self._continued[si] = self._continued_from(si)
+        if d is not None:
+            return period_of(d), d.text
+        return None
+
+    def _continued_from(self, si: int) -> Optional[DateMention]:
+        """The date a sentence that continues the previous one (其中 …) takes from it, if any."""
         s, e = self.layout.sents[si]
         head = self.text[s:e].lstrip(_LEAD_JUNK)
         if not self.sc.continuation.match(head) or si == 0:
@@ -289,11 +310,8 @@ class PeriodResolver:
             return None
         d = self._last_before(pe, ps)
         if d is not None:
-            return period_of(d), d.text
-        lead = self._lead_before(si - 1)
-        if lead is not None:
-            return period_of(lead), lead.text
-        return None
+            return d
+        return self._lead_before(si - 1)
 
     def _rule_lead(self, si: int, a: int):
         lead = self._lead_before(si)
@@ -320,26 +338,45 @@ class PeriodResolver:
     def _lead_before(self, si: int) -> Optional[DateMention]:
         """The period lead of the nearest earlier sentence of the paragraph (or of the list it
         belongs to) that opens with a time expression; None when that one is an event date."""
-        if self._leads is None:
-            self._leads = self._forward_leads()
-        return self._leads[si] if 0 <= si < len(self._leads) else None
+        if si < 0:
+            return None
+        if si >= len(self._leads):
+            self._forward_leads(si)
+        return self._leads[si] if si < len(self._leads) else None
 
-    def _forward_leads(self) -> list[Optional[DateMention]]:
-        leads: list[Optional[DateMention]] = []
-        current: Optional[DateMention] = None
-        prev_para = -2
-        for j, (sj, ej) in enumerate(self.layout.sents):
-            pj = self.layout.paragraph_of(sj)
+    def _forward_leads(self, upto: int) -> None:
+        """Extend ``self._leads`` (the lead in force at each sentence) through sentence ``upto``:
+        one forward walk over the sentences, resumed where the last call stopped."""
+        leads = self._leads
+        current, prev_para = self._lead_state
+        sents, paras, para_starts = self.layout.sents, self.layout.paras, self.layout._para_starts
+        dates, date_starts = self.dates, self._starts
+        j0 = len(leads)
+        if j0 >= len(sents):
+            return
+        # the sentences go forward, so their paragraph (paragraph_of) and the first date starting in
+        # them (_first_from) are found by two pointers moving forward instead of bisections
+        p = bisect.bisect_right(para_starts, sents[j0][0]) - 1
+        k = bisect.bisect_left(date_starts, sents[j0][0])
+        n_paras, n_dates = len(paras), len(dates)
+        for j in range(j0, min(upto + 1, len(sents))):
+            sj, ej = sents[j]
+            while p + 1 < n_paras and para_starts[p + 1] <= sj:
+                p += 1
+            pj = p if p >= 0 and paras[p][0] <= sj < paras[p][1] else -1
             if pj != prev_para:
-                ps, pe = self.layout.paras[pj] if pj >= 0 else (sj, ej)
+                ps, pe = paras[pj] if pj >= 0 else (sj, ej)
                 if not (pj >= 0 and self.sc.list_item.match(self.text, ps, pe)):
                     current = None
                 prev_para = pj
             leads.append(current)
-            lead = self.sentence_lead(j)
-            if lead is not None:
-                current = lead if self.is_period_lead(lead) else None
-        return leads
+            while k < n_dates and date_starts[k] < sj:
+                k += 1
+            if k < n_dates and dates[k].end <= ej:   # a date starts in the sentence: it may open it
+                lead = self.sentence_lead(j)
+                if lead is not None:
+                    current = lead if self.is_period_lead(lead) else None
+        self._lead_state = (current, prev_para)
 
 
 # ----------------------------------------------------------------------------- places
@@ -443,11 +480,31 @@ def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver
                 per = period_of(d)
                 if per is not None:
                     upd["date"] = per
-        for k, v in upd.items():
-            setattr(m, k, v)
+        _assign(m, upd)
 
 
 # ----------------------------------------------------------------------------- stage
+
+@functools.lru_cache(maxsize=8)
+def _plain_fields(cls: type) -> frozenset:
+    """The fields of ``cls`` that pydantic's ``__setattr__`` stores as they are (no assignment
+    validation, not frozen): for those it writes ``__dict__`` and marks the field set, nothing else."""
+    cfg = cls.model_config
+    if cfg.get("validate_assignment") or cfg.get("frozen"):
+        return frozenset()
+    return frozenset(n for n, f in cls.__pydantic_fields__.items() if not f.frozen)
+
+
+def _assign(model, upd: dict[str, Any]) -> None:
+    """``setattr(model, k, v)`` for every item of ``upd`` (pydantic's own steps for plain fields)."""
+    if upd.keys() <= _plain_fields(type(model)):
+        model.__dict__.update(upd)
+        model.__pydantic_fields_set__.update(upd)
+    else:
+        for k, v in upd.items():
+            setattr(model, k, v)
+
+
 
 def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     layout = layout or Layout(article.text)
@@ -468,8 +525,7 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
             if si >= 0:
                 s, e = layout.sents[si]
                 upd["sentence"] = article.text[s:e]
-        for k, v in upd.items():  # in place: cheaper than model_copy, and the list is the article's own
-            setattr(c, k, v)
+        _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
         out.append(c)
     article.counts = out
     attribute_measures(article, layout, periods, places)

@@ -19,11 +19,17 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 
 import regex
 
-_SENT_END = regex.compile(r"[。!?\uff01\uff1f]+[”’」』\"')\uff09]*|\n+")
-_CLAUSE_SEP = regex.compile(r"[\uff0c;\uff1b:\uff1a]|(?<!\d),(?!\d)|——|…+")
+# A sentence end is ``[。!?！？]+[”’」』"')）]*|\n+``, a clause separator ``[，;；:：]|(?<!\d),(?!\d)|——|…+``.
+# Both are written to start with one character class (the branch taken is told by a lookbehind on
+# that first character), which lets stdlib ``re`` skip ahead to candidate characters: a pattern
+# that starts with an alternation is tried at every position (3x slower). Same matches.
+_SENT_END = re.compile(r"[。!?\uff01\uff1f\n](?:(?<=\n)\n*|(?<!\n)[。!?\uff01\uff1f]*[”’」』\"')\uff09]*)")
+_CLAUSE_SEP = re.compile(r"[\uff0c;\uff1b:\uff1a,—…]"
+                         r"(?:(?<=[\uff0c;\uff1b:\uff1a])|(?<=,)(?<!\d,)(?!\d)|(?<=—)—|(?<=…)…*)")
 _PARA_SEP = regex.compile(r"\n+")
 _SOFT_BREAK = regex.compile(
     r"(?<=[。!?\uff01\uff1f…”’」』])[ \t\u3000\u00a0]+(?=\S)"
@@ -39,16 +45,25 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _split(text: str, start: int, end: int, sep: "regex.Pattern", keep_sep: bool) -> list[tuple[int, int]]:
+def _split(text: str, start: int, end: int, sep: re.Pattern, keep_sep: bool) -> list[tuple[int, int]]:
+    return _pieces(text, start, end, [m.span() for m in sep.finditer(text, start, end)], keep_sep)
+
+
+def _pieces(text: str, start: int, end: int, seps: list[tuple[int, int]], keep_sep: bool) -> list[tuple[int, int]]:
+    """The trimmed, non-empty pieces of ``text[start:end]`` between the separator spans ``seps``
+    (sorted, inside the range); with ``keep_sep`` each piece keeps the separator that ends it."""
     out: list[tuple[int, int]] = []
     pos = start
-    for m in sep.finditer(text, start, end):
-        piece_end = m.end() if keep_sep else m.start()
-        s, e = _trim(text, pos, piece_end)
+    for a, b in seps:
+        s, e = pos, (b if keep_sep else a)
+        if s < e and (text[s].isspace() or text[e - 1].isspace()):
+            s, e = _trim(text, s, e)
         if e > s:
             out.append((s, e))
-        pos = m.end()
-    s, e = _trim(text, pos, end)
+        pos = b
+    s, e = pos, end
+    if s < e and (text[s].isspace() or text[e - 1].isspace()):
+        s, e = _trim(text, s, e)
     if e > s:
         out.append((s, e))
     return out
@@ -107,13 +122,26 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
 
 
 def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """``(paragraphs(text), sentences(text))`` with the paragraph breaks found once."""
+    """``(paragraphs(text), sentences(text))`` with the paragraph breaks found once and the sentence
+    ends found in one pass over the whole text (a sentence end never runs across a paragraph's
+    edge, which is whitespace; a paragraph where one would is split on its own, as before)."""
     if not isinstance(text, str) or not text:
         return [], []
     paras = _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
+    ends = [m.span() for m in _SENT_END.finditer(text)]
     sents: list[tuple[int, int]] = []
+    j, n = 0, len(ends)
     for ps, pe in paras:
-        sents.extend(_split(text, ps, pe, _SENT_END, keep_sep=True))
+        while j < n and ends[j][0] < ps:
+            j += 1
+        k = j
+        while k < n and ends[k][1] <= pe:
+            k += 1
+        if (k < n and ends[k][0] < pe) or (j and ends[j - 1][1] > ps):   # an end across an edge: alone
+            sents.extend(_split(text, ps, pe, _SENT_END, keep_sep=True))
+        else:
+            sents.extend(_pieces(text, ps, pe, ends[j:k], keep_sep=True))
+        j = k
     return paras, sents
 
 
