@@ -248,6 +248,12 @@ class PeriodResolver:
         return d1.end <= d2.start and self.text[d1.end:d2.start].strip() in self.sc.joiners
 
     def _rule_distributive(self, si: int, a: int):
+        # cheap rejections before the clause is split: the date the enumeration ends with lies in
+        # the sentence (the clause is part of it) and is joined to a neighbour
+        k = self._last_before_idx(a, self.layout.sents[si][0])
+        if k < 0 or not ((k > 0 and self._joined(self.dates[k - 1], self.dates[k]))
+                         or (k + 1 < len(self.dates) and self._joined(self.dates[k], self.dates[k + 1]))):
+            return None
         cs, ce = self.layout.clause_of(si, a)
         k = self._last_before_idx(a, cs)
         if k < 0:
@@ -283,6 +289,8 @@ class PeriodResolver:
         return None
 
     def _rule_clause_after(self, si: int, a: int):
+        if self._first_from(a, self.layout.sents[si][1]) is None:   # none in the sentence, none in the clause
+            return None
         cs, ce = self.layout.clause_of(si, a)
         d = self._first_from(a, ce)
         if d is not None and "”" not in self.text[a:d.start]:  # not across the end of a quotation
@@ -414,10 +422,12 @@ class PlaceResolver:
                 if pi >= 0:
                     p = self._before(a, self.layout.paras[pi][0])
             elif rule == "clause_after" and si >= 0:
-                cs, ce = self.layout.clause_of(si, a)
                 i = bisect.bisect_left(self._starts, a)
-                if i < len(self.places) and self.places[i].start < ce:
-                    p = self.places[i]
+                # the clause ends inside the sentence: no place starting in the sentence, none in the clause
+                if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
+                    cs, ce = self.layout.clause_of(si, a)
+                    if self.places[i].start < ce:
+                        p = self.places[i]
             elif rule == "preceding":
                 p = self._before(a, 0)
             elif rule == "preceding_in_home" and self.home:

@@ -30,11 +30,67 @@ import regex
 _SENT_END = re.compile(r"[。!?\uff01\uff1f\n](?:(?<=\n)\n*|(?<!\n)[。!?\uff01\uff1f]*[”’」』\"')\uff09]*)")
 _CLAUSE_SEP = re.compile(r"[\uff0c;\uff1b:\uff1a,—…]"
                          r"(?:(?<=[\uff0c;\uff1b:\uff1a])|(?<=,)(?<!\d,)(?!\d)|(?<=—)—|(?<=…)…*)")
-_PARA_SEP = regex.compile(r"\n+")
+_PARA_SEP = regex.compile(r"\n+")   # (stdlib re tries a leading repeat at every position: 10x slower here)
 _SOFT_BREAK = regex.compile(
     r"(?<=[。!?\uff01\uff1f…”’」』])[ \t\u3000\u00a0]+(?=\S)"
     r"|(?<=\p{Han})[ \t\u3000\u00a0]+(?=[\p{Han}\d“—《【])")
 SOFT_BREAK_MIN = 6
+_END_CHARS = "。!?\uff01\uff1f"           # what a sentence end starts with (or a line break)
+_CLOSERS = "”’」』\"')\uff09"            # what may follow it
+_SPACE_CHARS = " \t\u3000\u00a0"         # what a soft break is made of
+
+# Both regex engines search a pattern that starts with a character class at some 80 machine
+# instructions a character, str.find at a fraction of one: the functions below find the first
+# characters of sentence ends and soft breaks with str.find and match only there (same spans).
+
+
+def _positions(text: str, chars: str, start: int, end: int) -> list[int]:
+    """Sorted positions of any of ``chars`` in ``text[start:end]``."""
+    out: list[int] = []
+    for c in chars:
+        i = text.find(c, start, end)
+        while i >= 0:
+            out.append(i)
+            i = text.find(c, i + 1, end)
+    out.sort()
+    return out
+
+
+def _sentence_ends(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_SENT_END.finditer(text)``: a run of line breaks, or a run of end punctuation
+    and the closing quotes/brackets after it."""
+    out: list[tuple[int, int]] = []
+    last, n = 0, len(text)
+    for p in _positions(text, _END_CHARS + "\n", 0, n):
+        if p < last:   # inside the previous end
+            continue
+        e = p + 1
+        if text[p] == "\n":
+            while e < n and text[e] == "\n":
+                e += 1
+        else:
+            while e < n and text[e] in _END_CHARS:
+                e += 1
+            while e < n and text[e] in _CLOSERS:
+                e += 1
+        out.append((p, e))
+        last = e
+    return out
+
+
+def _soft_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``_SOFT_BREAK.finditer(text, start, end)``: tried where a run of spaces starts
+    (inside a run its lookbehind fails: a space is neither punctuation nor Han)."""
+    out: list[tuple[int, int]] = []
+    last = start
+    for p in _positions(text, _SPACE_CHARS, start, end):
+        if p < last or (p > 0 and text[p - 1] in _SPACE_CHARS):
+            continue
+        m = _SOFT_BREAK.match(text, p, end)
+        if m is not None:
+            out.append(m.span())
+            last = m.end()
+    return out
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -74,14 +130,14 @@ def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     last = start
     for m in _PARA_SEP.finditer(text, start, end):
-        for b in _SOFT_BREAK.finditer(text, last, m.start()):
-            if b.start() - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b.start() - 1] in "。!?\uff01\uff1f…”’」』":
-                out.append(b.span())
+        for b in _soft_breaks(text, last, m.start()):
+            if b[0] - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b[0] - 1] in "。!?\uff01\uff1f…”’」』":
+                out.append(b)
         out.append(m.span())
         last = m.end()
-    for b in _SOFT_BREAK.finditer(text, last, end):
-        if b.start() - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b.start() - 1] in "。!?\uff01\uff1f…”’」』":
-            out.append(b.span())
+    for b in _soft_breaks(text, last, end):
+        if b[0] - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b[0] - 1] in "。!?\uff01\uff1f…”’」』":
+            out.append(b)
     return out
 
 
@@ -128,7 +184,7 @@ def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tup
     if not isinstance(text, str) or not text:
         return [], []
     paras = _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
-    ends = [m.span() for m in _SENT_END.finditer(text)]
+    ends = _sentence_ends(text)
     sents: list[tuple[int, int]] = []
     j, n = 0, len(ends)
     for ps, pe in paras:
