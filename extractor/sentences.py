@@ -35,13 +35,7 @@ _SOFT_BREAK = regex.compile(
     r"(?<=[。!?\uff01\uff1f…”’」』])[ \t\u3000\u00a0]+(?=\S)"
     r"|(?<=\p{Han})[ \t\u3000\u00a0]+(?=[\p{Han}\d“—《【])")
 SOFT_BREAK_MIN = 6
-_END_CHARS = "。!?\uff01\uff1f"           # what a sentence end starts with (or a line break)
-_CLOSERS = "”’」』\"')\uff09"            # what may follow it
 _SPACE_CHARS = " \t\u3000\u00a0"         # what a soft break is made of
-
-# Both regex engines search a pattern that starts with a character class at some 80 machine
-# instructions a character, str.find at a fraction of one: the functions below find the first
-# characters of sentence ends and soft breaks with str.find and match only there (same spans).
 
 
 def _positions(text: str, chars: str, start: int, end: int) -> list[int]:
@@ -56,31 +50,11 @@ def _positions(text: str, chars: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _sentence_ends(text: str) -> list[tuple[int, int]]:
-    """The spans of ``_SENT_END.finditer(text)``: a run of line breaks, or a run of end punctuation
-    and the closing quotes/brackets after it."""
-    out: list[tuple[int, int]] = []
-    last, n = 0, len(text)
-    for p in _positions(text, _END_CHARS + "\n", 0, n):
-        if p < last:   # inside the previous end
-            continue
-        e = p + 1
-        if text[p] == "\n":
-            while e < n and text[e] == "\n":
-                e += 1
-        else:
-            while e < n and text[e] in _END_CHARS:
-                e += 1
-            while e < n and text[e] in _CLOSERS:
-                e += 1
-        out.append((p, e))
-        last = e
-    return out
-
-
 def _soft_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The spans of ``_SOFT_BREAK.finditer(text, start, end)``: tried where a run of spaces starts
-    (inside a run its lookbehind fails: a space is neither punctuation nor Han)."""
+    """The spans of ``_SOFT_BREAK.finditer(text, start, end)``, tried only where a run of spaces
+    starts (inside a run its lookbehind fails: a space is neither punctuation nor Han). The spaces
+    are found with str.find; the regex search steps through every character (most lines have no
+    space at all)."""
     out: list[tuple[int, int]] = []
     last = start
     for p in _positions(text, _SPACE_CHARS, start, end):
@@ -184,7 +158,7 @@ def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tup
     if not isinstance(text, str) or not text:
         return [], []
     paras = _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
-    ends = _sentence_ends(text)
+    ends = [m.span() for m in _SENT_END.finditer(text)]
     sents: list[tuple[int, int]] = []
     j, n = 0, len(ends)
     for ps, pe in paras:
