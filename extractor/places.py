@@ -420,13 +420,13 @@ def descend_home(gz: Gazetteer, start: Optional[str], mentions: list[str], title
         if gz.units[t].level != "township" and (node is None or gz.is_within(t, node)):
             if node is None or LEVEL_RANK[gz.units[t].level] > LEVEL_RANK[gz.units[node].level]:
                 node = t
+    lineages = [gz.lineage(m) for m in mentions]
     for _ in range(4):
-        inside = [m for m in mentions if node is None or gz.is_within(m, node)]
+        inside = [lin for lin in lineages if node is None or node in lin]
         if len(inside) < min_mentions:
             break
         counts: dict[str, int] = {}
-        for m in inside:
-            lin = gz.lineage(m)
+        for lin in inside:
             if node is None:
                 child = lin[-1]
             else:
@@ -517,8 +517,9 @@ class Context:
         return self.prefix_ancestor(uid, start)
 
     def add_sure(self, uid: str) -> None:
-        self.sure.add(uid)
-        self.sure_lineage.update(self.gz.lineage(uid))
+        if uid not in self.sure:   # (its lineage is in already)
+            self.sure.add(uid)
+            self.sure_lineage.update(self.gz.lineage(uid))
 
     def weak_ok(self, hit: Hit, start: int) -> bool:
         """A weak name counts only in context."""
@@ -828,9 +829,10 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
     div: dict[int, tuple] = {}
     strong = []
+    strong_div = _STRONG_DIV.get
     for o in occs:
         if o.strong:
-            hits, check = _strong_divisions(gz, o.text)
+            hits, check = strong_div(o.text) or _strong_divisions(gz, o.text)
             if hits and check and not _starts_word(text, o):
                 hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
                              or _after_ancestor(gz, text, o.start, h.uid))
@@ -904,16 +906,16 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
 
     used = bytearray(len(text))
     for o in chosen:
-        _mark(used, o.start, o.end)
+        used[o.start:o.end] = b"\1" * (o.end - o.start)   # _mark
     # 6. township short forms under the counties found; deixis
     counties = list(dict.fromkeys(
         [o.uid for o in chosen if o.uid and gz.units[o.uid].level == "county"]
         + [gz.units[o.uid].parent for o in chosen if o.uid and gz.units[o.uid].level == "township"]
         + [u for u in ctx.home_lineage if gz.units[u].level == "county"]))
     chosen += find_township_forms(ctx, counties, used)
-    chosen.sort(key=lambda o: o.start)
+    chosen.sort(key=_BY_START)
     chosen += find_deixis(ctx, chosen, used)
-    chosen.sort(key=lambda o: o.start)
+    chosen.sort(key=_BY_START)
     return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, occs.truncated
 
 
