@@ -50,14 +50,19 @@ def _positions(text: str, chars: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _soft_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _soft_breaks(text: str, start: int, end: int, spaces: list[int] | None = None) -> list[tuple[int, int]]:
     """The spans of ``_SOFT_BREAK.finditer(text, start, end)``, tried only where a run of spaces
     starts (inside a run its lookbehind fails: a space is neither punctuation nor Han). The spaces
-    are found with str.find; the regex search steps through every character (most lines have no
-    space at all)."""
+    are found with str.find (``spaces``: their sorted positions in a range holding this one); the
+    regex search steps through every character, and most lines have no space at all."""
+    if spaces is None:
+        spaces = _positions(text, _SPACE_CHARS, start, end)
     out: list[tuple[int, int]] = []
     last = start
-    for p in _positions(text, _SPACE_CHARS, start, end):
+    for k in range(bisect.bisect_left(spaces, start), len(spaces)):
+        p = spaces[k]
+        if p >= end:
+            break
         if p < last or (p > 0 and text[p - 1] in _SPACE_CHARS):
             continue
         m = _SOFT_BREAK.match(text, p, end)
@@ -103,13 +108,14 @@ def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Paragraph separators in ``text[start:end]``: line breaks and soft (space) breaks."""
     out: list[tuple[int, int]] = []
     last = start
+    spaces = _positions(text, _SPACE_CHARS, start, end)
     for m in _PARA_SEP.finditer(text, start, end):
-        for b in _soft_breaks(text, last, m.start()):
+        for b in _soft_breaks(text, last, m.start(), spaces) if spaces else ():
             if b[0] - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b[0] - 1] in "。!?\uff01\uff1f…”’」』":
                 out.append(b)
         out.append(m.span())
         last = m.end()
-    for b in _soft_breaks(text, last, end):
+    for b in _soft_breaks(text, last, end, spaces) if spaces else ():
         if b[0] - _piece_start(out, last) >= SOFT_BREAK_MIN or text[b[0] - 1] in "。!?\uff01\uff1f…”’」』":
             out.append(b)
     return out
