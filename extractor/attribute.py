@@ -373,9 +373,10 @@ class PeriodResolver:
                 p += 1
             pj = p if p >= 0 and paras[p][0] <= sj < paras[p][1] else -1
             if pj != prev_para:
-                ps, pe = paras[pj] if pj >= 0 else (sj, ej)
-                if not (pj >= 0 and self.sc.list_item.match(self.text, ps, pe)):
-                    current = None
+                if current is not None:   # a lead carries over into a list item paragraph (其一…)
+                    ps, pe = paras[pj] if pj >= 0 else (sj, ej)
+                    if not (pj >= 0 and self.sc.list_item.match(self.text, ps, pe)):
+                        current = None
                 prev_para = pj
             leads.append(current)
             while k < n_dates and date_starts[k] < sj:
