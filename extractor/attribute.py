@@ -28,7 +28,7 @@ import regex
 from .article import Article
 from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, construct_all
 from .resources import load_yaml
-from .sentences import clauses, paragraphs_and_sentences
+from .sentences import clauses, paragraphs_sentences_owners
 
 _NUM_CHARS = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿.]+")
 _LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
@@ -89,7 +89,8 @@ class Layout:
 
     def __init__(self, text: str):
         self.text = text
-        self.paras, self.sents = paragraphs_and_sentences(text)
+        # sent_para[i]: the paragraph sentence i lies in (= paragraph_of(sents[i][0]))
+        self.paras, self.sents, self.sent_para = paragraphs_sentences_owners(text)
         self._para_starts = [s for s, _ in self.paras]
         self._sent_starts = [s for s, _ in self.sents]
         self._clauses: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
@@ -312,9 +313,8 @@ class PeriodResolver:
         head = self.text[s:e].lstrip(_LEAD_JUNK)
         if not self.sc.continuation.match(head) or si == 0:
             return None
-        pi = self.layout.paragraph_of(s)
         ps, pe = self.layout.sents[si - 1]
-        if self.layout.paragraph_of(ps) != pi:
+        if self.layout.sent_para[si - 1] != self.layout.sent_para[si]:
             return None
         d = self._last_before(pe, ps)
         if d is not None:
@@ -357,21 +357,18 @@ class PeriodResolver:
         one forward walk over the sentences, resumed where the last call stopped."""
         leads = self._leads
         current, prev_para = self._lead_state
-        sents, paras, para_starts = self.layout.sents, self.layout.paras, self.layout._para_starts
+        sents, paras, sent_para = self.layout.sents, self.layout.paras, self.layout.sent_para
         dates, date_starts = self.dates, self._starts
         j0 = len(leads)
         if j0 >= len(sents):
             return
-        # the sentences go forward, so their paragraph (paragraph_of) and the first date starting in
-        # them (_first_from) are found by two pointers moving forward instead of bisections
-        p = bisect.bisect_right(para_starts, sents[j0][0]) - 1
+        # the sentences go forward, so the first date starting in them (_first_from) is found by a
+        # pointer moving forward instead of a bisection per sentence
         k = bisect.bisect_left(date_starts, sents[j0][0])
-        n_paras, n_dates = len(paras), len(dates)
+        n_dates = len(dates)
         for j in range(j0, min(upto + 1, len(sents))):
             sj, ej = sents[j]
-            while p + 1 < n_paras and para_starts[p + 1] <= sj:
-                p += 1
-            pj = p if p >= 0 and paras[p][0] <= sj < paras[p][1] else -1
+            pj = sent_para[j]
             if pj != prev_para:
                 if current is not None:   # a lead carries over into a list item paragraph (其一…)
                     ps, pe = paras[pj] if pj >= 0 else (sj, ej)

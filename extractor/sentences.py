@@ -161,13 +161,20 @@ def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tup
     """``(paragraphs(text), sentences(text))`` with the paragraph breaks found once and the sentence
     ends found in one pass over the whole text (a sentence end never runs across a paragraph's
     edge, which is whitespace; a paragraph where one would is split on its own, as before)."""
+    paras, sents, _ = paragraphs_sentences_owners(text)
+    return paras, sents
+
+
+def paragraphs_sentences_owners(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[int]]:
+    """``paragraphs_and_sentences(text)`` and, for each sentence, the index of its paragraph."""
     if not isinstance(text, str) or not text:
-        return [], []
+        return [], [], []
     paras = _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
     ends = [m.span() for m in _SENT_END.finditer(text)]
     sents: list[tuple[int, int]] = []
+    owners: list[int] = []
     j, n = 0, len(ends)
-    for ps, pe in paras:
+    for pi, (ps, pe) in enumerate(paras):
         while j < n and ends[j][0] < ps:
             j += 1
         k = j
@@ -177,8 +184,9 @@ def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tup
             sents.extend(_split(text, ps, pe, _SENT_END, keep_sep=True))
         else:
             sents.extend(_pieces(text, ps, pe, ends[j:k], keep_sep=True))
+        owners.extend([pi] * (len(sents) - len(owners)))
         j = k
-    return paras, sents
+    return paras, sents, owners
 
 
 def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -116,6 +116,8 @@ def test_sentences_in_one_pass_same_as_per_paragraph():
     for text in _texts():
         assert S.paragraphs_and_sentences(text) == _plain_paragraphs_and_sentences(text)
         assert S.sentences(text) == _plain_paragraphs_and_sentences(text)[1]
+        layout = A.Layout(text)   # each sentence's paragraph, noted as they are split: the lookup's answer
+        assert layout.sent_para == [layout.paragraph_of(s) for s, _ in layout.sents]
 
 
 @settings(max_examples=300, deadline=None)
