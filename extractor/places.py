@@ -61,6 +61,7 @@ class Rules:
     paragraph_rest_re: re.Pattern    # a run of characters that end no paragraph
     jie_re: re.Pattern
     town_cue_re: re.Pattern
+    town_cue_first: Optional[str]   # the characters a cue starts with (_first_chars), if known
     ethnic_town_re: re.Pattern
     town_numerals: str
     ethnic_groups: tuple
@@ -73,6 +74,49 @@ class Rules:
     surnames: frozenset = frozenset()
     suffix_first_chars: frozenset = frozenset()
     outlets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _first_chars(rx: re.Pattern) -> Optional[str]:
+    """The characters every match of ``rx`` starts with, when its pattern opens with a literal or
+    a class of literals (and has no top-level alternation, no case folding); else None."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as sre, _parser as parser   # Python 3.11+
+        items = list(parser.parse(rx.pattern, rx.flags))
+    except Exception:  # another Python: no shortcut
+        return None
+    if not items:
+        return None
+    op, av = items[0]
+    if op is sre.LITERAL:
+        return chr(av)
+    if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
+        return "".join(chr(a) for _, a in av)
+    return None
+
+
+def _finditer_at(rx: re.Pattern, first: Optional[str], text: str):
+    """``rx.finditer(text)``, with the match tried only where one of ``first`` (its first
+    characters, found with str.find) stands: a search led by a character class steps through
+    every character. Without ``first``, the plain search."""
+    if first is None:
+        yield from rx.finditer(text)
+        return
+    cands = []
+    for c in first:
+        i = text.find(c)
+        while i >= 0:
+            cands.append(i)
+            i = text.find(c, i + 1)
+    cands.sort()
+    last = 0
+    for p in cands:
+        if p >= last:
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 def _alternation(words) -> str:
@@ -104,8 +148,9 @@ def rules() -> Rules:
     paragraph_end = cfg.get("paragraph_end") or "\n"
     cue = cfg.get("township_cue_after") or "[个等](?:乡镇|镇街|镇|乡|街道)"
     groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
+    cue_re = re.compile(cue)
     return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
-                 town_cue_re=re.compile(cue),
+                 town_cue_re=cue_re, town_cue_first=_first_chars(cue_re),
                  town_numerals=cfg.get("township_numerals") or "0123456789一二两三四五六七八九十",
                  ethnic_town_re=re.compile("族(?:乡|镇|苏木)"),   # anchored on 族; the name is looked up behind
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
@@ -675,7 +720,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
         if got:
             found.append((got[0], m.end(), got[1]))
     cue_starts = []                                                            # …、高村两个镇
-    for m in r.town_cue_re.finditer(text):   # anchored on 个/等; the numeral before 个 is walked back
+    for m in _finditer_at(r.town_cue_re, r.town_cue_first, text):   # anchored on 个/等; the numeral before 个 is walked back
         j = m.start()
         if text[j] == "个":
             while j > 0 and text[j - 1] in r.town_numerals:

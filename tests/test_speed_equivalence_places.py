@@ -6,7 +6,8 @@ texts of ../shared/corpus (seeds and real) and on small made-up cases:
 - sentences: the sentence-end and clause-separator patterns (written to start with a character
   class) vs. the plain alternations; soft breaks found from the spaces vs. the regex search;
   sentence ends found in one pass vs. per paragraph;
-- places: a word starts after a break character without segmenting; a pair of overlapping names
+- places: a word starts after a break character without segmenting; township cues searched from
+  their first characters vs. the regex search; a pair of overlapping names
   without sorting; sentence/paragraph starts of deixis found backwards vs. end lists and bisection;
   ancestor names tested with one ``endswith``; mentions built from per-unit fields;
 - attribute: leads walked forward on demand vs. all at once; periods from plain dates and in-place
@@ -127,6 +128,24 @@ def test_sentences_in_one_pass_same_on_random_text(text):
 
 
 # ---------------------------------------------------------------------------- places
+
+@pytest.mark.parametrize("pattern, first", [
+    ("[个等](?:乡镇|镇街|镇|乡|街道)", "个等"), ("族(?:乡|镇|苏木)", "族"), ("街(?!道)", "街"),
+    ("[个等]乡|镇", None), ("[^个]镇", None), ("(?:个|等)镇", "个等"), ("(?i)a镇", None), ("[a-c]镇", None), ("", None),
+])
+def test_cue_search_from_first_characters_same_as_finditer(pattern, first):
+    import re
+
+    rx = re.compile(pattern)
+    assert P._first_chars(rx) == first
+    texts = _texts() + ["个乡等镇街道两个镇三等乡镇个", "等等镇", "个个乡镇", "族乡苏木族镇", "A镇a镇"]
+    for text in texts:
+        assert [m.span() for m in P._finditer_at(rx, first, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_township_cue_rule_has_first_characters():   # else the shortcut is silently off
+    assert P.rules().town_cue_first
+
 
 def _plain_starts_a_word(text, start, end, window=6):
     import rjieba
