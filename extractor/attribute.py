@@ -451,8 +451,10 @@ def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optio
     s = max(sent[0], m.start - 120)
     # the last clause start before the measure that is followed by organ + verb … measure
     window = text[s:m.start]
-    best = None
-    for cs in [0] + [k.end() for k in _ISSUER_CLAUSE_RX.finditer(window)]:
+    if not sc.issuer_verbs.search(window):   # the verb (a word of a list) stands in the window or nowhere
+        return None
+    # the clause starts from the last one back: the first that fits is the last that fits
+    for cs in reversed([0] + [k.end() for k in _ISSUER_CLAUSE_RX.finditer(window)]):
         seg = window[cs:]
         seg_l = seg.lstrip(_LEAD_JUNK)
         off = cs + (len(seg) - len(seg_l))
@@ -460,8 +462,8 @@ def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optio
         off += len(seg_l) - len(seg_l2)
         om = sc.issuer_organ.match(seg_l2)
         if om and sc.issuer_verbs.search(seg_l2, om.end()):
-            best = (om.group(0), s + off)
-    return best
+            return om.group(0), s + off
+    return None
 
 
 def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver, places: PlaceResolver) -> None:

@@ -10,8 +10,9 @@ texts of ../shared/corpus (seeds and real) and on small made-up cases:
   their first characters vs. the regex search; a pair of overlapping names
   without sorting; sentence/paragraph starts of deixis found backwards vs. end lists and bisection;
   ancestor names tested with one ``endswith``; mentions built from per-unit fields;
-- attribute: leads walked forward on demand vs. all at once; periods from plain dates and in-place
-  assignment without pydantic's per-call machinery.
+- attribute: leads walked forward on demand vs. all at once; a measure's issuer searched from the
+  last clause back; periods from plain dates and in-place assignment without pydantic's per-call
+  machinery.
 """
 from __future__ import annotations
 
@@ -326,3 +327,37 @@ def test_assign_same_as_setattr():
     for k, v in upd.items():
         setattr(b, k, v)
     assert _state(a) == _state(b)
+
+
+def _plain_measure_issuer(text, sent, m):
+    sc = A.scope()
+    s = max(sent[0], m.start - 120)
+    window = text[s:m.start]
+    best = None
+    for cs in [0] + [k.end() for k in A._ISSUER_CLAUSE_RX.finditer(window)]:
+        seg = window[cs:]
+        seg_l = seg.lstrip(A._LEAD_JUNK)
+        off = cs + (len(seg) - len(seg_l))
+        seg_l2 = sc.issuer_strip.sub("", seg_l)
+        off += len(seg_l) - len(seg_l2)
+        om = sc.issuer_organ.match(seg_l2)
+        if om and sc.issuer_verbs.search(seg_l2, om.end()):
+            best = (om.group(0), s + off)
+    return best
+
+
+def test_measure_issuer_from_the_last_clause_same_as_every_clause():
+    from extractor.models import MeasureMention
+
+    texts = _texts() + ["市纪委监委制定出台了《办法》,县纪委印发《通知》,区委出台《意见》", "县纪委监委,制定《规定》"]
+    found = 0
+    for text in texts:
+        for i, ch in enumerate(text):
+            if ch != "《":
+                continue
+            m = MeasureMention(text=ch, start=i, end=i + 1, name=ch, form="document")
+            for sent in ((0, len(text)), (max(0, i - 40), len(text))):
+                got = A.measure_issuer(text, sent, m)
+                assert got == _plain_measure_issuer(text, sent, m)
+                found += got is not None
+    assert found > 5
