@@ -888,9 +888,9 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     sure = set()
     sure_mentions = []
     for o in strong:
-        cands = {h.uid for h in div[id(o)]}
-        if len(cands) == 1:
-            u = next(iter(cands))
+        hits = div[id(o)]
+        if len(hits) == 1:   # (the hits of a name are distinct units)
+            u = hits[0].uid
             sure.add(u)
             sure_mentions.append(u)
 
