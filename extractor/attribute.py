@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -31,6 +32,7 @@ from .models import CountMention, DateMention, MeasureMention, Period, PlaceMent
 from .resources import load_yaml
 from .sentences import clauses, paragraphs_sentences_owners
 
+_START = operator.attrgetter("start")
 _NUM_CHARS = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿.]+")   # (stdlib re: less per call)
 _LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
 
@@ -202,9 +204,9 @@ class PeriodResolver:
         self.text = article.text
         self.layout = layout
         self.sc = scope()
-        self.dates = sorted((d for d in article.dates if 0 <= d.start < d.end <= len(self.text)
-                             and d.granularity not in self.sc.ignore_grans),
-                            key=lambda d: d.start)
+        n, ignore = len(self.text), self.sc.ignore_grans
+        self.dates = sorted([d for d in article.dates if 0 <= d.start < d.end <= n and d.granularity not in ignore],
+                            key=_START)
         self._starts = [d.start for d in self.dates]
         self.counts = article.counts
         self._anchors = sorted(anchors if anchors is not None else (value_anchor(c) for c in self.counts))
@@ -390,10 +392,9 @@ class PlaceResolver:
     def __init__(self, article: Article, layout: Layout):
         self.layout = layout
         self.sc = scope()
-        self.places = sorted((p for p in article.places
-                              if p.adcode and p.level not in self.sc.ignore_levels
-                              and 0 <= p.start < p.end <= len(article.text)),
-                             key=lambda p: p.start)
+        n, ignore = len(article.text), self.sc.ignore_levels
+        self.places = sorted([p for p in article.places if p.adcode and p.level not in ignore and 0 <= p.start < p.end <= n],
+                             key=_START)
         self._ends = [p.end for p in self.places]
         self._starts = [p.start for p in self.places]
         self.home, self.home_label = home_adcode(article)
