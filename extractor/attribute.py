@@ -216,9 +216,10 @@ class PeriodResolver:
         # the rules of scope.yaml's period_order, looked up once (unknown names are skipped)
         self._rules = _period_rules(type(self), tuple(self.sc.period_order))
 
-    def resolve(self, c: CountMention, a: Optional[int] = None) -> tuple[Optional[Period], Optional[str]]:
+    def resolve(self, c: CountMention, a: Optional[int] = None, si: Optional[int] = None
+                ) -> tuple[Optional[Period], Optional[str]]:
         a = value_anchor(c) if a is None else a
-        si = self.layout.sentence_of(a)
+        si = self.layout.sentence_of(a) if si is None else si
         if si < 0:
             return None, None
         for fn in self._rules:
@@ -408,9 +409,10 @@ class PlaceResolver:
             i -= 1
         return None
 
-    def resolve(self, anchor: int, start: Optional[int] = None) -> tuple[Optional[str], Optional[str]]:
+    def resolve(self, anchor: int, start: Optional[int] = None, si: Optional[int] = None
+                ) -> tuple[Optional[str], Optional[str]]:
         a = anchor
-        si = self.layout.sentence_of(a)
+        si = self.layout.sentence_of(a) if si is None else si
         for rule in self.sc.place_order:
             p = None
             if rule == "sentence" and si >= 0:
@@ -524,14 +526,14 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     out = []
     for c, a in zip(article.counts, anchors):
         upd: dict[str, Any] = {}
+        si = layout.sentence_of(a)   # (once for the three uses)
         if c.period is None and c.period_source is None:
-            per, src = periods.resolve(c, a)
+            per, src = periods.resolve(c, a, si)
             upd["period"], upd["period_source"] = per, src
         if c.place is None:
-            code, src = places.resolve(a)
+            code, src = places.resolve(a, si=si)
             upd["place"], upd["place_source"] = code, src
         if c.sentence is None:
-            si = layout.sentence_of(a)
             if si >= 0:
                 s, e = layout.sents[si]
                 upd["sentence"] = article.text[s:e]
