@@ -18,18 +18,22 @@ cannot place keeps null fields.
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import functools
+import operator
+import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
 import regex
 
 from .article import Article
-from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention
+from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, construct_all
 from .resources import load_yaml
-from .sentences import clauses, paragraphs_and_sentences
+from .sentences import clauses, paragraphs_sentences_owners
 
-_NUM_CHARS = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿.]+")
+_START = operator.attrgetter("start")
+_NUM_CHARS = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿.]+")   # (stdlib re: less per call)
 _LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
 
 
@@ -88,7 +92,8 @@ class Layout:
 
     def __init__(self, text: str):
         self.text = text
-        self.paras, self.sents = paragraphs_and_sentences(text)
+        # sent_para[i]: the paragraph sentence i lies in (= paragraph_of(sents[i][0]))
+        self.paras, self.sents, self.sent_para = paragraphs_sentences_owners(text)
         self._para_starts = [s for s, _ in self.paras]
         self._sent_starts = [s for s, _ in self.sents]
         self._clauses: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
@@ -125,12 +130,10 @@ def value_anchor(count: CountMention) -> int:
     """Where the figure's number stands in the text (the value inside a shared span such as 67、88件)."""
     t = count.text
     v = count.value
-    reps = []
     if v is not None:
-        reps.append(str(int(v)) if float(v).is_integer() else repr(v))
-        reps.append(f"{v:g}")
-    for rep in reps:
-        i = t.rfind(rep)
+        i = t.rfind(str(int(v)) if float(v).is_integer() else repr(v))
+        if i < 0:
+            i = t.rfind(f"{v:g}")
         if i >= 0:
             return count.start + i
     runs = list(_NUM_CHARS.finditer(t))
@@ -142,7 +145,7 @@ def value_anchor(count: CountMention) -> int:
 def period_of(d: DateMention) -> Optional[Period]:
     if d.from_ is None and d.to is None:
         return None
-    return Period(from_=d.from_, to=d.to)
+    return _period(d.from_, d.to)
 
 
 def union_period(ds: list[DateMention]) -> Optional[Period]:
@@ -152,6 +155,14 @@ def union_period(ds: list[DateMention]) -> Optional[Period]:
     hi = None if any(t is None for t in tos) else max(tos)
     if lo is None and hi is None:
         return None
+    return _period(lo, hi)
+
+
+def _period(lo, hi) -> Period:
+    """``Period(from_=lo, to=hi)``; plain dates (or None) pass its validation unchanged, so the
+    model is built without it (a few per figure)."""
+    if (lo is None or type(lo) is _dt.date) and (hi is None or type(hi) is _dt.date):
+        return construct_all(Period, from_=lo, to=hi)
     return Period(from_=lo, to=hi)
 
 
@@ -193,19 +204,22 @@ class PeriodResolver:
         self.text = article.text
         self.layout = layout
         self.sc = scope()
-        self.dates = sorted((d for d in article.dates if 0 <= d.start < d.end <= len(self.text)
-                             and d.granularity not in self.sc.ignore_grans),
-                            key=lambda d: d.start)
+        n, ignore = len(self.text), self.sc.ignore_grans
+        self.dates = sorted([d for d in article.dates if 0 <= d.start < d.end <= n and d.granularity not in ignore],
+                            key=_START)
         self._starts = [d.start for d in self.dates]
         self.counts = article.counts
         self._anchors = sorted(anchors if anchors is not None else (value_anchor(c) for c in self.counts))
-        self._leads: Optional[list[Optional[DateMention]]] = None
+        self._leads: list[Optional[DateMention]] = []   # filled on demand by _forward_leads
+        self._lead_state: tuple[Optional[DateMention], int] = (None, -2)
+        self._continued: dict[int, Optional[DateMention]] = {}
         # the rules of scope.yaml's period_order, looked up once (unknown names are skipped)
         self._rules = _period_rules(type(self), tuple(self.sc.period_order))
 
-    def resolve(self, c: CountMention, a: Optional[int] = None) -> tuple[Optional[Period], Optional[str]]:
+    def resolve(self, c: CountMention, a: Optional[int] = None, si: Optional[int] = None
+                ) -> tuple[Optional[Period], Optional[str]]:
         a = value_anchor(c) if a is None else a
-        si = self.layout.sentence_of(a)
+        si = self.layout.sentence_of(a) if si is None else si
         if si < 0:
             return None, None
         for fn in self._rules:
@@ -237,6 +251,12 @@ class PeriodResolver:
         return d1.end <= d2.start and self.text[d1.end:d2.start].strip() in self.sc.joiners
 
     def _rule_distributive(self, si: int, a: int):
+        # cheap rejections before the clause is split: the date the enumeration ends with lies in
+        # the sentence (the clause is part of it) and is joined to a neighbour
+        k = self._last_before_idx(a, self.layout.sents[si][0])
+        if k < 0 or not ((k > 0 and self._joined(self.dates[k - 1], self.dates[k]))
+                         or (k + 1 < len(self.dates) and self._joined(self.dates[k], self.dates[k + 1]))):
+            return None
         cs, ce = self.layout.clause_of(si, a)
         k = self._last_before_idx(a, cs)
         if k < 0:
@@ -272,6 +292,8 @@ class PeriodResolver:
         return None
 
     def _rule_clause_after(self, si: int, a: int):
+        if self._first_from(a, self.layout.sents[si][1]) is None:   # none in the sentence, none in the clause
+            return None
         cs, ce = self.layout.clause_of(si, a)
         d = self._first_from(a, ce)
         if d is not None and "”" not in self.text[a:d.start]:  # not across the end of a quotation
@@ -279,21 +301,27 @@ class PeriodResolver:
         return None
 
     def _rule_continued(self, si: int, a: int):
+        if si in self._continued:   # a property of the sentence: found once for all its figures
+            d = self._continued[si]
+        else:
+            d = self._continued[si] = self._continued_from(si)
+        if d is not None:
+            return period_of(d), d.text
+        return None
+
+    def _continued_from(self, si: int) -> Optional[DateMention]:
+        """The date a sentence that continues the previous one (其中 …) takes from it, if any."""
         s, e = self.layout.sents[si]
         head = self.text[s:e].lstrip(_LEAD_JUNK)
         if not self.sc.continuation.match(head) or si == 0:
             return None
-        pi = self.layout.paragraph_of(s)
         ps, pe = self.layout.sents[si - 1]
-        if self.layout.paragraph_of(ps) != pi:
+        if self.layout.sent_para[si - 1] != self.layout.sent_para[si]:
             return None
         d = self._last_before(pe, ps)
         if d is not None:
-            return period_of(d), d.text
-        lead = self._lead_before(si - 1)
-        if lead is not None:
-            return period_of(lead), lead.text
-        return None
+            return d
+        return self._lead_before(si - 1)
 
     def _rule_lead(self, si: int, a: int):
         lead = self._lead_before(si)
@@ -320,26 +348,43 @@ class PeriodResolver:
     def _lead_before(self, si: int) -> Optional[DateMention]:
         """The period lead of the nearest earlier sentence of the paragraph (or of the list it
         belongs to) that opens with a time expression; None when that one is an event date."""
-        if self._leads is None:
-            self._leads = self._forward_leads()
-        return self._leads[si] if 0 <= si < len(self._leads) else None
+        if si < 0:
+            return None
+        if si >= len(self._leads):
+            self._forward_leads(si)
+        return self._leads[si] if si < len(self._leads) else None
 
-    def _forward_leads(self) -> list[Optional[DateMention]]:
-        leads: list[Optional[DateMention]] = []
-        current: Optional[DateMention] = None
-        prev_para = -2
-        for j, (sj, ej) in enumerate(self.layout.sents):
-            pj = self.layout.paragraph_of(sj)
+    def _forward_leads(self, upto: int) -> None:
+        """Extend ``self._leads`` (the lead in force at each sentence) through sentence ``upto``:
+        one forward walk over the sentences, resumed where the last call stopped."""
+        leads = self._leads
+        current, prev_para = self._lead_state
+        sents, paras, sent_para = self.layout.sents, self.layout.paras, self.layout.sent_para
+        dates, date_starts = self.dates, self._starts
+        j0 = len(leads)
+        if j0 >= len(sents):
+            return
+        # the sentences go forward, so the first date starting in them (_first_from) is found by a
+        # pointer moving forward instead of a bisection per sentence
+        k = bisect.bisect_left(date_starts, sents[j0][0])
+        n_dates = len(dates)
+        for j in range(j0, min(upto + 1, len(sents))):
+            sj, ej = sents[j]
+            pj = sent_para[j]
             if pj != prev_para:
-                ps, pe = self.layout.paras[pj] if pj >= 0 else (sj, ej)
-                if not (pj >= 0 and self.sc.list_item.match(self.text, ps, pe)):
-                    current = None
+                if current is not None:   # a lead carries over into a list item paragraph (其一…)
+                    ps, pe = paras[pj] if pj >= 0 else (sj, ej)
+                    if not (pj >= 0 and self.sc.list_item.match(self.text, ps, pe)):
+                        current = None
                 prev_para = pj
             leads.append(current)
-            lead = self.sentence_lead(j)
-            if lead is not None:
-                current = lead if self.is_period_lead(lead) else None
-        return leads
+            while k < n_dates and date_starts[k] < sj:
+                k += 1
+            if k < n_dates and dates[k].end <= ej:   # a date starts in the sentence: it may open it
+                lead = self.sentence_lead(j)
+                if lead is not None:
+                    current = lead if self.is_period_lead(lead) else None
+        self._lead_state = (current, prev_para)
 
 
 # ----------------------------------------------------------------------------- places
@@ -348,10 +393,9 @@ class PlaceResolver:
     def __init__(self, article: Article, layout: Layout):
         self.layout = layout
         self.sc = scope()
-        self.places = sorted((p for p in article.places
-                              if p.adcode and p.level not in self.sc.ignore_levels
-                              and 0 <= p.start < p.end <= len(article.text)),
-                             key=lambda p: p.start)
+        n, ignore = len(article.text), self.sc.ignore_levels
+        self.places = sorted([p for p in article.places if p.adcode and p.level not in ignore and 0 <= p.start < p.end <= n],
+                             key=_START)
         self._ends = [p.end for p in self.places]
         self._starts = [p.start for p in self.places]
         self.home, self.home_label = home_adcode(article)
@@ -365,9 +409,10 @@ class PlaceResolver:
             i -= 1
         return None
 
-    def resolve(self, anchor: int, start: Optional[int] = None) -> tuple[Optional[str], Optional[str]]:
+    def resolve(self, anchor: int, start: Optional[int] = None, si: Optional[int] = None
+                ) -> tuple[Optional[str], Optional[str]]:
         a = anchor
-        si = self.layout.sentence_of(a)
+        si = self.layout.sentence_of(a) if si is None else si
         for rule in self.sc.place_order:
             p = None
             if rule == "sentence" and si >= 0:
@@ -377,10 +422,12 @@ class PlaceResolver:
                 if pi >= 0:
                     p = self._before(a, self.layout.paras[pi][0])
             elif rule == "clause_after" and si >= 0:
-                cs, ce = self.layout.clause_of(si, a)
                 i = bisect.bisect_left(self._starts, a)
-                if i < len(self.places) and self.places[i].start < ce:
-                    p = self.places[i]
+                # the clause ends inside the sentence: no place starting in the sentence, none in the clause
+                if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
+                    cs, ce = self.layout.clause_of(si, a)
+                    if self.places[i].start < ce:
+                        p = self.places[i]
             elif rule == "preceding":
                 p = self._before(a, 0)
             elif rule == "preceding_in_home" and self.home:
@@ -407,8 +454,10 @@ def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optio
     s = max(sent[0], m.start - 120)
     # the last clause start before the measure that is followed by organ + verb … measure
     window = text[s:m.start]
-    best = None
-    for cs in [0] + [k.end() for k in _ISSUER_CLAUSE_RX.finditer(window)]:
+    if not sc.issuer_verbs.search(window):   # the verb (a word of a list) stands in the window or nowhere
+        return None
+    # the clause starts from the last one back: the first that fits is the last that fits
+    for cs in reversed([0] + [k.end() for k in _ISSUER_CLAUSE_RX.finditer(window)]):
         seg = window[cs:]
         seg_l = seg.lstrip(_LEAD_JUNK)
         off = cs + (len(seg) - len(seg_l))
@@ -416,8 +465,8 @@ def measure_issuer(text: str, sent: tuple[int, int], m: MeasureMention) -> Optio
         off += len(seg_l) - len(seg_l2)
         om = sc.issuer_organ.match(seg_l2)
         if om and sc.issuer_verbs.search(seg_l2, om.end()):
-            best = (om.group(0), s + off)
-    return best
+            return om.group(0), s + off
+    return None
 
 
 def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver, places: PlaceResolver) -> None:
@@ -443,11 +492,31 @@ def attribute_measures(article: Article, layout: Layout, periods: PeriodResolver
                 per = period_of(d)
                 if per is not None:
                     upd["date"] = per
-        for k, v in upd.items():
-            setattr(m, k, v)
+        _assign(m, upd)
 
 
 # ----------------------------------------------------------------------------- stage
+
+@functools.lru_cache(maxsize=8)
+def _plain_fields(cls: type) -> frozenset:
+    """The fields of ``cls`` that pydantic's ``__setattr__`` stores as they are (no assignment
+    validation, not frozen): for those it writes ``__dict__`` and marks the field set, nothing else."""
+    cfg = cls.model_config
+    if cfg.get("validate_assignment") or cfg.get("frozen"):
+        return frozenset()
+    return frozenset(n for n, f in cls.__pydantic_fields__.items() if not f.frozen)
+
+
+def _assign(model, upd: dict[str, Any]) -> None:
+    """``setattr(model, k, v)`` for every item of ``upd`` (pydantic's own steps for plain fields)."""
+    if upd.keys() <= _plain_fields(type(model)):
+        model.__dict__.update(upd)
+        model.__pydantic_fields_set__.update(upd)
+    else:
+        for k, v in upd.items():
+            setattr(model, k, v)
+
+
 
 def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     layout = layout or Layout(article.text)
@@ -457,19 +526,18 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     out = []
     for c, a in zip(article.counts, anchors):
         upd: dict[str, Any] = {}
+        si = layout.sentence_of(a)   # (once for the three uses)
         if c.period is None and c.period_source is None:
-            per, src = periods.resolve(c, a)
+            per, src = periods.resolve(c, a, si)
             upd["period"], upd["period_source"] = per, src
         if c.place is None:
-            code, src = places.resolve(a)
+            code, src = places.resolve(a, si=si)
             upd["place"], upd["place_source"] = code, src
         if c.sentence is None:
-            si = layout.sentence_of(a)
             if si >= 0:
                 s, e = layout.sents[si]
                 upd["sentence"] = article.text[s:e]
-        for k, v in upd.items():  # in place: cheaper than model_copy, and the list is the article's own
-            setattr(c, k, v)
+        _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
         out.append(c)
     article.counts = out
     attribute_measures(article, layout, periods, places)

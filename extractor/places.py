@@ -57,10 +57,11 @@ class Rules:
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
     blockers: frozenset
-    sentence_end_re: re.Pattern
-    paragraph_end_re: re.Pattern
+    sentence_rest_re: re.Pattern     # a run of characters that end no sentence
+    paragraph_rest_re: re.Pattern    # a run of characters that end no paragraph
     jie_re: re.Pattern
     town_cue_re: re.Pattern
+    town_cue_first: Optional[str]   # the characters a cue starts with (_first_chars), if known
     ethnic_town_re: re.Pattern
     town_numerals: str
     ethnic_groups: tuple
@@ -73,6 +74,49 @@ class Rules:
     surnames: frozenset = frozenset()
     suffix_first_chars: frozenset = frozenset()
     outlets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _first_chars(rx: re.Pattern) -> Optional[str]:
+    """The characters every match of ``rx`` starts with, when its pattern opens with a literal or
+    a class of literals (and has no top-level alternation, no case folding); else None."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as sre, _parser as parser   # Python 3.11+
+        items = list(parser.parse(rx.pattern, rx.flags))
+    except Exception:  # another Python: no shortcut
+        return None
+    if not items:
+        return None
+    op, av = items[0]
+    if op is sre.LITERAL:
+        return chr(av)
+    if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
+        return "".join(chr(a) for _, a in av)
+    return None
+
+
+def _finditer_at(rx: re.Pattern, first: Optional[str], text: str):
+    """``rx.finditer(text)``, with the match tried only where one of ``first`` (its first
+    characters, found with str.find) stands: a search led by a character class steps through
+    every character. Without ``first``, the plain search."""
+    if first is None:
+        yield from rx.finditer(text)
+        return
+    cands = []
+    for c in first:
+        i = text.find(c)
+        while i >= 0:
+            cands.append(i)
+            i = text.find(c, i + 1)
+    cands.sort()
+    last = 0
+    for p in cands:
+        if p >= last:
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
 
 
 def _alternation(words) -> str:
@@ -104,15 +148,16 @@ def rules() -> Rules:
     paragraph_end = cfg.get("paragraph_end") or "\n"
     cue = cfg.get("township_cue_after") or "[个等](?:乡镇|镇街|镇|乡|街道)"
     groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
+    cue_re = re.compile(cue)
     return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
-                 town_cue_re=re.compile(cue),
+                 town_cue_re=cue_re, town_cue_first=_first_chars(cue_re),
                  town_numerals=cfg.get("township_numerals") or "0123456789一二两三四五六七八九十",
                  ethnic_town_re=re.compile("族(?:乡|镇|苏木)"),   # anchored on 族; the name is looked up behind
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
-                 sentence_end_re=re.compile("[" + re.escape(sentence_end) + "]"),
-                 paragraph_end_re=re.compile("[" + re.escape(paragraph_end) + "]"),
+                 sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
+                 paragraph_rest_re=re.compile("[^" + re.escape(paragraph_end) + "]*"),
                  media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
@@ -165,6 +210,14 @@ def _strong_hits(gz: Gazetteer, ki: int) -> tuple[Hit, ...]:
     return got
 
 
+_KEY_INFO: dict[int, tuple] = {}   # key index -> (key, its hits, its strong hits): one lookup per match
+
+
+def _key_info(gz: Gazetteer, ki: int) -> tuple[str, tuple[Hit, ...], tuple[Hit, ...]]:
+    got = _KEY_INFO[ki] = (gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
+    return got
+
+
 _STRONG_DIV: dict[str, tuple] = {}
 
 
@@ -197,8 +250,10 @@ def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ
         occs.truncated = True
     firsts = r.suffix_first_chars
     n = len(text)
+    info = _KEY_INFO.get
     for ki, s, e in found:
-        occ = Occ(s, e, gz.key(ki), gz.hits[ki], _strong_hits(gz, ki))
+        key, hits, strong = info(ki) or _key_info(gz, ki)
+        occ = Occ(s, e, key, hits, strong)
         if e < n and text[e] in firsts:
             if media_match(text, e):
                 media.append(occ)
@@ -216,13 +271,19 @@ def _segmenter():
     return rjieba
 
 
+# Characters the segmenter never joins to a neighbour (jieba cuts the text into runs of CJK
+# characters, letters, digits and +#&._%- first, and segments each run alone): a word starts right
+# after any of them, no segmentation needed.
+_SEGMENT_BREAKS = frozenset(",，。、;；:：!！?？“”‘’\"'()（）《》〈〉【】[]「」『』 \t\n\u3000")
+
+
 def starts_a_word(text: str, start: int, end: int, window: int = 6) -> bool:
     """Whether a segmenter (rjieba) run on a small window puts a word boundary at ``start``:
     not in 聚焦作决策 (焦作), 为民和县委 (民和县). Only the start is checked: jieba often glues a
     place to the next noun (北京高校, 南开大学), which is still a mention."""
     lo, hi = max(0, start - window), min(len(text), end + window)
     pos = lo
-    if pos == start:
+    if pos == start or text[start - 1] in _SEGMENT_BREAKS:
         return True
     for tok in _segmenter().cut(text[lo:hi]):
         pos += len(tok)
@@ -255,7 +316,15 @@ def _after_surname(text: str, start: int, end: int) -> bool:
 
 def _after_ancestor(gz: Gazetteer, text: str, start: int, uid: str) -> bool:
     before = text[max(0, start - 12):start]
-    return bool(before) and any(before.endswith(n) for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
+    if not before:
+        return False
+    names = _ANCESTOR_NAMES.get(uid)
+    if names is None:
+        names = _ANCESTOR_NAMES[uid] = tuple(n for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
+    return before.endswith(names)
+
+
+_ANCESTOR_NAMES: dict[str, tuple[str, ...]] = {}   # uid -> the full and short names of its ancestors
 
 
 _PROVINCE_SHORT = set()
@@ -271,9 +340,29 @@ def _needs_boundary_check(key: str, hit: Hit) -> bool:
 
 _BY_START = operator.attrgetter("start")
 
+# key -> per hit (hit, township?, strong?, must start a word?, short form?): what the linking loop
+# asks of every hit, a property of the key alone
+_HIT_PLANS: dict[str, tuple[tuple[Hit, bool, bool, bool, bool], ...]] = {}
+
+
+def _hit_plans(gz: Gazetteer, o: Occ) -> tuple:
+    got = _HIT_PLANS[o.text] = tuple(
+        (h, gz.units[h.uid].level == "township", h in o.strong, _needs_boundary_check(o.text, h), h.kind == "short")
+        for h in o.hits)
+    return got
+
 
 def _longest_first(cluster: list[Occ], out: list[Occ]) -> None:
     """Within a run of mutually overlapping names: longest first, then leftmost."""
+    if len(cluster) == 2:   # the same without the sorts (most runs are a pair: 福州市 and 福州)
+        a, b = cluster
+        if (b.start - b.end, b.start) < (a.start - a.end, a.start):
+            a, b = b, a
+        if b.end <= a.start or a.end <= b.start:   # an empty span beside the other
+            out.extend(sorted((a, b), key=_BY_START))
+        else:
+            out.append(a)
+        return
     taken: list[Occ] = []
     for o in sorted(cluster, key=lambda o: (o.start - o.end, o.start)):
         if all(o.end <= t.start or t.end <= o.start for t in taken):
@@ -376,13 +465,13 @@ def descend_home(gz: Gazetteer, start: Optional[str], mentions: list[str], title
         if gz.units[t].level != "township" and (node is None or gz.is_within(t, node)):
             if node is None or LEVEL_RANK[gz.units[t].level] > LEVEL_RANK[gz.units[node].level]:
                 node = t
+    lineages = [gz.lineage(m) for m in mentions]
     for _ in range(4):
-        inside = [m for m in mentions if node is None or gz.is_within(m, node)]
+        inside = [lin for lin in lineages if node is None or node in lin]
         if len(inside) < min_mentions:
             break
         counts: dict[str, int] = {}
-        for m in inside:
-            lin = gz.lineage(m)
+        for lin in inside:
             if node is None:
                 child = lin[-1]
             else:
@@ -473,8 +562,9 @@ class Context:
         return self.prefix_ancestor(uid, start)
 
     def add_sure(self, uid: str) -> None:
-        self.sure.add(uid)
-        self.sure_lineage.update(self.gz.lineage(uid))
+        if uid not in self.sure:   # (its lineage is in already)
+            self.sure.add(uid)
+            self.sure_lineage.update(self.gz.lineage(uid))
 
     def weak_ok(self, hit: Hit, start: int) -> bool:
         """A weak name counts only in context."""
@@ -506,15 +596,33 @@ class Context:
 
 
 def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceMention:
-    if occ.uid is not None:
-        u = gz.units[occ.uid]
-        return _place_mention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
-                              path=list(gz.path(u.uid)), candidates=list(occ.candidates),
-                              resolved_by=occ.resolved_by)
-    # unresolved tie: keep the name and level, no code
-    u = gz.units[occ.hits[0].uid]
-    return _place_mention(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
-                          candidates=list(occ.candidates), resolved_by="ambiguous")
+    uid = occ.uid
+    if uid is not None:
+        name, level, adcode, path, plain = _UNIT_FIELDS.get(uid) or _unit_fields(gz, uid)
+        why = occ.resolved_by
+    else:   # unresolved tie: keep the name and level, no code
+        name, level, _, _, plain = _UNIT_FIELDS.get(occ.hits[0].uid) or _unit_fields(gz, occ.hits[0].uid)
+        adcode, path, why = None, (), "ambiguous"
+    cands = occ.candidates
+    if (plain and type(text) is str and type(start) is int and type(end) is int and 0 <= start <= end
+            and end - start == len(text) and (not cands or all(type(c) is str for c in cands))
+            and (why is None or type(why) is str)):   # what _place_mention checks, unit fields once per unit
+        return construct_all(PlaceMention, text=text, start=start, end=end, name=name, level=level,
+                             adcode=adcode, path=list(path), candidates=list(cands), resolved_by=why)
+    return _place_mention(text=text, start=start, end=end, name=name, level=level, adcode=adcode,
+                          path=list(path), candidates=list(cands), resolved_by=why)
+
+
+_UNIT_FIELDS: dict[str, tuple] = {}   # uid -> (name, level, adcode, path, whether they plainly pass validation)
+
+
+def _unit_fields(gz: Gazetteer, uid: str) -> tuple:
+    u = gz.units[uid]
+    path = gz.path(uid)
+    plain = (type(u.name) is str and u.level in _LEVELS and type(u.adcode) is str
+             and _ADCODE_RX.fullmatch(u.adcode) is not None and all(type(x) is str for x in path))
+    got = _UNIT_FIELDS[uid] = (u.name, u.level, u.adcode, path, plain)
+    return got
 
 
 _LEVELS = frozenset(typing.get_args(PlaceLevel))
@@ -574,7 +682,7 @@ def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
 
 # ---- townships in context and deixis -----------------------------------------------------------
 def _free(used: bytearray, s: int, e: int) -> bool:
-    return not any(used[s:e])
+    return used.find(1, s, e) < 0
 
 
 def _mark(used: bytearray, s: int, e: int) -> None:
@@ -612,7 +720,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
         if got:
             found.append((got[0], m.end(), got[1]))
     cue_starts = []                                                            # …、高村两个镇
-    for m in r.town_cue_re.finditer(text):   # anchored on 个/等; the numeral before 个 is walked back
+    for m in _finditer_at(r.town_cue_re, r.town_cue_first, text):   # anchored on 个/等; the numeral before 个 is walked back
         j = m.start()
         if text[j] == "个":
             while j > 0 and text[j - 1] in r.town_numerals:
@@ -675,6 +783,29 @@ def _home_unit(gz: Gazetteer, home_lineage: tuple, kind: str) -> Optional[str]:
     return None
 
 
+_DEIXIS_TARGET: dict[tuple[str, str], Optional[str]] = {}
+
+
+def _deixis_target(gz: Gazetteer, uid: str, kind: str) -> Optional[str]:
+    """The unit a deixis word of ``kind`` means after a mention of ``uid``: the unit itself when it
+    fits, for 市/省 the ancestor that fits (成武县…全市 → the county's city 菏泽市), else None."""
+    key = (uid, kind)
+    if key in _DEIXIS_TARGET:
+        return _DEIXIS_TARGET[key]
+    got = uid if _fits(gz, uid, kind) else None
+    if got is None and kind in ("市", "省"):
+        got = next((a for a in gz.lineage(uid)[1:] if _fits(gz, a, kind)), None)
+    _DEIXIS_TARGET[key] = got
+    return got
+
+
+def _run_start(rest_re: re.Pattern, reversed_text: str, s: int) -> int:
+    """Where the run of characters ``rest_re`` matches that ends at ``s`` starts (the start of
+    ``s``'s sentence or paragraph), matched forwards in the reversed text."""
+    k = len(reversed_text) - s
+    return s - (rest_re.match(reversed_text, k).end() - k)
+
+
 def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]:
     r = rules()
     if r.deixis is None:
@@ -682,42 +813,36 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     gz, text = ctx.gz, ctx.text
     out = []
     starts = [m.start for m in mentions]
-    sent_ends = para_ends = None
+    backwards = None
+    blockers, kinds = r.blockers, r.deixis_kind
 
     for n, m in enumerate(r.deixis.finditer(text)):
         if n >= r.max_occurrences:
             break
-        s, e = m.start(), m.end()
-        if not _free(used, s, e) or (s > 0 and text[s - 1] in r.blockers):
+        s, e = m.span()
+        if used.find(1, s, e) >= 0 or (s > 0 and text[s - 1] in blockers):
             continue
         if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and not starts_a_word(text, s, e):
             continue   # 健全市场, 原本市里: the word only looks like deixis
-        if sent_ends is None:  # positions just after each sentence / paragraph end, once per text
-            sent_ends = [x.end() for x in r.sentence_end_re.finditer(text)]
-            para_ends = [x.end() for x in r.paragraph_end_re.finditer(text)]
-        kind = r.deixis_kind[m.group()]
-        i = bisect.bisect_right(sent_ends, s)
-        sent0 = sent_ends[i - 1] if i else 0
-        i = bisect.bisect_right(para_ends, s)
-        para0 = para_ends[i - 1] if i else 0
+        if backwards is None:  # the text reversed once: sentence and paragraph starts are runs before s
+            backwards = text[::-1]
+        word = m.group()
+        kind = kinds[word]
+        para0 = _run_start(r.paragraph_rest_re, backwards, s)
+        if text.rfind(r.unnamed + kind, para0, s) >= 0:   # 北京市某区…该区: the anaphor has no name
+            continue
+        sent0 = _run_start(r.sentence_rest_re, backwards, s)
         uid, why = None, None
         k = bisect.bisect_left(starts, s)
-        unnamed = text.rfind(r.unnamed + kind, para0, s)   # 北京市某区…该区: the anaphor has no name
-        if unnamed >= 0:
-            continue
         for lo, label in ((sent0, "deixis:sentence"), (para0, "deixis:paragraph")):
-            for prev in reversed(mentions[:k]):
+            for i in range(k - 1, -1, -1):
+                prev = mentions[i]
                 if prev.start < lo:
                     break
-                if not prev.uid:
-                    continue
-                if _fits(gz, prev.uid, kind):
-                    uid, why = prev.uid, label
-                    break
-                if kind in ("市", "省"):  # 成武县…全市 → the county's city (菏泽市)
-                    up = next((a for a in gz.lineage(prev.uid)[1:] if _fits(gz, a, kind)), None)
-                    if up:
-                        uid, why = up, label
+                if prev.uid:
+                    uid = _deixis_target(gz, prev.uid, kind)
+                    if uid:
+                        why = label
                         break
             if uid:
                 break
@@ -725,7 +850,7 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
             uid, why = _home_unit(gz, ctx.home_lineage, kind), "deixis:home"
         if uid is None:
             continue
-        out.append(Occ(s, e, m.group(), (Hit(uid, "deixis"),), uid=uid, resolved_by=why))
+        out.append(Occ(s, e, word, (Hit(uid, "deixis"),), uid=uid, resolved_by=why))
         _mark(used, s, e)
     return out
 
@@ -743,25 +868,29 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         return [], None, False
     gz = gazetteer()
     r = rules()
+    _segmenter()   # loaded with the stage's other tables on its first call (the pipeline's warm-up)
     occs, media = scan(text, gz)
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
     div: dict[int, tuple] = {}
+    strong = []
+    strong_div = _STRONG_DIV.get
     for o in occs:
         if o.strong:
-            hits, check = _strong_divisions(gz, o.text)
+            hits, check = strong_div(o.text) or _strong_divisions(gz, o.text)
             if hits and check and not _starts_word(text, o):
                 hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
                              or _after_ancestor(gz, text, o.start, h.uid))
             if hits:
                 div[id(o)] = hits
-    strong = non_overlapping([o for o in occs if id(o) in div])
+                strong.append(o)
+    strong = non_overlapping(strong)
     sure = set()
     sure_mentions = []
     for o in strong:
-        cands = {h.uid for h in div[id(o)]}
-        if len(cands) == 1:
-            u = next(iter(cands))
+        hits = div[id(o)]
+        if len(hits) == 1:   # (the hits of a name are distinct units)
+            u = hits[0].uid
             sure.add(u)
             sure_mentions.append(u)
 
@@ -794,17 +923,19 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
 
     # 4-5. every name that counts in this context; overlaps; resolution among candidates
     accepted: list[Occ] = []
+    not_township, surnames = r.not_township.match, r.surnames
     for o in occs:
         hits = []
-        for h in o.hits:
-            if gz.units[h.uid].level == "township":
-                if ctx.town_ok(h.uid, o.start) and not r.not_township.match(text, o.end):
+        s = o.start
+        for h, township, strong_hit, check, short in _HIT_PLANS.get(o.text) or _hit_plans(gz, o):
+            if township:
+                if ctx.town_ok(h.uid, s) and not not_township(text, o.end):
                     hits.append(h)
-            elif h in o.strong or ctx.weak_ok(h, o.start):
-                if _needs_boundary_check(o.text, h):   # 焦作 in 聚焦作决策: not where a word starts
-                    if not _starts_word(text, o) and not ctx.prefix_ancestor(h.uid, o.start):
+            elif strong_hit or ctx.weak_ok(h, s):
+                if check:   # 焦作 in 聚焦作决策: not where a word starts
+                    if not _starts_word(text, o) and not ctx.prefix_ancestor(h.uid, s):
                         continue
-                    if h.kind == "short" and _after_surname(text, o.start, o.end):
+                    if short and s and text[s - 1] in surnames and _after_surname(text, s, o.end):
                         continue
                 hits.append(h)
         if hits:
@@ -820,16 +951,16 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
 
     used = bytearray(len(text))
     for o in chosen:
-        _mark(used, o.start, o.end)
+        used[o.start:o.end] = b"\1" * (o.end - o.start)   # _mark
     # 6. township short forms under the counties found; deixis
     counties = list(dict.fromkeys(
         [o.uid for o in chosen if o.uid and gz.units[o.uid].level == "county"]
         + [gz.units[o.uid].parent for o in chosen if o.uid and gz.units[o.uid].level == "township"]
         + [u for u in ctx.home_lineage if gz.units[u].level == "county"]))
     chosen += find_township_forms(ctx, counties, used)
-    chosen.sort(key=lambda o: o.start)
+    chosen.sort(key=_BY_START)
     chosen += find_deixis(ctx, chosen, used)
-    chosen.sort(key=lambda o: o.start)
+    chosen.sort(key=_BY_START)
     return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, occs.truncated
 
 

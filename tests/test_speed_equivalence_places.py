@@ -1,0 +1,364 @@
+"""The fast paths of the places, attribute and sentences code (issue 10) give what the plain code gives.
+
+Each shortcut is checked against the straightforward computation it replaces, on the normalized
+texts of ../shared/corpus (seeds and real) and on small made-up cases:
+
+- sentences: the sentence-end and clause-separator patterns (written to start with a character
+  class) vs. the plain alternations; soft breaks found from the spaces vs. the regex search;
+  sentence ends found in one pass vs. per paragraph;
+- places: a word starts after a break character without segmenting; township cues searched from
+  their first characters vs. the regex search; a pair of overlapping names
+  without sorting; sentence/paragraph starts of deixis found backwards vs. end lists and bisection;
+  ancestor names tested with one ``endswith``; mentions built from per-unit fields;
+- attribute: leads walked forward on demand vs. all at once; a measure's issuer searched from the
+  last clause back; periods from plain dates and in-place assignment without pydantic's per-call
+  machinery.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import pathlib
+import random
+
+import pytest
+import regex
+from hypothesis import given, settings, strategies as st
+
+from extractor import attribute as A
+from extractor import places as P
+from extractor import sentences as S
+from extractor.models import CountMention, Period, PlaceMention
+
+SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+PLAIN_SENT_END = regex.compile(r"[。!?\uff01\uff1f]+[”’」』\"')\uff09]*|\n+")
+PLAIN_CLAUSE_SEP = regex.compile(r"[\uff0c;\uff1b:\uff1a]|(?<!\d),(?!\d)|——|…+")
+
+EDGE_TEXTS = [
+    "", "\n", "。", "\n\n。。”", "a,1", "1,a", "1,2", ",1", "1,", "——", "—", "———", "…", "……x…",
+    "立案1,234件,处分5人;其中:局级2人——处级3人……", "“好!”他说。\n\n第二段?!’”  第三段",
+    "2024年11月,全市 重拳纠治。 下一句\u3000第三句\r\n第四句", "。\n。\n\n!?", "沈 洁 说,",
+]
+
+# characters that matter to the splitters, for random texts
+ALPHABET = "。!?\uff01\uff1f”’」』\"')\uff09\n \t\u3000\u00a0,，;；:：—…12a市县福州连江在省、“《"
+
+
+@functools.lru_cache(maxsize=1)
+def corpus_texts() -> tuple[str, ...]:
+    from extractor.pipeline import extract
+
+    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt"))
+    if not paths:
+        pytest.skip("no corpus at ../shared/corpus")
+    return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
+
+
+def _texts():
+    return list(corpus_texts()) + EDGE_TEXTS
+
+
+# ---------------------------------------------------------------------------- sentences
+
+def _spans(rx, text, *bounds):
+    return [m.span() for m in rx.finditer(text, *bounds)]
+
+
+def test_separator_patterns_same_as_plain_alternations():
+    for text in _texts():
+        assert _spans(S._SENT_END, text) == _spans(PLAIN_SENT_END, text)
+        assert _spans(S._CLAUSE_SEP, text) == _spans(PLAIN_CLAUSE_SEP, text)
+        for s, e in S.sentences(text):   # clauses are split inside sentences: bounded searches
+            assert _spans(S._CLAUSE_SEP, text, s, e) == _spans(PLAIN_CLAUSE_SEP, text, s, e)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_separator_patterns_same_on_random_text(text, a, b):
+    a, b = min(a, b, len(text)), min(max(a, b), len(text))
+    for fast, plain in ((S._SENT_END, PLAIN_SENT_END), (S._CLAUSE_SEP, PLAIN_CLAUSE_SEP)):
+        assert _spans(fast, text) == _spans(plain, text)
+        assert _spans(fast, text, a, b) == _spans(plain, text, a, b)
+
+
+def test_soft_breaks_found_from_spaces_same_as_search():
+    for text in _texts():
+        assert S._soft_breaks(text, 0, len(text)) == _spans(S._SOFT_BREAK, text)
+        for i in range(0, len(text), 97):
+            j = min(len(text), i + 300)
+            assert S._soft_breaks(text, i, j) == _spans(S._SOFT_BREAK, text, i, j)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_soft_breaks_same_on_random_text(text, a, b):
+    a, b = min(a, b, len(text)), min(max(a, b), len(text))
+    assert S._soft_breaks(text, a, b) == _spans(S._SOFT_BREAK, text, a, b)
+
+
+def _plain_paragraphs_and_sentences(text):
+    paras = S.paragraphs(text)
+    sents = []
+    for ps, pe in paras:
+        pos = ps
+        for m in PLAIN_SENT_END.finditer(text, ps, pe):
+            s, e = S._trim(text, pos, m.end())
+            if e > s:
+                sents.append((s, e))
+            pos = m.end()
+        s, e = S._trim(text, pos, pe)
+        if e > s:
+            sents.append((s, e))
+    return paras, sents
+
+
+def test_sentences_in_one_pass_same_as_per_paragraph():
+    for text in _texts():
+        assert S.paragraphs_and_sentences(text) == _plain_paragraphs_and_sentences(text)
+        assert S.sentences(text) == _plain_paragraphs_and_sentences(text)[1]
+        layout = A.Layout(text)   # each sentence's paragraph, noted as they are split: the lookup's answer
+        assert layout.sent_para == [layout.paragraph_of(s) for s, _ in layout.sents]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_sentences_in_one_pass_same_on_random_text(text):
+    assert S.paragraphs_and_sentences(text) == _plain_paragraphs_and_sentences(text)
+
+
+# ---------------------------------------------------------------------------- places
+
+@pytest.mark.parametrize("pattern, first", [
+    ("[个等](?:乡镇|镇街|镇|乡|街道)", "个等"), ("族(?:乡|镇|苏木)", "族"), ("街(?!道)", "街"),
+    ("[个等]乡|镇", None), ("[^个]镇", None), ("(?:个|等)镇", "个等"), ("(?i)a镇", None), ("[a-c]镇", None), ("", None),
+])
+def test_cue_search_from_first_characters_same_as_finditer(pattern, first):
+    import re
+
+    rx = re.compile(pattern)
+    assert P._first_chars(rx) == first
+    texts = _texts() + ["个乡等镇街道两个镇三等乡镇个", "等等镇", "个个乡镇", "族乡苏木族镇", "A镇a镇"]
+    for text in texts:
+        assert [m.span() for m in P._finditer_at(rx, first, text)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_township_cue_rule_has_first_characters():   # else the shortcut is silently off
+    pytest.importorskip("re._parser")   # Python 3.11+
+    assert P.rules().town_cue_first
+
+
+def _plain_starts_a_word(text, start, end, window=6):
+    import rjieba
+
+    lo, hi = max(0, start - window), min(len(text), end + window)
+    pos = lo
+    if pos == start:
+        return True
+    for tok in rjieba.cut(text[lo:hi]):
+        pos += len(tok)
+        if pos >= start:
+            return pos == start
+    return False
+
+
+def test_a_word_starts_after_a_break_character():
+    checked = 0
+    for text in _texts():
+        for i in range(1, len(text)):
+            if text[i - 1] in P._SEGMENT_BREAKS and "\u4e00" <= text[i] <= "\u9fff":
+                assert _plain_starts_a_word(text, i, min(len(text), i + 2)), (text[max(0, i - 6):i + 8], i)
+                checked += 1
+    assert checked > 1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="福州市连江县在省的了,，。、“”《》() \n\u3000;:!?1a.", min_size=2, max_size=20), st.data())
+def test_starts_a_word_fast_path_on_random_text(text, data):
+    i = data.draw(st.integers(1, len(text) - 1))
+    end = data.draw(st.integers(i, len(text)))
+    assert P.starts_a_word(text, i, end) == _plain_starts_a_word(text, i, end)
+
+
+def _plain_longest_first(cluster, out):
+    taken = []
+    for o in sorted(cluster, key=lambda o: (o.start - o.end, o.start)):
+        if all(o.end <= t.start or t.end <= o.start for t in taken):
+            taken.append(o)
+    taken.sort(key=lambda o: o.start)
+    out.extend(taken)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 4)), max_size=8))
+def test_non_overlapping_same_as_sorting_every_cluster(raw):
+    occs = [P.Occ(s, s + n, "x" * n, ()) for s, n in raw]
+    fast = P.non_overlapping(occs)
+    orig = P._longest_first
+    P._longest_first = _plain_longest_first
+    try:
+        plain = P.non_overlapping(occs)
+    finally:
+        P._longest_first = orig
+    assert [id(o) for o in fast] == [id(o) for o in plain]
+
+
+def test_deixis_run_starts_same_as_end_lists():
+    r = P.rules()
+    plain_sent = regex.compile("[" + regex.escape("。！？!?；;\n") + "]")
+    for text in _texts():
+        back = text[::-1]
+        sent_ends = [m.end() for m in plain_sent.finditer(text)]
+        para_ends = [m.end() for m in regex.finditer("\n", text)]
+        for s in range(0, len(text) + 1, 7):
+            i = bisect.bisect_right(sent_ends, s)
+            assert P._run_start(r.sentence_rest_re, back, s) == (sent_ends[i - 1] if i else 0)
+            i = bisect.bisect_right(para_ends, s)
+            assert P._run_start(r.paragraph_rest_re, back, s) == (para_ends[i - 1] if i else 0)
+
+
+def test_after_ancestor_same_as_name_by_name():
+    gz = P.gazetteer()
+    rnd = random.Random(10)
+    uids = rnd.sample(sorted(gz.units), 300) + ["350122", "110105", "350124:金沙镇", "110000"]
+    texts = ["福建省福州市连江县", "北京市朝阳区", "闽清县金沙镇", "朝阳区", "吉林", ""]
+    for uid in uids:
+        if uid not in gz.units:
+            continue
+        for text in texts + [n + "X" for a in gz.lineage(uid)[1:] for n in gz.names_of(a)]:
+            for start in range(len(text) + 1):
+                before = text[max(0, start - 12):start]
+                plain = bool(before) and any(before.endswith(n) for a in gz.lineage(uid)[1:] for n in gz.names_of(a))
+                assert P._after_ancestor(gz, text, start, uid) == plain
+
+
+def _state(m):
+    return (type(m), m.__dict__, list(m.__dict__), m.__pydantic_fields_set__, m.__pydantic_extra__,
+            m.__pydantic_private__, m.model_dump_json(by_alias=True))
+
+
+def test_mentions_same_as_validated_constructor():
+    gz = P.gazetteer()
+    seen = 0
+    orig = P._mention
+
+    def checked(gz_, occ, text, start, end):
+        got = orig(gz_, occ, text, start, end)
+        if occ.uid is not None:
+            u = gz_.units[occ.uid]
+            v = dict(text=text, start=start, end=end, name=u.name, level=u.level, adcode=u.adcode,
+                     path=list(gz_.path(u.uid)), candidates=list(occ.candidates), resolved_by=occ.resolved_by)
+        else:
+            u = gz_.units[occ.hits[0].uid]
+            v = dict(text=text, start=start, end=end, name=u.name, level=u.level, adcode=None, path=[],
+                     candidates=list(occ.candidates), resolved_by="ambiguous")
+        assert _state(got) == _state(PlaceMention(**v))
+        nonlocal seen
+        seen += 1
+        return got
+
+    P._mention = checked
+    try:
+        for text in corpus_texts():
+            P.analyze(text)
+    finally:
+        P._mention = orig
+    assert seen > 100
+    assert gz is P.gazetteer()
+
+
+# ---------------------------------------------------------------------------- attribute
+
+def _plain_leads(res):
+    """The forward walk over every sentence, as it was before leads were found on demand."""
+    leads, current, prev_para = [], None, -2
+    for j, (sj, ej) in enumerate(res.layout.sents):
+        pj = res.layout.paragraph_of(sj)
+        if pj != prev_para:
+            ps, pe = res.layout.paras[pj] if pj >= 0 else (sj, ej)
+            if not (pj >= 0 and res.sc.list_item.match(res.text, ps, pe)):
+                current = None
+            prev_para = pj
+        leads.append(current)
+        lead = res.sentence_lead(j)
+        if lead is not None:
+            current = lead if res.is_period_lead(lead) else None
+    return leads
+
+
+def test_leads_on_demand_same_as_all_at_once():
+    from extractor.pipeline import Pipeline, extract
+
+    rnd = random.Random(10)
+    pipe = Pipeline(["normalize", "metadata", "dates"])
+    checked = 0
+    for text in corpus_texts()[:40]:
+        from extractor.article import Article
+
+        art = Article(source="t", raw=text)
+        pipe.run(art)
+        layout = A.Layout(art.text)
+        plain = _plain_leads(A.PeriodResolver(art, layout, []))
+        order = list(range(len(layout.sents)))
+        rnd.shuffle(order)
+        res = A.PeriodResolver(art, layout, [])
+        for si in order + [-1, len(layout.sents)]:
+            want = plain[si] if 0 <= si < len(plain) else None
+            assert res._lead_before(si) is want
+            checked += 1
+    assert checked > 500
+    assert extract  # the pipeline is importable as the stages run it
+
+
+@pytest.mark.parametrize("lo, hi", [
+    (dt.date(2020, 1, 1), dt.date(2020, 12, 31)), (None, dt.date(2020, 1, 1)), (dt.date(2020, 1, 1), None),
+    (None, None), (dt.datetime(2020, 1, 1), dt.date(2020, 2, 1)), ("2020-01-01", None),
+])
+def test_period_fast_path_same_as_validated(lo, hi):
+    assert _state(A._period(lo, hi)) == _state(Period(from_=lo, to=hi))
+
+
+def test_assign_same_as_setattr():
+    base = dict(text="立案审查3人", start=0, end=6, value=3.0, unit="人")
+    upd = {"period": Period(from_=dt.date(2020, 1, 1), to=None), "period_source": "2020年",
+           "place": "350100", "place_source": "福州市", "sentence": "立案审查3人。"}
+    a, b = CountMention(**base), CountMention(**base)
+    A._assign(a, upd)
+    for k, v in upd.items():
+        setattr(b, k, v)
+    assert _state(a) == _state(b)
+
+
+def _plain_measure_issuer(text, sent, m):
+    sc = A.scope()
+    s = max(sent[0], m.start - 120)
+    window = text[s:m.start]
+    best = None
+    for cs in [0] + [k.end() for k in A._ISSUER_CLAUSE_RX.finditer(window)]:
+        seg = window[cs:]
+        seg_l = seg.lstrip(A._LEAD_JUNK)
+        off = cs + (len(seg) - len(seg_l))
+        seg_l2 = sc.issuer_strip.sub("", seg_l)
+        off += len(seg_l) - len(seg_l2)
+        om = sc.issuer_organ.match(seg_l2)
+        if om and sc.issuer_verbs.search(seg_l2, om.end()):
+            best = (om.group(0), s + off)
+    return best
+
+
+def test_measure_issuer_from_the_last_clause_same_as_every_clause():
+    from extractor.models import MeasureMention
+
+    texts = _texts() + ["市纪委监委制定出台了《办法》,县纪委印发《通知》,区委出台《意见》", "县纪委监委,制定《规定》"]
+    found = 0
+    for text in texts:
+        for i, ch in enumerate(text):
+            if ch != "《":
+                continue
+            m = MeasureMention(text=ch, start=i, end=i + 1, name=ch, form="document")
+            for sent in ((0, len(text)), (max(0, i - 40), len(text))):
+                got = A.measure_issuer(text, sent, m)
+                assert got == _plain_measure_issuer(text, sent, m)
+                found += got is not None
+    assert found > 5
