@@ -152,17 +152,21 @@ def construct_all(cls: type[BaseModel], **values) -> BaseModel:
     field name and in declaration order: the same instance (``__dict__`` in field order, every field
     set, no extra/private state), built in a fraction of the time (hot loops build thousands of
     mentions). Any other call falls back to ``model_construct``. No validation either way."""
-    names = _FIELD_ORDER.get(cls)
-    if names is None:
-        names = _FIELD_ORDER[cls] = tuple(cls.__pydantic_fields__)
-    if tuple(values) != names or cls.__pydantic_post_init__ or cls.__pydantic_root_model__:
+    plan = _FIELD_ORDER.get(cls)
+    if plan is None:
+        names = tuple(cls.__pydantic_fields__)
+        # (field order, its set to copy, whether the shortcut applies to the class at all)
+        plan = _FIELD_ORDER[cls] = (names, frozenset(names),
+                                    not (cls.__pydantic_post_init__ or cls.__pydantic_root_model__))
+    names, name_set, direct = plan
+    if not direct or tuple(values) != names:
         return cls.model_construct(**values)
     m = cls.__new__(cls)
     _object_setattr(m, "__dict__", values)
-    _object_setattr(m, "__pydantic_fields_set__", set(names))
+    _object_setattr(m, "__pydantic_fields_set__", set(name_set))
     _object_setattr(m, "__pydantic_extra__", None)
     _object_setattr(m, "__pydantic_private__", None)
     return m
 
 
-_FIELD_ORDER: dict[type, tuple[str, ...]] = {}
+_FIELD_ORDER: dict[type, tuple[tuple[str, ...], frozenset, bool]] = {}
