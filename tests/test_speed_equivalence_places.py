@@ -5,7 +5,8 @@ texts of ../shared/corpus (seeds and real) and on small made-up cases:
 
 - sentences: the sentence-end and clause-separator patterns (written to start with a character
   class) vs. the plain alternations; soft breaks found from the spaces vs. the regex search;
-  sentence ends found in one pass vs. per paragraph;
+  sentence ends found in one pass vs. per paragraph; a paragraph's sentences found by one regex
+  (stdlib re's non-space class is ``not str.isspace()``, which the trimming uses);
 - places: a word starts after a break character without segmenting; township cues searched from
   their first characters vs. the regex search; a pair of overlapping names
   without sorting; sentence/paragraph starts of deixis found backwards vs. end lists and bisection;
@@ -126,6 +127,19 @@ def test_sentences_in_one_pass_same_as_per_paragraph():
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_sentences_in_one_pass_same_on_random_text(text):
     assert S.paragraphs_and_sentences(text) == _plain_paragraphs_and_sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET + "\r\x0b\x0c\x1c\x85\u2028\u2029\u200b\ufeff", max_size=80))
+def test_sentences_same_with_odd_whitespace(text):
+    assert S.paragraphs_and_sentences(text) == _plain_paragraphs_and_sentences(text)
+
+
+def test_regex_space_class_is_str_isspace():
+    """_SENT_PIECE's ``(?=\\S)`` stands for _trim's ``isspace``."""
+    import re
+    rx = re.compile(r"\S")
+    assert all((rx.match(c) is None) == c.isspace() for c in map(chr, range(0x110000)))
 
 
 # ---------------------------------------------------------------------------- places
