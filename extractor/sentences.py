@@ -127,6 +127,39 @@ def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+# Line breaks and the space runs that could be soft breaks, in one stdlib search over the text (it
+# opens with a character class, so the engine skips to candidate characters): a run of line
+# breaks, or a whole run of spaces (not one starting inside a run).
+_BREAK_CANDIDATE = re.compile(r"[\n \t\u3000\u00a0](?:(?<=\n)\n*|(?<![ \t\u3000\u00a0][ \t\u3000\u00a0])[ \t\u3000\u00a0]*)")
+_END_PUNCT = "。!?\uff01\uff1f…”’」』"   # _SOFT_BREAK's first lookbehind; a break after one is always kept
+# the characters the regex module's \s matches (Unicode White_Space, all below U+3001; checked in
+# the tests): a soft break after _END_PUNCT is followed by anything else
+_REGEX_SPACE = frozenset(regex.findall(r"\s", "".join(map(chr, range(0x3001)))))
+
+
+def _breaks_all(text: str) -> list[tuple[int, int]]:
+    """``_breaks(text, 0, len(text))`` from one search for the candidates: a space run after
+    sentence-final punctuation is a break when a non-space follows it; any other goes to
+    ``_SOFT_BREAK`` only when it is far enough from the last break to be kept."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    piece = 0   # where the current paragraph starts (the end of the last break kept)
+    for m in _BREAK_CANDIDATE.finditer(text):
+        p, q = m.span()
+        if text[p] == "\n":
+            out.append((p, q))
+            piece = q
+        elif p:
+            if text[p - 1] in _END_PUNCT:
+                if q < n and text[q] not in _REGEX_SPACE:
+                    out.append((p, q))
+                    piece = q
+            elif p - piece >= SOFT_BREAK_MIN and _SOFT_BREAK.match(text, p) is not None:
+                out.append((p, q))
+                piece = q
+    return out
+
+
 def _piece_start(breaks: list[tuple[int, int]], floor: int) -> int:
     return max(floor, breaks[-1][1]) if breaks else floor
 
@@ -149,7 +182,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """Non-blank lines, and the space-joined paragraphs of a flattened page."""
     if not isinstance(text, str) or not text:
         return []
-    return _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
+    return _split_at(text, 0, len(text), _breaks_all(text))
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -179,7 +212,7 @@ def paragraphs_sentences_owners(text: str) -> tuple[list[tuple[int, int]], list[
     regex engine instead of a Python loop over the ends."""
     if not isinstance(text, str) or not text:
         return [], [], []
-    paras = _split_at(text, 0, len(text), _breaks(text, 0, len(text)))
+    paras = _split_at(text, 0, len(text), _breaks_all(text))
     sents: list[tuple[int, int]] = []
     owners: list[int] = []
     finditer, span = _SENT_PIECE.finditer, _MATCH_SPAN

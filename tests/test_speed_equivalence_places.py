@@ -6,7 +6,8 @@ texts of ../shared/corpus (seeds and real) and on small made-up cases:
 - sentences: the sentence-end and clause-separator patterns (written to start with a character
   class) vs. the plain alternations; soft breaks found from the spaces vs. the regex search;
   sentence ends found in one pass vs. per paragraph; a paragraph's sentences found by one regex
-  (stdlib re's non-space class is ``not str.isspace()``, which the trimming uses);
+  (stdlib re's non-space class is ``not str.isspace()``, which the trimming uses); the line and
+  soft breaks of a whole text from one search for candidates vs. the search between line breaks;
 - places: a word starts after a break character without segmenting; township cues searched from
   their first characters vs. the regex search; a pair of overlapping names
   without sorting; sentence/paragraph starts of deixis found backwards vs. end lists and bisection;
@@ -127,6 +128,23 @@ def test_sentences_in_one_pass_same_as_per_paragraph():
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_sentences_in_one_pass_same_on_random_text(text):
     assert S.paragraphs_and_sentences(text) == _plain_paragraphs_and_sentences(text)
+
+
+def test_breaks_of_the_whole_text_same_as_per_line_search():
+    for text in _texts():
+        assert S._breaks_all(text) == S._breaks(text, 0, len(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=ALPHABET + "\r\x0b\x1c\x85\u2028\u200b甲乙丙丁戊己庚辛", max_size=80))
+def test_breaks_of_the_whole_text_same_on_random_text(text):
+    assert S._breaks_all(text) == S._breaks(text, 0, len(text))
+
+
+def test_regex_module_space_set():
+    """_REGEX_SPACE is every character the regex module's ``\\s`` matches."""
+    rx = regex.compile(r"\s")
+    assert S._REGEX_SPACE == {c for c in map(chr, range(0x110000)) if rx.match(c)}
 
 
 @settings(max_examples=300, deadline=None)
