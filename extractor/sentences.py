@@ -127,10 +127,6 @@ def _breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-# Line breaks and the space runs that could be soft breaks, in one stdlib search over the text (it
-# opens with a character class, so the engine skips to candidate characters): a run of line
-# breaks, or a whole run of spaces (not one starting inside a run).
-_BREAK_CANDIDATE = re.compile(r"[\n \t\u3000\u00a0](?:(?<=\n)\n*|(?<![ \t\u3000\u00a0][ \t\u3000\u00a0])[ \t\u3000\u00a0]*)")
 _END_PUNCT = "。!?\uff01\uff1f…”’」』"   # _SOFT_BREAK's first lookbehind; a break after one is always kept
 # the characters the regex module's \s matches (Unicode White_Space, all below U+3001; checked in
 # the tests): a soft break after _END_PUNCT is followed by anything else
@@ -138,18 +134,30 @@ _REGEX_SPACE = frozenset(regex.findall(r"\s", "".join(map(chr, range(0x3001)))))
 
 
 def _breaks_all(text: str) -> list[tuple[int, int]]:
-    """``_breaks(text, 0, len(text))`` from one search for the candidates: a space run after
-    sentence-final punctuation is a break when a non-space follows it; any other goes to
-    ``_SOFT_BREAK`` only when it is far enough from the last break to be kept."""
+    """``_breaks(text, 0, len(text))`` from the positions of the line breaks and spaces (str.find;
+    a regex search steps through every character): each run of line breaks is a break; a whole run
+    of spaces after sentence-final punctuation is one when a non-space follows it; any other run
+    goes to ``_SOFT_BREAK`` only when it is far enough from the last break to be kept."""
     out: list[tuple[int, int]] = []
     n = len(text)
+    pos = _positions(text, _SPACE_CHARS + "\n", 0, n)
+    k, np_ = 0, len(pos)
     piece = 0   # where the current paragraph starts (the end of the last break kept)
-    for m in _BREAK_CANDIDATE.finditer(text):
-        p, q = m.span()
+    while k < np_:
+        p = pos[k]
+        q = p + 1
+        k += 1
         if text[p] == "\n":
+            while k < np_ and pos[k] == q and text[q] == "\n":
+                q += 1
+                k += 1
             out.append((p, q))
             piece = q
-        elif p:
+            continue
+        while k < np_ and pos[k] == q and text[q] != "\n":   # the rest of the space run
+            q += 1
+            k += 1
+        if p:
             if text[p - 1] in _END_PUNCT:
                 if q < n and text[q] not in _REGEX_SPACE:
                     out.append((p, q))
@@ -168,11 +176,15 @@ def _split_at(text: str, start: int, end: int, seps: list[tuple[int, int]]) -> l
     out: list[tuple[int, int]] = []
     pos = start
     for a, b in seps:
-        s, e = _trim(text, pos, a)
+        s, e = pos, a
+        if s < e and (text[s].isspace() or text[e - 1].isspace()):   # (_trim called only when it trims)
+            s, e = _trim(text, s, e)
         if e > s:
             out.append((s, e))
         pos = b
-    s, e = _trim(text, pos, end)
+    s, e = pos, end
+    if s < e and (text[s].isspace() or text[e - 1].isspace()):
+        s, e = _trim(text, s, e)
     if e > s:
         out.append((s, e))
     return out
