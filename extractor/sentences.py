@@ -209,9 +209,8 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
 
 
 def paragraphs_and_sentences(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """``(paragraphs(text), sentences(text))`` with the paragraph breaks found once and the sentence
-    ends found in one pass over the whole text (a sentence end never runs across a paragraph's
-    edge, which is whitespace; a paragraph where one would is split on its own, as before)."""
+    """``(paragraphs(text), sentences(text))`` with the paragraph breaks found once (from the
+    positions of the spaces and line breaks) and each paragraph's sentences by one regex search."""
     paras, sents, _ = paragraphs_sentences_owners(text)
     return paras, sents
 
