@@ -339,3 +339,43 @@ def test_measure_quote_precheck_only_skips_rejected_quotes(monkeypatch):
     fast = [M.classify_quote(*c) for c in calls]
     monkeypatch.setattr(M, "_may_name", lambda *a: True)
     assert fast == [M.classify_quote(*c) for c in calls]
+
+
+def _cued_plain(text, open_pos, qe):
+    """measures._cued as it was: the three cue tests on the 8 characters before the quote."""
+    from extractor import measures as M
+
+    r = M.rules()
+    before = text[max(0, open_pos - 8): open_pos]
+    if r.cue_before.search(before) or r.organ_before.search(before):
+        return True
+    return bool(before.endswith(r.frame_before) and r.frame_after.match(text, qe + 1, qe + 8))
+
+
+def test_measure_cue_precheck_only_skips_quotes_without_a_cue():
+    """_cued turns a quote away by the character before it only where the three tests fail."""
+    from extractor import measures as M
+
+    r = M.rules()
+    extra = ["以“四种形态”为抓手", "运用“四种形态”", "县纪委监委“巡回接访进乡村”", "“六统一”", "以“阳光问政”为契机"]
+    extra += [w + "“甲乙”" for w in r.cue_before.words + r.organ_before.words] + ["“甲”"]
+    n = 0
+    for t in list(corpus_texts()) + extra:
+        for m in r.quote.finditer(t):
+            got = M._cued(t, m.start(), m.end(1))
+            assert got == _cued_plain(t, m.start(), m.end(1)), t[max(0, m.start() - 8):m.end()]
+            n += got
+    assert n > len(extra) - 2  # the cues are found
+
+
+def test_measure_quote_judged_once_for_what_its_words_rule_out():
+    """classify_quote = _turned_away, then _judge; _quoted asks _turned_away once per distinct quote
+    (its answer depends on the quote's words only)."""
+    from extractor import measures as M
+
+    r = M.rules()
+    for t in corpus_texts():
+        for m in r.quote.finditer(t):
+            q = t[m.start(1):m.end(1)].strip()
+            plain = None if M._turned_away(r, q) else M._judge(r, t, m.start(1), m.end(1), q)
+            assert M.classify_quote(t, m.start(1), m.end(1)) == plain
