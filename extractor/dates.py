@@ -774,7 +774,7 @@ class _Positions:
 
     def __init__(self, text: str):
         self._bisect = bisect.bisect_right
-        self.sent = list(map(_MATCH_END, rules().sentence_end.finditer(text)))
+        self.sent = _sentence_ends(text)
         self.par = list(map(_MATCH_END, _NEWLINE.finditer(text)))
 
     def sentence(self, pos: int) -> int:
@@ -782,6 +782,32 @@ class _Positions:
 
     def paragraph(self, pos: int) -> int:
         return self._bisect(self.par, pos)
+
+
+_SENTENCE_MARKS = "。！？!?；;\n\u3000"  # each ends a sentence alone (the first branch of sentence_end)
+_SPACE_END = re.compile(" (?<=[^\x00-\x7f] ) *")  # sentence_end's second branch on a text without tabs
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Ends of the matches of ``sentence_end``, in order. Its two branches match disjoint sets of
+    characters (the marks; runs of spaces and tabs after a non-ASCII character), so each is found
+    alone: the marks by ``str.find`` and the runs of spaces by a pattern led by a literal space
+    (a scan for a class of characters costs more than ten ``find`` passes); a text with a tab
+    takes the full pattern."""
+    if "\t" in text:
+        return list(map(_MATCH_END, rules().sentence_end.finditer(text)))
+    out = []
+    find = text.find
+    for c in _SENTENCE_MARKS:
+        i = find(c)
+        while i >= 0:
+            i += 1
+            out.append(i)
+            i = find(c, i)
+    if " " in text:
+        out += map(_MATCH_END, _SPACE_END.finditer(text))
+    out.sort()
+    return out
 
 
 def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> list[_Atom]:
@@ -1204,6 +1230,14 @@ def _holiday_date(name: str, year: int) -> Optional[_dt.date]:
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def _holiday_cores() -> tuple:
+    """The holiday names that hold no shorter one (五一 for 五一劳动节): a text holds a name only if
+    it holds one of these."""
+    names = set(rules().holiday_table)
+    return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
+
+
 def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: _Positions) -> list[_Cand]:
     """Holidays naming one occurrence: after a year (2024年春节, 今年“五一”), or marked by 临近/前夕/前 ….
 
@@ -1213,7 +1247,8 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     a year or a marker are not dates.
     """
     R = rules()
-    found = list(_scan(R.holidays, t))
+    # every match holds a holiday name: a text without one has none (no scan of it)
+    found = list(_scan(R.holidays, t)) if any(map(t.__contains__, _holiday_cores())) else []
     if not found:
         return cands
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}

@@ -379,3 +379,19 @@ def test_measure_quote_judged_once_for_what_its_words_rule_out():
             q = t[m.start(1):m.end(1)].strip()
             plain = None if M._turned_away(r, q) else M._judge(r, t, m.start(1), m.end(1), q)
             assert M.classify_quote(t, m.start(1), m.end(1)) == plain
+
+
+def test_sentence_ends_found_by_branch_match_the_pattern():
+    """_sentence_ends (marks by str.find, runs of spaces by a space-led pattern) = sentence_end."""
+    extra = ["a  b", "中  文 x\t\t中", "。  。", "\u3000 \u3000", " 中 ", "中\t \t", "中 ", "中\n 中;  ", "", " ", "a 中  "]
+    for t in _all_texts() + extra:
+        assert D._sentence_ends(t) == [m.end() for m in D.rules().sentence_end.finditer(t)], t
+
+
+def test_holiday_scan_skipped_only_on_texts_without_a_holiday_name():
+    R = D.rules()
+    cores = D._holiday_cores()
+    assert all(any(c in n for c in cores) for n in R.holiday_table)
+    for t in _all_texts():
+        if not any(c in t for c in cores):
+            assert not list(D._scan(R.holidays, t)), t
