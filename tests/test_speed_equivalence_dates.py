@@ -395,3 +395,24 @@ def test_holiday_scan_skipped_only_on_texts_without_a_holiday_name():
     for t in _all_texts():
         if not any(c in t for c in cores):
             assert not list(D._scan(R.holidays, t)), t
+
+
+def test_prefix_suffix_and_blocked_prechecks_only_skip_positions_without_a_word():
+    """_combine looks for prefix (suffix) words only next to one of their last (first) characters,
+    _atoms tries ``blocked_left`` only when its text ends in one of ``_blocked_lasts``."""
+    R = D.rules()
+    W = D._sorted_words()
+    _, _, _, pre_lasts, suf_firsts = D._combine_tables()
+    bl = D._blocked_lasts()
+    extras = ["每\n2019年", "每年\n3月", "逢 5日", "自2019年起", "截至2019年底前", "2019年以来", "第\n"]
+    for t in _all_texts()[:3000] + extras:
+        for i in range(len(t) + 1):
+            if pre_lasts is not None and not (i > 0 and t[i - 1] in pre_lasts):
+                for k in D._PREFIX_KEYS:
+                    assert W[k].ending_at(t, i) is None, (k, t[max(0, i - 5):i])
+            if suf_firsts is not None and t[i:i + 1] not in suf_firsts:
+                for k in D._SUFFIX_KEYS:
+                    assert W[k].starting_at(t, i) is None, (k, t[i:i + 5])
+            left = t[max(0, i - 3):i]
+            if bl is not None and not (left[-1:] in bl or (left[-1:] == "\n" and left[-2:-1] in bl)):
+                assert R.blocked_left.search(left) is None, left
