@@ -416,3 +416,17 @@ def test_prefix_suffix_and_blocked_prechecks_only_skip_positions_without_a_word(
             left = t[max(0, i - 3):i]
             if bl is not None and not (left[-1:] in bl or (left[-1:] == "\n" and left[-2:-1] in bl)):
                 assert R.blocked_left.search(left) is None, left
+
+
+def test_days_in_month_is_monthrange_without_the_weekday():
+    import calendar
+
+    for year in list(range(1, 2200)) + [0, -1, -400, 9999, 10000, 123456]:
+        for month in range(-1, 15):
+            try:
+                want = calendar.monthrange(year, month)[1]
+            except Exception as exc:  # noqa: BLE001 - the same exception type is expected
+                with pytest.raises(type(exc)):
+                    T.days_in_month(year, month)
+                continue
+            assert T.days_in_month(year, month) == want, (year, month)
