@@ -774,7 +774,7 @@ class _Positions:
 
     def __init__(self, text: str):
         self._bisect = bisect.bisect_right
-        self.sent = list(map(_MATCH_END, rules().sentence_end.finditer(text)))
+        self.sent = _sentence_ends(text)
         self.par = list(map(_MATCH_END, _NEWLINE.finditer(text)))
 
     def sentence(self, pos: int) -> int:
@@ -784,19 +784,47 @@ class _Positions:
         return self._bisect(self.par, pos)
 
 
+_SENTENCE_MARKS = "。！？!?；;\n\u3000"  # each ends a sentence alone (the first branch of sentence_end)
+_SPACE_END = re.compile(" (?<=[^\x00-\x7f] ) *")  # sentence_end's second branch on a text without tabs
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Ends of the matches of ``sentence_end``, in order. Its two branches match disjoint sets of
+    characters (the marks; runs of spaces and tabs after a non-ASCII character), so each is found
+    alone: the marks by ``str.find`` and the runs of spaces by a pattern led by a literal space
+    (a scan for a class of characters costs more than ten ``find`` passes); a text with a tab
+    takes the full pattern."""
+    if "\t" in text:
+        return list(map(_MATCH_END, rules().sentence_end.finditer(text)))
+    out = []
+    find = text.find
+    for c in _SENTENCE_MARKS:
+        i = find(c)
+        while i >= 0:
+            i += 1
+            out.append(i)
+            i = find(c, i)
+    if " " in text:
+        out += map(_MATCH_END, _SPACE_END.finditer(text))
+    out.sort()
+    return out
+
+
 def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> list[_Atom]:
     R = rules()
     ctx = _Ctx(pub=pub)
     out = []
     blocked_end = -1
+    bl = _blocked_lasts()
     for m in _atom_matches(t, R):
-        if _in_spans(m.start(), m.end(), blocked_spans):
+        if blocked_spans and _in_spans(m.start(), m.end(), blocked_spans):
             continue
         at = _atom_from_match(m, pub)
         if at is None:
             continue
         left = t[max(0, at.start - 3):at.start]
-        if (R.blocked_left.search(left) and not m.group("ts")) or \
+        if ((bl is None or left[-1:] in bl or (left[-1:] == "\n" and left[-2:-1] in bl))
+                and R.blocked_left.search(left) and not m.group("ts")) or \
                 (blocked_end >= 0 and t[blocked_end:at.start].strip(" ") in R.vocab.get("range_separators", [])):
             blocked_end = at.end  # 每年9月到11月: the second end of a blocked range is blocked too
             continue
@@ -808,6 +836,17 @@ def _atoms(t: str, pub: Optional[_dt.date], pos: _Positions, blocked_spans) -> l
             continue
         out.append(at)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _blocked_lasts() -> Optional[frozenset]:
+    """Characters ``blocked_left`` can match last (it ends in ``$``: at the end of the text or before
+    a final newline): the last characters of the blocked prefixes and 年月周天日; None when a
+    blocked prefix is empty."""
+    words = rules().vocab.get("blocked_prefixes", [])
+    if not all(words):
+        return None
+    return frozenset(w[-1] for w in words) | frozenset("年月周天日")
 
 
 def _future_cue(t: str, at: _Atom) -> bool:
@@ -837,15 +876,33 @@ def _since_to(lo: Optional[_dt.date], pub: Optional[_dt.date]) -> Optional[_dt.d
     return pub
 
 
+_PREFIX_KEYS = ("since_prefixes", "until_prefixes")
+_SUFFIX_KEYS = ("since_suffixes", "until_suffixes", "deadline_suffixes")
+
+
+@functools.lru_cache(maxsize=1)
+def _combine_tables() -> tuple:
+    """What :func:`_combine` reads of the word lists for every article: the widest gap a range may
+    span, the first characters of the range separators (the patterns that read a second end after
+    the atom start with an optional space and one of them: tried only when one follows; with an
+    empty separator any text may follow), the last characters of the prefix words and the first
+    characters of the suffix words (a position next to none of them has no prefix or suffix;
+    None when a list holds an empty word)."""
+    W = _sorted_words()
+    seps = W["range_separators"]
+    pre = [W[k] for k in _PREFIX_KEYS]
+    suf = [W[k] for k in _SUFFIX_KEYS]
+    pre_lasts = None if any(w.lasts is None for w in pre) else frozenset().union(*(w.lasts for w in pre))
+    suf_firsts = None if any(w.firsts is None for w in suf) else frozenset().union(*(w.firsts for w in suf))
+    return (max(map(len, seps), default=0) + 3, frozenset(w[0] for w in seps if w) | {"至", "到"},
+            not all(seps), pre_lasts, suf_firsts)
+
+
 def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]:
     """Ranges, enumerations, since/until around the atoms."""
     R = rules()
     W = _sorted_words()
-    max_gap = max(map(len, W["range_separators"]), default=0) + 3
-    # the patterns that read a second end after the atom start with an optional space and a range
-    # separator (至, 到, -, …): tried only when one follows
-    sep_firsts = frozenset(w[0] for w in W["range_separators"]) | {"至", "到"}
-    any_sep = not all(W["range_separators"])  # an empty separator: any text may follow
+    max_gap, sep_firsts, any_sep, pre_lasts, suf_firsts = _combine_tables()
     out: list[_Cand] = []
     i = 0
     while i < len(atoms):
@@ -912,10 +969,13 @@ def _combine(t: str, atoms: list[_Atom], pub: Optional[_dt.date]) -> list[_Cand]
                         out.pop()
                         start = prev.start
         # prefixes and suffixes
-        pre_since = W["since_prefixes"].ending_at(t, start)
-        pre_until = W["until_prefixes"].ending_at(t, start)
+        if pre_lasts is None or (start > 0 and t[start - 1] in pre_lasts):
+            pre_since = W["since_prefixes"].ending_at(t, start)
+            pre_until = W["until_prefixes"].ending_at(t, start)
+        else:
+            pre_since = pre_until = None
         suf = None
-        for key in ("since_suffixes", "until_suffixes", "deadline_suffixes"):
+        for key in (_SUFFIX_KEYS if suf_firsts is None or t[end:end + 1] in suf_firsts else ()):
             w = W[key].starting_at(t, end)
             if w:
                 nxt = t[end + len(w):end + len(w) + 1]
@@ -1204,6 +1264,14 @@ def _holiday_date(name: str, year: int) -> Optional[_dt.date]:
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def _holiday_cores() -> tuple:
+    """The holiday names that hold no shorter one (五一 for 五一劳动节): a text holds a name only if
+    it holds one of these."""
+    names = set(rules().holiday_table)
+    return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
+
+
 def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: _Positions) -> list[_Cand]:
     """Holidays naming one occurrence: after a year (2024年春节, 今年“五一”), or marked by 临近/前夕/前 ….
 
@@ -1213,7 +1281,8 @@ def _holidays(t: str, pub: Optional[_dt.date], cands: list[_Cand], titles, pos: 
     a year or a marker are not dates.
     """
     R = rules()
-    found = list(_scan(R.holidays, t))
+    # every match holds a holiday name: a text without one has none (no scan of it)
+    found = list(_scan(R.holidays, t)) if any(map(t.__contains__, _holiday_cores())) else []
     if not found:
         return cands
     year_end = {c.end: c for c in cands if c.gran == "year" and c.kind == "point" and not c.extra.get("non_date")}

@@ -280,10 +280,19 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
     """
     r = rules()
     q = text[qs:qe].strip()
-    if not (r.min_name <= len(q) <= r.max_name):
+    if _turned_away(r, q):
         return None
-    if q in r.excluded or not r.sentence_marks.isdisjoint(q):
-        return None
+    return _judge(r, text, qs, qe, q)
+
+
+def _turned_away(r: _Rules, q: str) -> bool:
+    """What the quoted words ``q`` (stripped) alone rule out, wherever they stand: a length outside
+    the limits, an excluded phrase (problem labels, slogans …), a sentence mark."""
+    return not (r.min_name <= len(q) <= r.max_name) or q in r.excluded or not r.sentence_marks.isdisjoint(q)
+
+
+def _judge(r: _Rules, text: str, qs: int, qe: int, q: str) -> Optional[tuple[str, Optional[str], str, int]]:
+    """classify_quote for a quote ``q`` = ``text[qs:qe].strip()`` that :func:`_turned_away` lets through."""
     if not _may_name(r, text, qs, qe, q):
         return None
     has_list = not r.list_marks.isdisjoint(q)
@@ -334,7 +343,7 @@ def classify_quote(text: str, qs: int, qe: int) -> Optional[tuple[str, Optional[
         return None
     if not has_han and kind is None:
         return None
-    cued = _cued(text, qs - 1, qe)
+    cued = kind is None and _cued(text, qs - 1, qe)  # a cue matters only to a quote without a kind word
     if kind is None:
         m = r.named_kind_end.search(q)
         # a kind word inside the quote (“四基攻坚行动”) names a measure when the quote reads as a
@@ -369,6 +378,11 @@ def _may_name(r: _Rules, text: str, qs: int, qe: int, q: str) -> bool:
 def _cued(text: str, open_pos: int, qe: int) -> bool:
     """A cue right before the opening quote at ``open_pos`` (运用“…”, 以“…”为抓手, 纪委监委“…”)."""
     r = rules()
+    # each test below needs the character before the quote to end its word: without one, no cue
+    last = text[open_pos - 1:open_pos] if open_pos >= 1 else ""
+    if last not in r.cue_before.by_last and last not in r.organ_before.by_last \
+            and r.frame_before and last != r.frame_before[-1]:
+        return False
     before = text[max(0, open_pos - 8): open_pos]
     if r.cue_before.search(before) or r.organ_before.search(before):
         return True
@@ -386,12 +400,22 @@ def _quoted(text: str, blocked: list[tuple[int, int]]):
     r = rules()
     starts = [b[0] for b in blocked]
     accepted: set[str] = set()  # one entry per name: a name already taken needs no second look
+    # each distinct quote's words stripped, or None when they alone turn it away (_turned_away):
+    # a slogan quoted ten times is looked at once
+    words: dict[str, Optional[str]] = {}
     for m in (r.quote_named if "「" in text else r.quote_named_curly).finditer(text):
-        if m.group(1) in accepted or _inside(m.start(), blocked, starts):
+        g = m.group(1)
+        if g in accepted or (blocked and _inside(m.start(), blocked, starts)):
             continue
-        got = classify_quote(text, m.start(1), m.end(1))
+        if g in words:
+            q = words[g]
+        else:
+            q = words[g] = None if _turned_away(r, g.strip()) else g.strip()
+        if q is None:
+            continue
+        got = _judge(r, text, m.start(1), m.end(1), q)
         if got:
-            accepted.add(m.group(1))
+            accepted.add(g)
             name, kind, form, end = got
             yield m.start(), end, name, kind, form
 

@@ -74,12 +74,22 @@ def expand_two_digit_year(yy: int, reference_year: Optional[int]) -> int:
     return y if y <= ref + 10 else 1900 + yy
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]`` without the weekday it also computes."""
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+
+
 def month_end(year: int, month: int) -> _dt.date:
-    return _dt.date(year, month, calendar.monthrange(year, month)[1])
+    return _dt.date(year, month, days_in_month(year, month))
 
 
 def valid_day(year: int, month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    return 1 <= month <= 12 and 1 <= day <= days_in_month(year, month)
 
 
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -96,7 +106,7 @@ def shift_years(d: _dt.date, years: int) -> _dt.date:
 
 def shift_months(d: _dt.date, months: int) -> _dt.date:
     y, m = shift_month(d.year, d.month, months)
-    return _dt.date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+    return _dt.date(y, m, min(d.day, days_in_month(y, m)))
 
 
 def year_bounds(year: int) -> tuple[_dt.date, _dt.date]:

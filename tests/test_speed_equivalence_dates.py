@@ -339,3 +339,94 @@ def test_measure_quote_precheck_only_skips_rejected_quotes(monkeypatch):
     fast = [M.classify_quote(*c) for c in calls]
     monkeypatch.setattr(M, "_may_name", lambda *a: True)
     assert fast == [M.classify_quote(*c) for c in calls]
+
+
+def _cued_plain(text, open_pos, qe):
+    """measures._cued as it was: the three cue tests on the 8 characters before the quote."""
+    from extractor import measures as M
+
+    r = M.rules()
+    before = text[max(0, open_pos - 8): open_pos]
+    if r.cue_before.search(before) or r.organ_before.search(before):
+        return True
+    return bool(before.endswith(r.frame_before) and r.frame_after.match(text, qe + 1, qe + 8))
+
+
+def test_measure_cue_precheck_only_skips_quotes_without_a_cue():
+    """_cued turns a quote away by the character before it only where the three tests fail."""
+    from extractor import measures as M
+
+    r = M.rules()
+    extra = ["以“四种形态”为抓手", "运用“四种形态”", "县纪委监委“巡回接访进乡村”", "“六统一”", "以“阳光问政”为契机"]
+    extra += [w + "“甲乙”" for w in r.cue_before.words + r.organ_before.words] + ["“甲”"]
+    n = 0
+    for t in list(corpus_texts()) + extra:
+        for m in r.quote.finditer(t):
+            got = M._cued(t, m.start(), m.end(1))
+            assert got == _cued_plain(t, m.start(), m.end(1)), t[max(0, m.start() - 8):m.end()]
+            n += got
+    assert n > len(extra) - 2  # the cues are found
+
+
+def test_measure_quote_judged_once_for_what_its_words_rule_out():
+    """classify_quote = _turned_away, then _judge; _quoted asks _turned_away once per distinct quote
+    (its answer depends on the quote's words only)."""
+    from extractor import measures as M
+
+    r = M.rules()
+    for t in corpus_texts():
+        for m in r.quote.finditer(t):
+            q = t[m.start(1):m.end(1)].strip()
+            plain = None if M._turned_away(r, q) else M._judge(r, t, m.start(1), m.end(1), q)
+            assert M.classify_quote(t, m.start(1), m.end(1)) == plain
+
+
+def test_sentence_ends_found_by_branch_match_the_pattern():
+    """_sentence_ends (marks by str.find, runs of spaces by a space-led pattern) = sentence_end."""
+    extra = ["a  b", "中  文 x\t\t中", "。  。", "\u3000 \u3000", " 中 ", "中\t \t", "中 ", "中\n 中;  ", "", " ", "a 中  "]
+    for t in _all_texts() + extra:
+        assert D._sentence_ends(t) == [m.end() for m in D.rules().sentence_end.finditer(t)], t
+
+
+def test_holiday_scan_skipped_only_on_texts_without_a_holiday_name():
+    R = D.rules()
+    cores = D._holiday_cores()
+    assert all(any(c in n for c in cores) for n in R.holiday_table)
+    for t in _all_texts():
+        if not any(c in t for c in cores):
+            assert not list(D._scan(R.holidays, t)), t
+
+
+def test_prefix_suffix_and_blocked_prechecks_only_skip_positions_without_a_word():
+    """_combine looks for prefix (suffix) words only next to one of their last (first) characters,
+    _atoms tries ``blocked_left`` only when its text ends in one of ``_blocked_lasts``."""
+    R = D.rules()
+    W = D._sorted_words()
+    _, _, _, pre_lasts, suf_firsts = D._combine_tables()
+    bl = D._blocked_lasts()
+    extras = ["每\n2019年", "每年\n3月", "逢 5日", "自2019年起", "截至2019年底前", "2019年以来", "第\n"]
+    for t in _all_texts()[:3000] + extras:
+        for i in range(len(t) + 1):
+            if pre_lasts is not None and not (i > 0 and t[i - 1] in pre_lasts):
+                for k in D._PREFIX_KEYS:
+                    assert W[k].ending_at(t, i) is None, (k, t[max(0, i - 5):i])
+            if suf_firsts is not None and t[i:i + 1] not in suf_firsts:
+                for k in D._SUFFIX_KEYS:
+                    assert W[k].starting_at(t, i) is None, (k, t[i:i + 5])
+            left = t[max(0, i - 3):i]
+            if bl is not None and not (left[-1:] in bl or (left[-1:] == "\n" and left[-2:-1] in bl)):
+                assert R.blocked_left.search(left) is None, left
+
+
+def test_days_in_month_is_monthrange_without_the_weekday():
+    import calendar
+
+    for year in list(range(1, 2200)) + [0, -1, -400, 9999, 10000, 123456]:
+        for month in range(-1, 15):
+            try:
+                want = calendar.monthrange(year, month)[1]
+            except Exception as exc:  # noqa: BLE001 - the same exception type is expected
+                with pytest.raises(type(exc)):
+                    T.days_in_month(year, month)
+                continue
+            assert T.days_in_month(year, month) == want, (year, month)
