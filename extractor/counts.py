@@ -303,7 +303,9 @@ class _Layout:
 def _bare_indefinite(text: str, q: Quantity) -> bool:
     """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count; a lone 二 before a
     measure word is an ordinal-like prefix (二次供水, 二级) — counts of two are written 两."""
-    return q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹", "二", "贰", "貳") and not q.prefix
+    # (a one-character numeral first: no slice for the longer ones)
+    return (q.num_end - q.num_start == 1 and q.approx != "range"
+            and text[q.num_start] in ("一", "壹", "二", "贰", "貳") and not q.prefix)
 
 
 def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
@@ -609,7 +611,8 @@ def _extract(text: str) -> list[CountMention]:
                 start = hit.start
         elif inherited is not None:
             indicator, label = inherited[0], inherited[1]
-        own = _label_before(text, ss, q.start)
+        # the label as written before the number: only wanted for an inherited indicator or no label
+        own = _label_before(text, ss, q.start) if inherited is not None or label is None else None
         if inherited is not None and own:
             label = own
         if label is None:

@@ -721,7 +721,8 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
             approx = "range"
             value = low
         else:
-            approx = _approx_of(pre, mid, suffix)  # (high is None too: tokens set both or neither)
+            # (high is None too: tokens set both or neither); most numbers have no qualifier at all
+            approx = _approx_of(pre, mid, suffix) if (pre or mid or suffix) else "exact"
         start = t.start - len(pre[0]) if pre else t.start
         if unit:
             if unit[1] == "money" and unit[2] == "元":

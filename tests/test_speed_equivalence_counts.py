@@ -12,7 +12,8 @@ that matter:
   as its clause when the clause has no 、 (vs. bisect on the mark lists); stop words as one regex
   (vs. a str.find per stop word); wording matches from one Aho-Corasick pass (vs. an overlapped
   finditer per wording); the label-strip prefilter (vs. always running the regex); slogan spans
-  from one pattern per kind of quotes (vs. the combined pattern).
+  from one pattern per kind of quotes (vs. the combined pattern); the one-character test before
+  the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read.
 """
 from __future__ import annotations
 
@@ -270,3 +271,20 @@ def test_range_gap_shortcut_same_as_strip():
             short = not (nxt.start - t.end > seps_max and text[t.end] not in " 　"
                          and text[nxt.start - 1] not in " 　")
             assert plain <= short  # the shortcut never skips a separator
+
+
+def test_bare_indefinite_length_test_same_as_slice():
+    """_bare_indefinite looks at the numeral only when it is one character: same as the slice test."""
+    layout_free = list(corpus_texts()) + HAND + _fuzz(300) + ["一名", "二级", "壹件", "-一人", "一二人", "约一人"]
+    for text in layout_free:
+        for q in N.find_quantities(text):
+            plain = (q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹", "二", "贰", "貳")
+                     and not q.prefix)
+            assert C._bare_indefinite(text, q) == plain, (text, q)
+
+
+def test_approx_shortcut_same_as_approx_of():
+    """find_quantities calls _approx_of only when a qualifier was read: with none it gives "exact"."""
+    assert N._approx_of(None, None, None) == "exact"
+    for words in (N._qualifiers()["prefix"], N._qualifiers()["middle"], N._qualifiers()["suffix"]):
+        assert all(w for w, _ in words)  # every qualifier match is a non-empty (truthy) tuple
