@@ -13,7 +13,8 @@ that matter:
   (vs. a str.find per stop word); wording matches from one Aho-Corasick pass (vs. an overlapped
   finditer per wording); the label-strip prefilter (vs. always running the regex); slogan spans
   from one pattern per kind of quotes (vs. the combined pattern); the one-character test before
-  the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read.
+  the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read;
+  the trailing-comma test of find_numbers only on a shortened run.
 """
 from __future__ import annotations
 
@@ -288,3 +289,11 @@ def test_approx_shortcut_same_as_approx_of():
     assert N._approx_of(None, None, None) == "exact"
     for words in (N._qualifiers()["prefix"], N._qualifiers()["middle"], N._qualifiers()["suffix"]):
         assert all(w for w, _ in words)  # every qualifier match is a non-empty (truthy) tuple
+
+
+def test_whole_numeral_run_never_ends_with_comma():
+    """find_numbers tests for a trailing comma only on a run shortened to the prefix that parsed:
+    a whole run of the scan never ends with one."""
+    for text in _texts() + ["1,000,", "1，０００，", "3,00,", "1,000万,", "１，２３４，"]:
+        for m in N._NUM_RE.finditer(text):
+            assert not m.group().endswith((",", "，")), (text, m.group())
