@@ -14,7 +14,8 @@ that matter:
   finditer per wording); the label-strip prefilter (vs. always running the regex); slogan spans
   from one pattern per kind of quotes (vs. the combined pattern); the one-character test before
   the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read;
-  the trailing-comma test of find_numbers only on a shortened run.
+  the trailing-comma test of find_numbers only on a shortened run; the plain patterns (gapped
+  wordings, the text after a number, the digit test) on stdlib re (vs. the regex module).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import random
 import re
 
 import pytest
+import regex
 
 from extractor import counts as C
 from extractor import numbers as N
@@ -139,7 +141,8 @@ def _plain_raw_hits(text: str, cs: int, ce: int):
     hits = []
     for w in words:
         if w.first in chunk:
-            for m in w.rx.finditer(chunk, overlapped=True):
+            # the regex module's overlapped finditer (the wording patterns themselves are stdlib re)
+            for m in regex.compile(w.rx.pattern).finditer(chunk, overlapped=True):
                 hits.append((w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
     hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
     return hits
@@ -297,3 +300,23 @@ def test_whole_numeral_run_never_ends_with_comma():
     for text in _texts() + ["1,000,", "1，０００，", "3,00,", "1,000万,", "１，２３４，"]:
         for m in N._NUM_RE.finditer(text):
             assert not m.group().endswith((",", "，")), (text, m.group())
+
+
+def test_stdlib_patterns_same_as_regex_module():
+    """The plain patterns moved from the regex module to stdlib re (less per call) find the same."""
+    _, words = C._taxonomy()
+    pairs = [(C._AFTER_RX, regex.compile(C._AFTER_RX.pattern)), (C._DIGIT_RX, regex.compile(C._DIGIT_RX.pattern))]
+    gapped = [(w.first, w.rx, regex.compile(w.rx.pattern)) for w in words if w.gap]
+    assert gapped and all(isinstance(w.rx, re.Pattern) for w in words)
+    assert all(isinstance(rx, re.Pattern) for rx, _ in pairs)
+    for text in list(corpus_texts())[:200] + CLAUSE_CASES + HAND + _fuzz(200):
+        for a, b in pairs:
+            assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+            for pos in range(0, len(text), 7):
+                ma, mb = a.match(text, pos, pos + 8), b.match(text, pos, pos + 8)
+                assert (ma and ma.span()) == (mb and mb.span())
+        for first, a, b in gapped:
+            if first in text:
+                for pos in range(len(text)):
+                    ma, mb = a.match(text, pos), b.match(text, pos)
+                    assert (ma and ma.span()) == (mb and mb.span())
