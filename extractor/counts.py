@@ -435,6 +435,8 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
         if not bad:
             kept.append(h)
     # a hit strictly inside a longer hit ending at the same place loses (移送司法机关处理 > 处理)
+    if len(kept) < 2:
+        return kept  # (no other hit to lose to)
     kstarts = [h.start for h in kept]
     out = []
     for h in kept:
