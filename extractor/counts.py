@@ -578,10 +578,11 @@ def _extract(text: str) -> list[CountMention]:
         ss, se = layout.segment(q.num_start)
         sent = layout.sentence(q.num_start)
         key = (cs, ce)
-        if key not in hits_cache:
+        clause_hits = hits_cache.get(key)
+        if clause_hits is None:
             ch = _clause_hits(text, cs, ce)
-            hits_cache[key] = (ch, [h.start for h in ch])
-        hits = _near(*hits_cache[key], q)
+            clause_hits = hits_cache[key] = (ch, [h.start for h in ch])
+        hits = _near(*clause_hits, q) if clause_hits[0] else []  # (most clauses have no wording)
         indicator, label, start = "other", None, q.start
         hit = _choose(text, q, hits, (ss, se), clause_level=False) if hits else None
         inherited = None
