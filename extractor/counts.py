@@ -504,9 +504,11 @@ def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> 
     """67条共性问题: the counted noun itself names the statistic (``object_wordings``)."""
     best = None
     for ind in inds.values():
-        if not ind.object_wordings or (ind.units and q.unit not in ind.units):
+        ow = ind.object_wordings
+        # (one endswith over the tuple first: most nouns end with none of an indicator's wordings)
+        if not ow or not obj.endswith(ow) or (ind.units and q.unit not in ind.units):
             continue
-        for w in ind.object_wordings:
+        for w in ow:
             if obj.endswith(w) and not any(obj.startswith(e) for e in ind.exclude):
                 if best is None or len(w) > best[1]:
                     best = (ind.key, len(w))

@@ -15,7 +15,8 @@ that matter:
   from one pattern per kind of quotes (vs. the combined pattern); the one-character test before
   the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read;
   the trailing-comma test of find_numbers only on a shortened run; the plain patterns (gapped
-  wordings, the text after a number, the digit test) on stdlib re (vs. the regex module).
+  wordings, the text after a number, the digit test) on stdlib re (vs. the regex module); the
+  endswith test over an indicator's object wordings before the per-word loop.
 """
 from __future__ import annotations
 
@@ -320,3 +321,29 @@ def test_stdlib_patterns_same_as_regex_module():
                 for pos in range(len(text)):
                     ma, mb = a.match(text, pos), b.match(text, pos)
                     assert (ma and ma.span()) == (mb and mb.span())
+
+
+def _plain_by_object(obj, q, inds):
+    best = None
+    for ind in inds.values():
+        if not ind.object_wordings or (ind.units and q.unit not in ind.units):
+            continue
+        for w in ind.object_wordings:
+            if obj.endswith(w) and not any(obj.startswith(e) for e in ind.exclude):
+                if best is None or len(w) > best[1]:
+                    best = (ind.key, len(w))
+    return best[0] if best else None
+
+
+def test_by_object_endswith_prefilter_same_as_plain_loop():
+    inds, _ = C._taxonomy()
+    nouns = [w for ind in inds.values() for w in ind.object_wordings]
+    found = 0
+    for text in list(corpus_texts()) + [f"发现{n}3条" for n in nouns] + [f"3条{e}{n}" for n in nouns for e in ("", "共性")]:
+        for q in N.find_quantities(text):
+            obj = C._object_after(text, q.end, len(text))
+            if obj:
+                got = C._by_object(obj, q, text, inds)
+                assert got == _plain_by_object(obj, q, inds), (obj, q)
+                found += got is not None
+    assert found > 0
