@@ -46,8 +46,9 @@ _CLAUSE_RX = _re.compile("[" + _re.escape(SENTENCE_END + CLAUSE_END) + "]")
 _SENT_RX = _re.compile("[" + _re.escape(SENTENCE_END) + "]")
 _ITEM_RX = _re.compile("[" + _re.escape(SEGMENT_END) + "]")
 _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
-_AFTER_RX = regex.compile(r"[^，。；！？,;!?、\n]{0,8}")
-_DIGIT_RX = regex.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
+# plain character classes on stdlib re: less per call than the regex module (several calls per count)
+_AFTER_RX = _re.compile(r"[^，。；！？,;!?、\n]{0,8}")
+_DIGIT_RX = _re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _TITLE_RX = regex.compile(r"《[^《》\n]{0,80}》")
 _NUMERAL_CHARS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿")
 
@@ -57,7 +58,7 @@ class Wording:
     key: str
     text: str
     first: str             # first literal part, for a cheap `in` test before the regex
-    rx: "regex.Pattern"
+    rx: "_re.Pattern"      # literal parts with short gaps: stdlib re (less per match call)
     gap: bool
     priority: int
 
@@ -94,8 +95,8 @@ def _taxonomy() -> tuple[dict[str, Indicator], list[Wording]]:
             if not parts:
                 continue
             gap = len(parts) > 1
-            pat = f"[^{regex.escape(_NOT_IN_GAP)}]{{0,{GAP}}}?".join(regex.escape(p) for p in parts)
-            words.append(Wording(key, w, parts[0], regex.compile(pat), gap, prio))
+            pat = f"[^{_re.escape(_NOT_IN_GAP)}]{{0,{GAP}}}?".join(_re.escape(p) for p in parts)
+            words.append(Wording(key, w, parts[0], _re.compile(pat), gap, prio))
     return inds, words
 
 
@@ -303,7 +304,9 @@ class _Layout:
 def _bare_indefinite(text: str, q: Quantity) -> bool:
     """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count; a lone 二 before a
     measure word is an ordinal-like prefix (二次供水, 二级) — counts of two are written 两."""
-    return q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹", "二", "贰", "貳") and not q.prefix
+    # (a one-character numeral first: no slice for the longer ones)
+    return (q.num_end - q.num_start == 1 and q.approx != "range"
+            and text[q.num_start] in ("一", "壹", "二", "贰", "貳") and not q.prefix)
 
 
 def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
@@ -432,6 +435,8 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
         if not bad:
             kept.append(h)
     # a hit strictly inside a longer hit ending at the same place loses (移送司法机关处理 > 处理)
+    if len(kept) < 2:
+        return kept  # (no other hit to lose to)
     kstarts = [h.start for h in kept]
     out = []
     for h in kept:
@@ -499,9 +504,11 @@ def _by_object(obj: str, q: Quantity, text: str, inds: dict[str, Indicator]) -> 
     """67条共性问题: the counted noun itself names the statistic (``object_wordings``)."""
     best = None
     for ind in inds.values():
-        if not ind.object_wordings or (ind.units and q.unit not in ind.units):
+        ow = ind.object_wordings
+        # (one endswith over the tuple first: most nouns end with none of an indicator's wordings)
+        if not ow or not obj.endswith(ow) or (ind.units and q.unit not in ind.units):
             continue
-        for w in ind.object_wordings:
+        for w in ow:
             if obj.endswith(w) and not any(obj.startswith(e) for e in ind.exclude):
                 if best is None or len(w) > best[1]:
                     best = (ind.key, len(w))
@@ -573,10 +580,11 @@ def _extract(text: str) -> list[CountMention]:
         ss, se = layout.segment(q.num_start)
         sent = layout.sentence(q.num_start)
         key = (cs, ce)
-        if key not in hits_cache:
+        clause_hits = hits_cache.get(key)
+        if clause_hits is None:
             ch = _clause_hits(text, cs, ce)
-            hits_cache[key] = (ch, [h.start for h in ch])
-        hits = _near(*hits_cache[key], q)
+            clause_hits = hits_cache[key] = (ch, [h.start for h in ch])
+        hits = _near(*clause_hits, q) if clause_hits[0] else []  # (most clauses have no wording)
         indicator, label, start = "other", None, q.start
         hit = _choose(text, q, hits, (ss, se), clause_level=False) if hits else None
         inherited = None
@@ -609,7 +617,8 @@ def _extract(text: str) -> list[CountMention]:
                 start = hit.start
         elif inherited is not None:
             indicator, label = inherited[0], inherited[1]
-        own = _label_before(text, ss, q.start)
+        # the label as written before the number: only wanted for an inherited indicator or no label
+        own = _label_before(text, ss, q.start) if inherited is not None or label is None else None
         if inherited is not None and own:
             label = own
         if label is None:

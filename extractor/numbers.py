@@ -389,9 +389,8 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         if sign:
             start -= 1
             core = "-" + core
-        s = text[start:end]
-        if not core:
-            continue
+        if sign or percent:
+            s = text[start:end]  # (otherwise ``s`` is the run itself)
         try:
             chinese, rng, v, k = _READ[core]
         except KeyError:
@@ -404,8 +403,8 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         if k:
             end = m.start() + k - (1 if sign else 0)
             s = text[start:end]
-        if s.endswith((",", "，")):
-            continue
+            if s.endswith((",", "，")):
+                continue  # (a whole run never ends with a comma: only a shortened one can)
         out.append(NumberToken(s, start, end, v, None, None, percent, chinese))
     return out
 
@@ -721,7 +720,8 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
             approx = "range"
             value = low
         else:
-            approx = _approx_of(pre, mid, suffix)  # (high is None too: tokens set both or neither)
+            # (high is None too: tokens set both or neither); most numbers have no qualifier at all
+            approx = _approx_of(pre, mid, suffix) if (pre or mid or suffix) else "exact"
         start = t.start - len(pre[0]) if pre else t.start
         if unit:
             if unit[1] == "money" and unit[2] == "元":

@@ -12,7 +12,11 @@ that matter:
   as its clause when the clause has no 、 (vs. bisect on the mark lists); stop words as one regex
   (vs. a str.find per stop word); wording matches from one Aho-Corasick pass (vs. an overlapped
   finditer per wording); the label-strip prefilter (vs. always running the regex); slogan spans
-  from one pattern per kind of quotes (vs. the combined pattern).
+  from one pattern per kind of quotes (vs. the combined pattern); the one-character test before
+  the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read;
+  the trailing-comma test of find_numbers only on a shortened run; the plain patterns (gapped
+  wordings, the text after a number, the digit test) on stdlib re (vs. the regex module); the
+  endswith test over an indicator's object wordings before the per-word loop.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import random
 import re
 
 import pytest
+import regex
 
 from extractor import counts as C
 from extractor import numbers as N
@@ -137,7 +142,8 @@ def _plain_raw_hits(text: str, cs: int, ce: int):
     hits = []
     for w in words:
         if w.first in chunk:
-            for m in w.rx.finditer(chunk, overlapped=True):
+            # the regex module's overlapped finditer (the wording patterns themselves are stdlib re)
+            for m in regex.compile(w.rx.pattern).finditer(chunk, overlapped=True):
                 hits.append((w.key, cs + m.start(), cs + m.end(), m.group(), w.gap, w.priority))
     hits.sort(key=lambda h: (h[1], -(h[2] - h[1])))
     return hits
@@ -270,3 +276,74 @@ def test_range_gap_shortcut_same_as_strip():
             short = not (nxt.start - t.end > seps_max and text[t.end] not in " 　"
                          and text[nxt.start - 1] not in " 　")
             assert plain <= short  # the shortcut never skips a separator
+
+
+def test_bare_indefinite_length_test_same_as_slice():
+    """_bare_indefinite looks at the numeral only when it is one character: same as the slice test."""
+    layout_free = list(corpus_texts()) + HAND + _fuzz(300) + ["一名", "二级", "壹件", "-一人", "一二人", "约一人"]
+    for text in layout_free:
+        for q in N.find_quantities(text):
+            plain = (q.approx != "range" and text[q.num_start:q.num_end] in ("一", "壹", "二", "贰", "貳")
+                     and not q.prefix)
+            assert C._bare_indefinite(text, q) == plain, (text, q)
+
+
+def test_approx_shortcut_same_as_approx_of():
+    """find_quantities calls _approx_of only when a qualifier was read: with none it gives "exact"."""
+    assert N._approx_of(None, None, None) == "exact"
+    for words in (N._qualifiers()["prefix"], N._qualifiers()["middle"], N._qualifiers()["suffix"]):
+        assert all(w for w, _ in words)  # every qualifier match is a non-empty (truthy) tuple
+
+
+def test_whole_numeral_run_never_ends_with_comma():
+    """find_numbers tests for a trailing comma only on a run shortened to the prefix that parsed:
+    a whole run of the scan never ends with one."""
+    for text in _texts() + ["1,000,", "1，０００，", "3,00,", "1,000万,", "１，２３４，"]:
+        for m in N._NUM_RE.finditer(text):
+            assert not m.group().endswith((",", "，")), (text, m.group())
+
+
+def test_stdlib_patterns_same_as_regex_module():
+    """The plain patterns moved from the regex module to stdlib re (less per call) find the same."""
+    _, words = C._taxonomy()
+    pairs = [(C._AFTER_RX, regex.compile(C._AFTER_RX.pattern)), (C._DIGIT_RX, regex.compile(C._DIGIT_RX.pattern))]
+    gapped = [(w.first, w.rx, regex.compile(w.rx.pattern)) for w in words if w.gap]
+    assert gapped and all(isinstance(w.rx, re.Pattern) for w in words)
+    assert all(isinstance(rx, re.Pattern) for rx, _ in pairs)
+    for text in list(corpus_texts())[:200] + CLAUSE_CASES + HAND + _fuzz(200):
+        for a, b in pairs:
+            assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+            for pos in range(0, len(text), 7):
+                ma, mb = a.match(text, pos, pos + 8), b.match(text, pos, pos + 8)
+                assert (ma and ma.span()) == (mb and mb.span())
+        for first, a, b in gapped:
+            if first in text:
+                for pos in range(len(text)):
+                    ma, mb = a.match(text, pos), b.match(text, pos)
+                    assert (ma and ma.span()) == (mb and mb.span())
+
+
+def _plain_by_object(obj, q, inds):
+    best = None
+    for ind in inds.values():
+        if not ind.object_wordings or (ind.units and q.unit not in ind.units):
+            continue
+        for w in ind.object_wordings:
+            if obj.endswith(w) and not any(obj.startswith(e) for e in ind.exclude):
+                if best is None or len(w) > best[1]:
+                    best = (ind.key, len(w))
+    return best[0] if best else None
+
+
+def test_by_object_endswith_prefilter_same_as_plain_loop():
+    inds, _ = C._taxonomy()
+    nouns = [w for ind in inds.values() for w in ind.object_wordings]
+    found = 0
+    for text in list(corpus_texts()) + [f"发现{n}3条" for n in nouns] + [f"3条{e}{n}" for n in nouns for e in ("", "共性")]:
+        for q in N.find_quantities(text):
+            obj = C._object_after(text, q.end, len(text))
+            if obj:
+                got = C._by_object(obj, q, text, inds)
+                assert got == _plain_by_object(obj, q, inds), (obj, q)
+                found += got is not None
+    assert found > 0
