@@ -463,3 +463,39 @@ def test_fold_and_traditional_in_one_scan_same_as_fold_then_check():
         folded = NZ.fold_chars(text, r1)
         assert NZ._fold_and_find_traditional(text, r2) == (folded, NZ.has_traditional(folded))
         assert list(r1.items()) == list(r2.items())
+
+
+# ---- control characters of a UTF-8 page looked for on its bytes (readers -> parse_page(no_controls=...))
+
+
+def _random_bytes(n=400, seed=11):
+    rnd = random.Random(seed)
+    pieces = [b"<p>", b"\xe4\xb8\xad", b"\xff", b"\xc0\x80", b"\xe4\xb8", b"\x00", b"\x0b", b"\x1f", b"\x7f", b"\t\n\r",
+              b"\xc2\x85", b"\xef\xbb\xbf", b"a", b" ", b"\xed\xa0\x80", b"\xf0\x9f\x98\x80"]
+    return [b"".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30))) for _ in range(n)]
+
+
+def test_utf8_bytes_without_controls_decode_without_controls():
+    for data in _random_bytes():
+        if H.utf8_without_controls(data):
+            assert not H._CONTROL.search(data.decode("utf-8", errors="replace"))
+        else:
+            assert H._CONTROL.search(data.decode("utf-8", errors="replace"))
+
+
+def test_html_read_same_with_and_without_the_byte_check(monkeypatch):
+    from extractor.readers import read_bytes
+
+    datas = [p.read_bytes() for p in _files(".html", ".htm")]
+    datas += [b"<html><body><p>\xe6\xad\xa3\xe6\x96\x87\x01\x0b\x7f text</p></body></html>",
+              b"\xef\xbb\xbf<html><body><p>\x00bom \xe4\xb8\xad\x1f</p></body></html>",
+              b"<html><body><p>\xff\xfe bad utf-8 \x05 \xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87</p></body></html>",
+              b"<meta charset=gbk><p>\xd6\xd0\xce\xc4\x02</p>", b"<p>plain</p>"] + _random_bytes(60, seed=3)
+
+    def read_all():
+        return [(a.raw, a.fields, [(i.stage, i.message) for i in a.issues])
+                for d in datas for a in read_bytes(d, "x.html", kind="html")]
+
+    fast = read_all()
+    monkeypatch.setattr(H, "utf8_without_controls", lambda data: False)
+    assert read_all() == fast
