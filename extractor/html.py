@@ -180,7 +180,9 @@ def _cjk_each(texts: list[str]) -> list[int]:
     joined = _SEP.join(texts)
     if len(joined.encode("utf-16-le", "surrogatepass")) != 2 * len(joined):   # astral characters
         return [_cjk(t) for t in texts]
-    parts = _counted().sub("", joined).split(_SEP)
+    # whitespace (never counted, never the separator) dropped first by str.split, in C: the regex
+    # then has far fewer runs to remove (most texts and tails of a page are indentation)
+    parts = _counted().sub("", "".join(joined.split())).split(_SEP)
     if len(parts) != len(texts):   # a text holds the separator
         return [_cjk(t) for t in texts]
     return list(map(len, parts))
@@ -198,14 +200,12 @@ def _densest(root):
     # an element's own text counts (not a comment's); its tail counts in its parent
     total = [c if isinstance(tag, str) else 0 for c, tag in zip(counts, tags)]
     score = [0] * n
-    for i in range(n - 1, 0, -1):   # descendants come after their ancestors in document order
-        p = parents[i]
+    # descendants come after their ancestors in document order: from the last element back to the second
+    for i, p, tail, tag in zip(range(n - 1, 0, -1), reversed(parents), reversed(counts), reversed(tags)):
         if p < 0:
             continue
         t = total[i]
-        tail = counts[n + i]
         total[p] += t + tail
-        tag = tags[i]
         if tag in _PARA:
             score[p] += t
         elif tag == "br":
