@@ -286,27 +286,36 @@ def _checks(cls: type) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
 def _fact_ok(m, text: str, n: int) -> bool:
     """True when :func:`_fact_problem` would find nothing wrong, by the same tests done only on
     the fields ``m``'s class has; False (and the caller asks ``_fact_problem`` why) otherwise."""
+    return _facts_ok((m,), type(m), text, n)
+
+
+def _facts_ok(facts, cls: type, text: str, n: int) -> bool:
+    """True when every fact in ``facts`` is of class ``cls`` exactly and :func:`_fact_problem` would
+    find nothing wrong with it (the tests of :func:`_fact_ok`, in one loop for a whole list)."""
+    values, intervals, is_interval = _checks(cls)
     try:
-        d = m.__dict__
-        start, end = d["start"], d["end"]
-        if type(start) is not int or type(end) is not int or not 0 <= start <= end <= n \
-                or text[start:end] != d["text"]:
-            return False
-        values, intervals, is_interval = _checks(type(m))
-        for a in values:
-            v = d[a]
-            if v is not None and not math.isfinite(v):
+        for m in facts:
+            if type(m) is not cls:
                 return False
-        if is_interval:
-            lo, hi = d["from_"], d["to"]
-            if lo is not None and hi is not None and lo > hi:
+            d = m.__dict__
+            start, end = d["start"], d["end"]
+            if type(start) is not int or type(end) is not int or not 0 <= start <= end <= n \
+                    or text[start:end] != d["text"]:
                 return False
-        for a in intervals:
-            iv = d[a]
-            if iv is not None:
-                lo, hi = iv.__dict__.get("from_"), iv.__dict__.get("to")
+            for a in values:
+                v = d[a]
+                if v is not None and not math.isfinite(v):
+                    return False
+            if is_interval:
+                lo, hi = d["from_"], d["to"]
                 if lo is not None and hi is not None and lo > hi:
                     return False
+            for a in intervals:
+                iv = d[a]
+                if iv is not None:
+                    lo, hi = iv.__dict__.get("from_"), iv.__dict__.get("to")
+                    if lo is not None and hi is not None and lo > hi:
+                        return False
         return True
     except Exception:  # noqa: BLE001 - not a mention model: _fact_problem says so
         return False
@@ -327,9 +336,14 @@ def to_record(article: Article) -> Record:
     text = article.text if isinstance(article.text, str) else ""
     n = len(text)
     groups = {}
-    for key in ("dates", "places", "counts", "measures"):
+    exact = True   # every fact kept is of its field's own class
+    for key, cls in _GROUP_CLASSES:
+        facts = list(getattr(article, key) or [])
+        if _facts_ok(facts, cls, text, n):   # the usual case: all sound, none to look at one by one
+            groups[key] = facts
+            continue
         kept = []
-        for m in getattr(article, key) or []:
+        for m in facts:
             if _fact_ok(m, text, n):
                 kept.append(m)
                 continue
@@ -339,6 +353,7 @@ def to_record(article: Article) -> Record:
                 continue
             kept.append(m)
         groups[key] = kept
+        exact = exact and all(type(m) is cls for m in kept)
     rid = article.content_hash or content_id(article.raw or article.source)
     try:
         published = article.published_at.isoformat() if article.published_at else None
@@ -347,7 +362,7 @@ def to_record(article: Article) -> Record:
     meta = dict(title=article.title, published_at=published, outlet=article.outlet, authors=article.authors,
                 editors=article.editors, url=article.url, script=article.script,
                 normalization=article.normalization)
-    if all(type(m) is cls for key, cls in _GROUP_CLASSES for m in groups[key]):
+    if exact:
         # Every fact passed the checks above and is an instance of its field's own class: validating
         # the record with them would only re-run those checks (pydantic keeps the instances as they
         # are, but calls their model validators and the record's span check again). The record is

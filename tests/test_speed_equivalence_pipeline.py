@@ -151,3 +151,15 @@ def test_surrogate_check_same_as_regex(text):
     from extractor.pipeline import _SURROGATE, _has_surrogate
 
     assert _has_surrogate(text) == bool(_SURROGATE.search(text))
+
+
+def test_list_check_same_as_one_by_one():
+    import itertools
+
+    from extractor.pipeline import _facts_ok
+
+    for cls in (CountMention, DateMention, PlaceMention, MeasureMention):
+        for k in (0, 1, 2):
+            for facts in itertools.combinations(BROKEN, k):
+                assert _facts_ok(facts, cls, TEXT, len(TEXT)) == \
+                    all(type(m) is cls and _fact_ok(m, TEXT, len(TEXT)) for m in facts)
