@@ -180,7 +180,9 @@ def _cjk_each(texts: list[str]) -> list[int]:
     joined = _SEP.join(texts)
     if len(joined.encode("utf-16-le", "surrogatepass")) != 2 * len(joined):   # astral characters
         return [_cjk(t) for t in texts]
-    parts = _counted().sub("", joined).split(_SEP)
+    # whitespace (never counted, never the separator) dropped first by str.split, in C: the regex
+    # then has far fewer runs to remove (most texts and tails of a page are indentation)
+    parts = _counted().sub("", "".join(joined.split())).split(_SEP)
     if len(parts) != len(texts):   # a text holds the separator
         return [_cjk(t) for t in texts]
     return list(map(len, parts))
@@ -198,14 +200,12 @@ def _densest(root):
     # an element's own text counts (not a comment's); its tail counts in its parent
     total = [c if isinstance(tag, str) else 0 for c, tag in zip(counts, tags)]
     score = [0] * n
-    for i in range(n - 1, 0, -1):   # descendants come after their ancestors in document order
-        p = parents[i]
+    # descendants come after their ancestors in document order: from the last element back to the second
+    for i, p, tail, tag in zip(range(n - 1, 0, -1), reversed(parents), reversed(counts), reversed(tags)):
         if p < 0:
             continue
         t = total[i]
-        tail = counts[n + i]
         total[p] += t + tail
-        tag = tags[i]
         if tag in _PARA:
             score[p] += t
         elif tag == "br":
@@ -229,10 +229,11 @@ _SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
 _DEPTH_LIMIT_HINT = "Excessive depth"
 
 
-def strip_declarations(html: str) -> str:
+def strip_declarations(html: str, *, no_controls: bool = False) -> str:
     """The page without its DOCTYPE (and internal DTD subset), ``<!ENTITY>`` declarations, the XML
     declaration and C0 control characters: nothing of them can be expanded or fetched.
-    Each step is one linear scan, also on hostile input (thousands of unterminated declarations)."""
+    Each step is one linear scan, also on hostile input (thousands of unterminated declarations).
+    ``no_controls``: the caller knows the page holds no control character (see :func:`utf8_without_controls`)."""
     m = _DOCTYPE.search(html, 0, 200_000)
     if m:
         i = m.start()
@@ -245,10 +246,17 @@ def strip_declarations(html: str) -> str:
         html = html[:i] + html[end:]
     html = _ENTITY_DECL.sub("", html)
     html = _XML_DECL.sub("", html, count=1)
-    return _CONTROL.sub(" ", html) if _has_control(html) else html
+    return _CONTROL.sub(" ", html) if not no_controls and _has_control(html) else html
 
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def utf8_without_controls(data: bytes) -> bool:
+    """Whether a page decoded from ``data`` as UTF-8 (strictly or with U+FFFD for bad sequences) is
+    free of the characters ``_CONTROL`` finds: in UTF-8 they come from those single bytes only (a
+    byte deletion on the bytes the reader has is cheaper than encoding the page again)."""
+    return len(data.translate(None, _CONTROL_BYTES)) == len(data)
 
 
 def _has_control(text: str) -> bool:
@@ -285,12 +293,13 @@ def _strip_tags(html: str) -> list[str]:
     return out
 
 
-def parse_page(html: str) -> Page:
-    """Main text and metadata of a page. Never raises; problems become ``issues``."""
+def parse_page(html: str, *, no_controls: bool = False) -> Page:
+    """Main text and metadata of a page. Never raises; problems become ``issues``. ``no_controls``:
+    the caller knows the page holds no C0 control character (see :func:`utf8_without_controls`)."""
     try:
-        return _parse_page(html)
+        return _parse_page(html, no_controls)
     except Exception as exc:  # lxml or our own code failing on a hostile page: keep the text anyway
-        lines = _strip_tags(strip_declarations(html))
+        lines = _strip_tags(strip_declarations(html, no_controls=no_controls))
         return Page(text="\n".join(lines), issues=[f"HTML could not be parsed ({type(exc).__name__}: {exc}); "
                                                    f"tags stripped"[:500]])
 
@@ -331,13 +340,13 @@ def _url_date(html: str) -> str | None:
     return None
 
 
-def _parse_page(html: str) -> Page:
+def _parse_page(html: str, no_controls: bool = False) -> Page:
     # plain lxml.etree elements, parsed as lxml.html.document_fromstring does: lxml.html's element
     # classes would cost a Python class lookup for every element touched
     from lxml import etree
 
     issues: list[str] = []
-    html = strip_declarations(html)
+    html = strip_declarations(html, no_controls=no_controls)
     if not html.strip():
         return Page(text="", issues=["HTML page has no content"])
     parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,

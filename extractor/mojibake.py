@@ -397,9 +397,11 @@ def _grid(text: str, starts, ends, s0: int, e0: int, ls: int, le: int, kinds=("s
     lp = _logp_memo()
     best: Optional[Repair] = None
     best_score = -math.inf
+    after: dict[int, list] = {}   # e -> the scores of text[e:e0] (the same for every start)
     for s in starts:
         if s - 1 >= ls and text[s - 1] in MARKERS:
             continue  # a lost-byte marker just before the run belongs to it
+        before = None   # the scores of text[s0:s], once a candidate needs them
         for e in ends:
             if e <= s or (e < le and text[e] in MARKERS):
                 continue
@@ -414,8 +416,13 @@ def _grid(text: str, starts, ends, s0: int, e0: int, ls: int, le: int, kinds=("s
                 if u is not None:
                     cands.append(Repair(s, e, u, 0, "utf8"))
             for cand in cands:
-                window = text[s0:s] + cand.text + text[e:e0]
-                vals = [lp[ch] for ch in window if not ch.isspace()]
+                # the scores of window text[s0:s] + cand.text + text[e:e0], its parts' lists joined
+                if before is None:
+                    before = [lp[ch] for ch in text[s0:s] if not ch.isspace()]
+                tail = after.get(e)
+                if tail is None:
+                    tail = after[e] = [lp[ch] for ch in text[e:e0] if not ch.isspace()]
+                vals = before + [lp[ch] for ch in cand.text if not ch.isspace()] + tail
                 if not vals:
                     continue
                 score = (sum(vals) - penalty * cand.guessed) / len(vals)

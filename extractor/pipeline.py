@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Optional, Union
 
 from .article import CST, Article
 from .budget import CLOCK_KEY, CLOCKS, DEADLINE_KEY, Alarm, BudgetExceeded, split_chunks
-from .models import Record
+from .models import CountMention, DateMention, MeasureMention, PlaceMention, Record
 from .resources import load_yaml
 
 StageFn = Callable[[Article], None]
@@ -218,6 +218,16 @@ def _shifted(mention, offset: int):
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _has_surrogate(text: str) -> bool:
+    """Whether ``_SURROGATE`` matches in ``text``: lone surrogates are the only characters UTF-8 cannot
+    encode (an encode is faster than the regex scan)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _admit(article: Article, max_chars: int) -> None:
     """Size budget and text hygiene before any stage runs: cut to ``max_chars``; lone surrogates
     (which no reader produces, but a caller's str may hold) become U+FFFD."""
@@ -226,7 +236,7 @@ def _admit(article: Article, max_chars: int) -> None:
     if len(article.raw) > max_chars:
         article.issue("read", f"input has {len(article.raw)} characters; cut to the budget of {max_chars}")
         article.raw = article.raw[:max_chars]
-    if _SURROGATE.search(article.raw):
+    if _has_surrogate(article.raw):
         n = len(_SURROGATE.findall(article.raw))
         article.raw = _SURROGATE.sub("\ufffd", article.raw)
         article.issue("read", f"{n} lone surrogate code point(s) replaced by U+FFFD")
@@ -276,30 +286,43 @@ def _checks(cls: type) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
 def _fact_ok(m, text: str, n: int) -> bool:
     """True when :func:`_fact_problem` would find nothing wrong, by the same tests done only on
     the fields ``m``'s class has; False (and the caller asks ``_fact_problem`` why) otherwise."""
+    return _facts_ok((m,), type(m), text, n)
+
+
+def _facts_ok(facts, cls: type, text: str, n: int) -> bool:
+    """True when every fact in ``facts`` is of class ``cls`` exactly and :func:`_fact_problem` would
+    find nothing wrong with it (the tests of :func:`_fact_ok`, in one loop for a whole list)."""
+    values, intervals, is_interval = _checks(cls)
     try:
-        d = m.__dict__
-        start, end = d["start"], d["end"]
-        if type(start) is not int or type(end) is not int or not 0 <= start <= end <= n \
-                or text[start:end] != d["text"]:
-            return False
-        values, intervals, is_interval = _checks(type(m))
-        for a in values:
-            v = d[a]
-            if v is not None and not math.isfinite(v):
+        for m in facts:
+            if type(m) is not cls:
                 return False
-        if is_interval:
-            lo, hi = d["from_"], d["to"]
-            if lo is not None and hi is not None and lo > hi:
+            d = m.__dict__
+            start, end = d["start"], d["end"]
+            if type(start) is not int or type(end) is not int or not 0 <= start <= end <= n \
+                    or text[start:end] != d["text"]:
                 return False
-        for a in intervals:
-            iv = d[a]
-            if iv is not None:
-                lo, hi = iv.__dict__.get("from_"), iv.__dict__.get("to")
+            for a in values:
+                v = d[a]
+                if v is not None and not math.isfinite(v):
+                    return False
+            if is_interval:
+                lo, hi = d["from_"], d["to"]
                 if lo is not None and hi is not None and lo > hi:
                     return False
+            for a in intervals:
+                iv = d[a]
+                if iv is not None:
+                    lo, hi = iv.__dict__.get("from_"), iv.__dict__.get("to")
+                    if lo is not None and hi is not None and lo > hi:
+                        return False
         return True
     except Exception:  # noqa: BLE001 - not a mention model: _fact_problem says so
         return False
+
+
+_GROUP_CLASSES = (("dates", DateMention), ("places", PlaceMention), ("counts", CountMention),
+                  ("measures", MeasureMention))
 
 
 def to_record(article: Article) -> Record:
@@ -313,9 +336,14 @@ def to_record(article: Article) -> Record:
     text = article.text if isinstance(article.text, str) else ""
     n = len(text)
     groups = {}
-    for key in ("dates", "places", "counts", "measures"):
+    exact = True   # every fact kept is of its field's own class
+    for key, cls in _GROUP_CLASSES:
+        facts = list(getattr(article, key) or [])
+        if _facts_ok(facts, cls, text, n):   # the usual case: all sound, none to look at one by one
+            groups[key] = facts
+            continue
         kept = []
-        for m in getattr(article, key) or []:
+        for m in facts:
             if _fact_ok(m, text, n):
                 kept.append(m)
                 continue
@@ -325,6 +353,7 @@ def to_record(article: Article) -> Record:
                 continue
             kept.append(m)
         groups[key] = kept
+        exact = exact and all(type(m) is cls for m in kept)
     rid = article.content_hash or content_id(article.raw or article.source)
     try:
         published = article.published_at.isoformat() if article.published_at else None
@@ -333,6 +362,19 @@ def to_record(article: Article) -> Record:
     meta = dict(title=article.title, published_at=published, outlet=article.outlet, authors=article.authors,
                 editors=article.editors, url=article.url, script=article.script,
                 normalization=article.normalization)
+    if exact:
+        # Every fact passed the checks above and is an instance of its field's own class: validating
+        # the record with them would only re-run those checks (pydantic keeps the instances as they
+        # are, but calls their model validators and the record's span check again). The record is
+        # validated without them and given the same lists; anything it rejects goes the long way.
+        try:
+            rec = Record(id=rid, source=article.source, text=text, issues=list(article.issues), **meta,
+                         dates=[], places=[], counts=[], measures=[])
+        except (ValidationError, TypeError, ValueError):
+            pass
+        else:
+            rec.__dict__.update(groups)
+            return rec
     for attempt in ("full", "facts", "text"):
         try:
             return Record(id=rid, source=article.source, text=text, issues=list(article.issues),

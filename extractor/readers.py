@@ -358,7 +358,11 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
             page = page[: cut if cut > limit_html // 2 else limit_html]
             pre.append(f"HTML page has {len(dec.text)} characters, over the budget of {limit_html}: "
                        f"only the first {len(page)} were parsed")
-        art = html_article(page, source, content_id(data))
+        from .html import utf8_without_controls
+
+        # a UTF-8 page is checked for control characters on its bytes (cheaper than on the text)
+        no_controls = dec.encoding == "utf-8" and utf8_without_controls(data)
+        art = html_article(page, source, content_id(data), no_controls=no_controls)
     else:
         art = Article(source=source, raw=dec.text, content_hash=content_id(data))
         if not dec.text.strip():  # e.g. only ideographic spaces, which bytes.strip() keeps
@@ -497,10 +501,11 @@ def _declared_charset(data: bytes) -> Optional[str]:
     return {"gb2312": "gb18030", "gbk": "gb18030", "utf8": "utf-8"}.get(enc, enc)
 
 
-def html_article(html: str, source: str, h: str) -> Article:
+def html_article(html: str, source: str, h: str, *, no_controls: bool = False) -> Article:
+    """The article of an HTML page (``no_controls``: see :func:`extractor.html.parse_page`)."""
     from .html import parse_page
 
-    page = parse_page(html)
+    page = parse_page(html, no_controls=no_controls)
     art = Article(source=source, raw=page.text, html=None, content_hash=h, fields=page.fields)
     for msg in page.issues:
         art.issue("read", msg)

@@ -68,3 +68,98 @@ def test_broken_facts_are_dropped_with_an_issue():
     rec = to_record(art)
     assert [c.start for c in rec.counts] == [13]
     assert any("dropped a count" in i.message for i in rec.issues)
+
+
+# ---- to_record's shortcut: a record whose facts all passed the checks is validated without them
+
+
+class _NoFact:
+    """A class no fact has: with it in ``_GROUP_CLASSES`` every record goes the long way."""
+
+
+def _both_ways(monkeypatch, make_article):
+    """(record JSON, issues) from to_record as it is and from the long way (facts validated by pydantic)."""
+    import extractor.pipeline as P
+
+    art = make_article()
+    fast = P.to_record(art)
+    with monkeypatch.context() as mp:
+        mp.setattr(P, "_GROUP_CLASSES", tuple((key, _NoFact) for key, _ in P._GROUP_CLASSES))
+        art2 = make_article()
+        slow = P.to_record(art2)
+    return (fast.model_dump_json(by_alias=True), fast.model_fields_set, [f.__dict__ for f in fast.dates + fast.places + fast.counts + fast.measures]), \
+           (slow.model_dump_json(by_alias=True), slow.model_fields_set, [f.__dict__ for f in slow.dates + slow.places + slow.counts + slow.measures])
+
+
+def _articles():
+    import copy
+
+    from extractor.pipeline import Pipeline
+    from extractor.readers import read_path
+
+    paths = sorted((SHARED / "real").glob("*"))[:12] + sorted((SHARED / "seeds").glob("*.txt"))[:4]
+    pipe = Pipeline()
+    out = []
+    for p in paths:
+        for a in read_path(p):
+            stages = Pipeline(stages=pipe.stage_names)
+            stages.run(a)   # the article as to_record gets it (run's own record dropped)
+            out.append(a)
+    if not out:
+        pytest.skip("no corpus")
+    return [copy.deepcopy(a) for a in out]
+
+
+def test_record_shortcut_same_as_validating_the_facts(monkeypatch):
+    import copy
+
+    for art in _articles():
+        fast, slow = _both_ways(monkeypatch, lambda: copy.deepcopy(art))
+        assert fast == slow
+
+
+def _article(**changes):
+    from extractor.article import Article
+
+    art = Article(source="t", raw=TEXT)
+    art.text = TEXT
+    art.counts = [BROKEN[4]]
+    art.dates = [BROKEN[6]]
+    art.places = [BROKEN[9]]
+    for k, v in changes.items():
+        setattr(art, k, v)
+    return art
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"script": "latin"},                                  # the record itself is invalid
+    {"normalization": {"x": "many"}},
+    {"dates": [BROKEN[9]]},                               # a fact of another class in a group
+    {"places": [BROKEN[6], BROKEN[9]]},
+    {"counts": [BROKEN[0], BROKEN[4]]},                   # a broken fact dropped
+    {"title": 5},
+], ids=range(7))
+def test_record_shortcut_same_as_validating_the_facts_on_odd_articles(monkeypatch, changes):
+    fast, slow = _both_ways(monkeypatch, lambda: _article(**changes))
+    assert fast == slow
+
+
+@pytest.mark.parametrize("text", ["", "abc", "中文\ud800", "\udfff", "a\U0001F600b", "\ud83d\ude00", "x" * 1000 + "\udc80",
+                                  "正常文本\ufffd\uffff"])
+def test_surrogate_check_same_as_regex(text):
+    from extractor.pipeline import _SURROGATE, _has_surrogate
+
+    assert _has_surrogate(text) == bool(_SURROGATE.search(text))
+
+
+def test_list_check_same_as_one_by_one():
+    import itertools
+
+    from extractor.pipeline import _facts_ok
+
+    for cls in (CountMention, DateMention, PlaceMention, MeasureMention):
+        for k in (0, 1, 2):
+            for facts in itertools.combinations(BROKEN, k):
+                assert _facts_ok(facts, cls, TEXT, len(TEXT)) == \
+                    all(type(m) is cls and _fact_ok(m, TEXT, len(TEXT)) for m in facts)

@@ -463,3 +463,105 @@ def test_fold_and_traditional_in_one_scan_same_as_fold_then_check():
         folded = NZ.fold_chars(text, r1)
         assert NZ._fold_and_find_traditional(text, r2) == (folded, NZ.has_traditional(folded))
         assert list(r1.items()) == list(r2.items())
+
+
+# ---- control characters of a UTF-8 page looked for on its bytes (readers -> parse_page(no_controls=...))
+
+
+def _random_bytes(n=400, seed=11):
+    rnd = random.Random(seed)
+    pieces = [b"<p>", b"\xe4\xb8\xad", b"\xff", b"\xc0\x80", b"\xe4\xb8", b"\x00", b"\x0b", b"\x1f", b"\x7f", b"\t\n\r",
+              b"\xc2\x85", b"\xef\xbb\xbf", b"a", b" ", b"\xed\xa0\x80", b"\xf0\x9f\x98\x80"]
+    return [b"".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30))) for _ in range(n)]
+
+
+def test_utf8_bytes_without_controls_decode_without_controls():
+    for data in _random_bytes():
+        if H.utf8_without_controls(data):
+            assert not H._CONTROL.search(data.decode("utf-8", errors="replace"))
+        else:
+            assert H._CONTROL.search(data.decode("utf-8", errors="replace"))
+
+
+def test_html_read_same_with_and_without_the_byte_check(monkeypatch):
+    from extractor.readers import read_bytes
+
+    datas = [p.read_bytes() for p in _files(".html", ".htm")]
+    datas += [b"<html><body><p>\xe6\xad\xa3\xe6\x96\x87\x01\x0b\x7f text</p></body></html>",
+              b"\xef\xbb\xbf<html><body><p>\x00bom \xe4\xb8\xad\x1f</p></body></html>",
+              b"<html><body><p>\xff\xfe bad utf-8 \x05 \xe4\xb8\xad\xe6\x96\x87\xe4\xb8\xad\xe6\x96\x87</p></body></html>",
+              b"<meta charset=gbk><p>\xd6\xd0\xce\xc4\x02</p>", b"<p>plain</p>"] + _random_bytes(60, seed=3)
+
+    def read_all():
+        return [(a.raw, a.fields, [(i.stage, i.message) for i in a.issues])
+                for d in datas for a in read_bytes(d, "x.html", kind="html")]
+
+    fast = read_all()
+    monkeypatch.setattr(H, "utf8_without_controls", lambda data: False)
+    assert read_all() == fast
+
+
+# ---- mojibake: a window's scores built from its parts' lists (before the run, the run, after it)
+
+
+def _plain_grid(text, starts, ends, s0, e0, ls, le, kinds=("shift", "utf8")):
+    """_grid as it was: every window's scores by one pass over the window text."""
+    penalty = float(M.config()["guess_penalty"])
+    lp = M._logp_memo()
+    best, best_score = None, float("-inf")
+    for s in starts:
+        if s - 1 >= ls and text[s - 1] in M.MARKERS:
+            continue
+        for e in ends:
+            if e <= s or (e < le and text[e] in M.MARKERS):
+                continue
+            run = text[s:e]
+            cands = []
+            if "shift" in kinds:
+                r = M.shift_repair(run, text[max(ls, s - 1):s], text[e:e + 1])
+                if r is not None:
+                    cands.append(M.Repair(s, e, r[0], r[1], "shift"))
+            if "utf8" in kinds:
+                u = M.utf8_repair(run)
+                if u is not None:
+                    cands.append(M.Repair(s, e, u, 0, "utf8"))
+            for cand in cands:
+                window = text[s0:s] + cand.text + text[e:e0]
+                vals = [lp[ch] for ch in window if not ch.isspace()]
+                if not vals:
+                    continue
+                score = (sum(vals) - penalty * cand.guessed) / len(vals)
+                if score > best_score:
+                    best, best_score = cand, score
+    return best
+
+
+def _mojibake_texts() -> list[str]:
+    base = ["中央纪委国家监委网站讯 据广东省纪委监委消息，经广东省委批准，广东省纪委监委对有关问题进行了调查。",
+            "二〇二三年以来，全省各级纪检监察机关立案审查调查 1234 件，处分 567 人。\n第二段 落实中央八项规定精神",
+            "巡视组 反馈意见 整改 落实 主体责任 监督责任 （一）加强 政治监督 “两个维护”"]
+    out = []
+    for t in base:
+        data = t.encode("gbk")
+        out.append(t[:5] + t.encode("utf-8").decode("gbk", errors="replace") + t[5:])
+        out.append(t[:8] + data[1:].decode("gbk", errors="replace") + "\n" + t)
+        out.append(t[:3] + data[3:41].decode("gbk", errors="replace").replace("\ufffd", "?") + t[20:])
+    return out
+
+
+def test_grid_same_as_one_pass_per_window(monkeypatch):
+    texts = [t for t in list(raw_texts()) + _mojibake_texts() if M.find_clusters(t)]
+    assert len(texts) >= 3
+    fast = [M.repair(t) for t in texts]
+    calls = []
+
+    def both(*args, **kw):
+        r = M_grid(*args, **kw)
+        assert r == _plain_grid(*args, **kw)
+        calls.append(1)
+        return r
+
+    M_grid = M._grid
+    monkeypatch.setattr(M, "_grid", both)
+    assert [M.repair(t) for t in texts] == fast
+    assert calls
