@@ -111,6 +111,9 @@ def _pairs(shapes: dict, *groups) -> tuple:
 _NEWLINE = re.compile("\n")
 _MATCH_END = re.Match.end
 _DIGITS = "0123456789〇零一二三四五六七八九十两仨"
+# the non-digit characters the number part of ``N年来``/``近N个月`` may hold ((?P<rn>…)(?P<ge>个)?(?P<rm>多|半)?
+# in the ``recent`` pattern): the prefilters of that pattern are built from them
+_RECENT_NUMBER_CHARS = "一二两三四五六七八九十仨个多半"
 
 
 def _alt(words) -> str:
@@ -248,7 +251,7 @@ def _recent_numeric_pairs(v: dict) -> dict:
     """First two characters of ``N年来``/``近N个月`` without their prefix: a number, then a digit,
     个, 多/半 or the first character of a unit."""
     units = "".join(re.escape(u[0]) for u in sorted(v.get("recent_units", {})))
-    return {"0-9〇零一二三四五六七八九十两仨": r"\d一二两三四五六七八九十仨个多半" + units}
+    return {"0-9〇零一二三四五六七八九十两仨": r"\d" + _RECENT_NUMBER_CHARS + units}
 
 
 def _atom_lead_words(v: dict) -> tuple:
@@ -368,7 +371,7 @@ def rules() -> _Rules:
         recent_triggers="".join(sorted({w[-1] for w in list(v.get("recent_prefixes", []))
                                         + list(v.get("recent_suffixes", [])) if w})),
         recent_alphabet=frozenset("".join(v.get("recent_prefixes", [])) + "".join(v.get("recent_suffixes", []))
-                                  + "".join(v.get("recent_units", {})) + "一二两三四五六七八九十仨个多半"),
+                                  + "".join(v.get("recent_units", {})) + _RECENT_NUMBER_CHARS),
         # the small patterns below are tried once per atom on a few characters: stdlib `re` calls
         # cost less than `regex` ones (same syntax and semantics here)
         titles=re.compile(r"《[^《》\n]{0,120}》"),

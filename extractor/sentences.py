@@ -172,29 +172,11 @@ def _piece_start(breaks: list[tuple[int, int]], floor: int) -> int:
     return max(floor, breaks[-1][1]) if breaks else floor
 
 
-def _split_at(text: str, start: int, end: int, seps: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = start
-    for a, b in seps:
-        s, e = pos, a
-        if s < e and (text[s].isspace() or text[e - 1].isspace()):   # (_trim called only when it trims)
-            s, e = _trim(text, s, e)
-        if e > s:
-            out.append((s, e))
-        pos = b
-    s, e = pos, end
-    if s < e and (text[s].isspace() or text[e - 1].isspace()):
-        s, e = _trim(text, s, e)
-    if e > s:
-        out.append((s, e))
-    return out
-
-
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Non-blank lines, and the space-joined paragraphs of a flattened page."""
     if not isinstance(text, str) or not text:
         return []
-    return _split_at(text, 0, len(text), _breaks_all(text))
+    return _pieces(text, 0, len(text), _breaks_all(text), keep_sep=False)
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -203,7 +185,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         return []
     end = len(text) if end is None else min(end, len(text))
     out: list[tuple[int, int]] = []
-    for ps, pe in _split_at(text, max(0, start), end, _breaks(text, max(0, start), end)):
+    for ps, pe in _pieces(text, max(0, start), end, _breaks(text, max(0, start), end), keep_sep=False):
         out.extend(_split(text, ps, pe, _SENT_END, keep_sep=True))
     return out
 
@@ -223,7 +205,7 @@ def paragraphs_sentences_owners(text: str) -> tuple[list[tuple[int, int]], list[
     regex engine instead of a Python loop over the ends."""
     if not isinstance(text, str) or not text:
         return [], [], []
-    paras = _split_at(text, 0, len(text), _breaks_all(text))
+    paras = _pieces(text, 0, len(text), _breaks_all(text), keep_sep=False)
     sents: list[tuple[int, int]] = []
     owners: list[int] = []
     finditer, span = _SENT_PIECE.finditer, _MATCH_SPAN
