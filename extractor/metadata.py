@@ -44,7 +44,6 @@ _NAME_RE = re.compile(_NAME)
 _SPACES2 = re.compile(r"\s{2,}")
 _SPACES = re.compile(r"\s+")
 _DASHES_TAIL = re.compile(r"—{3,}.*$")
-_SITE_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}(?:网|新闻网|在线|日报|晚报|客户端)")
 _HAN4 = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")   # four or more CJK ideographs
 _NAME_SPLIT = re.compile(r"[\s,，、;；/]+")
 _REPORTER = re.compile(rf"记者\s*((?:{_NAME}\s*){{1,3}})")
@@ -54,6 +53,13 @@ _TRAILING_NAMES = re.compile(r"[(（]((?:[\u4e00-\u9fff]{2,3}\s?){1,3})[)）]\s*
 @functools.lru_cache(maxsize=1)
 def _cfg() -> dict:
     return load_yaml("metadata.yaml")
+
+
+@functools.lru_cache(maxsize=8)
+def _site_name(suffixes: tuple[str, ...]) -> "re.Pattern[str]":
+    """A site-name line: 2–8 Chinese characters ending in one of ``suffixes`` (title.site_name_suffixes)."""
+    alts = "|".join(map(re.escape, suffixes)) or "(?!)"
+    return re.compile(rf"[\u4e00-\u9fff]{{2,8}}(?:{alts})")
 
 
 def parse_datetime(s: str) -> Optional[_dt.datetime]:
@@ -117,7 +123,7 @@ def _is_headline(line: str) -> bool:
         return False
     if line in cfg["title"]["not_title"] or _URL.fullmatch(line):
         return False
-    if _SITE_NAME.fullmatch(line):  # a site name line
+    if _site_name(tuple(cfg["title"].get("site_name_suffixes") or ())).fullmatch(line):  # a site name line
         return False
     if line.endswith(("。", ":", "：")) or _dt_search(line):
         return False
