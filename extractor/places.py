@@ -398,6 +398,27 @@ def non_overlapping(occs: list[Occ]) -> list[Occ]:
     return out
 
 
+def _longest_leftmost(o: Occ) -> tuple[int, int]:
+    return (o.start - o.end, o.start)
+
+
+def _taken_if(occs: list[Occ], ok, size: int) -> tuple[list[Occ], bytearray]:
+    """(``non_overlapping([o for o in occs if ok(o)])``, a mark per character of the names taken),
+    with ``ok`` asked only of names that overlap none taken so far: longest first, then leftmost,
+    over all the names at once (clusters do not interact; a name that overlaps one taken is dropped
+    whether it is ok or not), so a name under a longer one (福州 in 福州市) is never judged. Spans
+    are non-empty (gazetteer keys are) and within ``size``."""
+    used = bytearray(size)
+    taken = []
+    for o in sorted(occs, key=_longest_leftmost):
+        s, e = o.start, o.end
+        if used.find(1, s, e) < 0 and ok(o):
+            used[s:e] = b"\1" * (e - s)
+            taken.append(o)
+    taken.sort(key=_BY_START)
+    return taken, used
+
+
 # ---- home place --------------------------------------------------------------------------------
 def _deepest_consistent(gz: Gazetteer, uids: list[str]) -> Optional[str]:
     best = None
@@ -878,13 +899,18 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     for o in occs:
         if o.strong:
             hits, check = strong_div(o.text) or _strong_divisions(gz, o.text)
-            if hits and check and not _starts_word(text, o):
-                hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
-                             or _after_ancestor(gz, text, o.start, h.uid))
             if hits:
                 div[id(o)] = hits
                 strong.append(o)
-    strong = non_overlapping(strong)
+
+    def divisions_left(o: Occ) -> bool:   # the word-start check, asked only of names not overlapped
+        hits = div[id(o)]
+        if _STRONG_DIV[o.text][1] and not _starts_word(text, o):
+            hits = div[id(o)] = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
+                                      or _after_ancestor(gz, text, o.start, h.uid))
+        return bool(hits)
+
+    strong = _taken_if(strong, divisions_left, len(text))[0]
     sure = set()
     sure_mentions = []
     for o in strong:
@@ -922,9 +948,9 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
             ctx.add_sure(probe.uid)
 
     # 4-5. every name that counts in this context; overlaps; resolution among candidates
-    accepted: list[Occ] = []
     not_township, surnames = r.not_township.match, r.surnames
-    for o in occs:
+
+    def counts_here(o: Occ) -> bool:   # asked only of names that overlap none taken
         hits = []
         s = o.start
         for h, township, strong_hit, check, short in _HIT_PLANS.get(o.text) or _hit_plans(gz, o):
@@ -940,8 +966,10 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
                 hits.append(h)
         if hits:
             o.considered, o.hits = o.hits, tuple(hits)
-            accepted.append(o)
-    chosen = non_overlapping(accepted)
+            return True
+        return False
+
+    chosen, used = _taken_if(occs, counts_here, len(text))
     for i, o in enumerate(chosen):
         pre = first.get((o.start, o.end))
         if pre is not None and pre.hits == o.hits:
@@ -949,9 +977,6 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         else:
             resolve(ctx, o, o.hits)
 
-    used = bytearray(len(text))
-    for o in chosen:
-        used[o.start:o.end] = b"\1" * (o.end - o.start)   # _mark
     # 6. township short forms under the counties found; deixis
     counties = list(dict.fromkeys(
         [o.uid for o in chosen if o.uid and gz.units[o.uid].level == "county"]

@@ -236,6 +236,48 @@ def test_non_overlapping_same_as_sorting_every_cluster(raw):
     assert [id(o) for o in fast] == [id(o) for o in plain]
 
 
+def _plain_taken_if(occs, ok, size):
+    kept = [o for o in occs if ok(o)]   # every name judged
+    taken = P.non_overlapping(kept)
+    used = bytearray(size)
+    for o in taken:
+        used[o.start:o.end] = b"\1" * (o.end - o.start)
+    return taken, used
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4), st.booleans()), max_size=10))
+def test_taken_if_same_as_filtering_first(raw):
+    occs = [P.Occ(s, s + n, "x" * n, ()) for s, n, _ in raw]
+    good = {id(o) for o, (_, _, g) in zip(occs, raw) if g}
+    asked = []
+
+    def ok(o):
+        asked.append(o)
+        return id(o) in good
+
+    fast, used = P._taken_if(occs, ok, 20)
+    plain, plain_used = _plain_taken_if(occs, lambda o: id(o) in good, 20)
+    assert [id(o) for o in fast] == [id(o) for o in plain] and used == plain_used
+    assert len(asked) == len({id(o) for o in asked})   # each name judged at most once
+
+
+def _records(texts):
+    return [[m.model_dump_json() for m in P.analyze(t)[0]] + [str(P.analyze(t)[1])] for t in texts]
+
+
+def test_lazy_judging_same_as_judging_every_name():
+    texts = corpus_texts()
+    fast = _records(texts)
+    orig = P._taken_if
+    P._taken_if = _plain_taken_if
+    try:
+        plain = _records(texts)
+    finally:
+        P._taken_if = orig
+    assert fast == plain
+
+
 def test_deixis_run_starts_same_as_end_lists():
     r = P.rules()
     plain_sent = regex.compile("[" + regex.escape("。！？!?；;\n") + "]")
