@@ -57,8 +57,8 @@ class Rules:
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
     blockers: frozenset
-    sentence_rest_re: re.Pattern     # a run of characters that end no sentence
-    paragraph_rest_re: re.Pattern    # a run of characters that end no paragraph
+    sentence_end: str                # the characters that end a sentence
+    paragraph_end: str               # the characters that end a paragraph
     jie_re: re.Pattern
     town_cue_re: re.Pattern
     town_cue_first: Optional[str]   # the characters a cue starts with (_first_chars), if known
@@ -156,8 +156,7 @@ def rules() -> Rules:
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
-                 sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
-                 paragraph_rest_re=re.compile("[^" + re.escape(paragraph_end) + "]*"),
+                 sentence_end=sentence_end, paragraph_end=paragraph_end,
                  media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
@@ -820,11 +819,15 @@ def _deixis_target(gz: Gazetteer, uid: str, kind: str) -> Optional[str]:
     return got
 
 
-def _run_start(rest_re: re.Pattern, reversed_text: str, s: int) -> int:
-    """Where the run of characters ``rest_re`` matches that ends at ``s`` starts (the start of
-    ``s``'s sentence or paragraph), matched forwards in the reversed text."""
-    k = len(reversed_text) - s
-    return s - (rest_re.match(reversed_text, k).end() - k)
+def _after_last(text: str, chars: str, lo: int, hi: int, prev: int) -> int:
+    """Just after the last of ``chars`` in ``text[lo:hi]``, or ``prev`` when none stands there: a
+    sentence's or paragraph's start, found from the last one's by searching only the text between."""
+    j = -1
+    for c in chars:
+        i = text.rfind(c, lo, hi)
+        if i > j:
+            j = i
+    return j + 1 if j >= 0 else prev
 
 
 def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]:
@@ -834,8 +837,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     gz, text = ctx.gz, ctx.text
     out = []
     starts = [m.start for m in mentions]
-    backwards = None
     blockers, kinds = r.blockers, r.deixis_kind
+    sentence_end, paragraph_end = r.sentence_end, r.paragraph_end
+    seen = sent0 = para0 = 0   # the text before ``seen`` searched for ends: starts of its last sentence/paragraph
 
     for n, m in enumerate(r.deixis.finditer(text)):
         if n >= r.max_occurrences:
@@ -843,16 +847,14 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
         s, e = m.span()
         if used.find(1, s, e) >= 0 or (s > 0 and text[s - 1] in blockers):
             continue
-        if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and not starts_a_word(text, s, e):
-            continue   # 健全市场, 原本市里: the word only looks like deixis
-        if backwards is None:  # the text reversed once: sentence and paragraph starts are runs before s
-            backwards = text[::-1]
+        if s > seen:   # (matches come in order)
+            para0 = _after_last(text, paragraph_end, seen, s, para0)
+            sent0 = _after_last(text, sentence_end, seen, s, sent0)
+            seen = s
         word = m.group()
         kind = kinds[word]
-        para0 = _run_start(r.paragraph_rest_re, backwards, s)
         if text.rfind(r.unnamed + kind, para0, s) >= 0:   # 北京市某区…该区: the anaphor has no name
             continue
-        sent0 = _run_start(r.sentence_rest_re, backwards, s)
         uid, why = None, None
         k = bisect.bisect_left(starts, s)
         for lo, label in ((sent0, "deixis:sentence"), (para0, "deixis:paragraph")):
@@ -871,6 +873,8 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
             uid, why = _home_unit(gz, ctx.home_lineage, kind), "deixis:home"
         if uid is None:
             continue
+        if s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff" and not starts_a_word(text, s, e):
+            continue   # 健全市场, 原本市里: the word only looks like deixis (segmented last: the costliest test)
         out.append(Occ(s, e, word, (Hit(uid, "deixis"),), uid=uid, resolved_by=why))
         _mark(used, s, e)
     return out

@@ -278,18 +278,23 @@ def test_lazy_judging_same_as_judging_every_name():
     assert fast == plain
 
 
-def test_deixis_run_starts_same_as_end_lists():
+def test_deixis_sentence_starts_same_as_end_lists():
     r = P.rules()
     plain_sent = regex.compile("[" + regex.escape("。！？!?；;\n") + "]")
-    for text in _texts():
-        back = text[::-1]
+    assert (r.sentence_end, r.paragraph_end) == ("。！？!?；;\n", "\n")
+    rnd = random.Random(3)
+    for text in _texts() + ["", "\n", "。\n；", "a。b\nc!"]:
         sent_ends = [m.end() for m in plain_sent.finditer(text)]
         para_ends = [m.end() for m in regex.finditer("\n", text)]
-        for s in range(0, len(text) + 1, 7):
+        seen = sent0 = para0 = 0
+        for s in sorted(rnd.sample(range(len(text) + 1), min(len(text) + 1, 60))):   # from the last one's
+            para0 = P._after_last(text, r.paragraph_end, seen, s, para0)
+            sent0 = P._after_last(text, r.sentence_end, seen, s, sent0)
+            seen = s
             i = bisect.bisect_right(sent_ends, s)
-            assert P._run_start(r.sentence_rest_re, back, s) == (sent_ends[i - 1] if i else 0)
+            assert sent0 == (sent_ends[i - 1] if i else 0)
             i = bisect.bisect_right(para_ends, s)
-            assert P._run_start(r.paragraph_rest_re, back, s) == (para_ends[i - 1] if i else 0)
+            assert para0 == (para_ends[i - 1] if i else 0)
 
 
 def test_after_ancestor_same_as_name_by_name():
