@@ -11,7 +11,7 @@ county with 6-digit adcodes and parents, rule-made short forms),
     gz.path("120105")                # -> ("天津市", "河北区")
     for key_index, start, end in gz.find(text): gz.hits[key_index] ...
 
-One Aho-Corasick automaton (``ahocorasick_rs``) holds every full name of a
+One Aho-Corasick automaton (``ahocorasick_rs``, over UTF-16 code units) holds every full name of a
 province/city/county, every township full name of three characters or more,
 the generated short forms of provinces/cities/counties and the former names;
 each key maps to all same-named units. Township short forms (上马台 → 上马台镇)
@@ -20,10 +20,14 @@ a county the article is about (``townships_of``).
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 from typing import Iterable, NamedTuple, Optional
 
 from .resources import load_tsv, load_yaml, pattern_path
+
+_WIDE = re.compile("[\U00010000-\U0010FFFF]")   # characters written with two UTF-16 units
 
 MAINLAND_EXCLUDED_PREFIXES = ("71", "81", "82")    # 台湾, 香港, 澳门: candidates, but a weaker prior
 
@@ -138,18 +142,38 @@ class Gazetteer:
 
     @property
     def automaton(self):
+        """The keys' automaton, over their UTF-16-LE code units (bytes): two bytes a character, a
+        fifth fewer steps than over UTF-8, and a character's offset is half its byte offset."""
         if self._automaton is None:
             import ahocorasick_rs
 
-            self._automaton = ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                [k.encode("utf-16-le") for k in self._keys], matchkind=ahocorasick_rs.MatchKind.Standard)
         return self._automaton
 
     # ---- queries -------------------------------------------------------------------------------
     def find(self, text: str) -> list[tuple[int, int, int]]:
-        """All (key index, start, end) occurrences of gazetteer keys in ``text``, overlapping."""
+        """All (key index, start, end) occurrences of gazetteer keys in ``text``, overlapping, in
+        the automaton's order (by end, longer first)."""
         if not text:
             return []
-        return self.automaton.find_matches_as_indexes(text, overlapping=True)
+        try:
+            units = text.encode("utf-16-le")
+        except UnicodeEncodeError:   # a lone surrogate: the error a search over UTF-8 raised, as before
+            text.encode("utf-8")
+            raise
+        found = self.automaton.find_matches_as_indexes(units, overlapping=True)
+        # a match at an odd byte offset straddles two characters: no name
+        if len(units) == 2 * len(text):   # every character one code unit (no character past U+FFFF)
+            return [(k, s >> 1, e >> 1) for k, s, e in found if not s & 1]
+        # characters past U+FFFF take two units: count those before the match's start and end
+        wide = [m.start() + i for i, m in enumerate(_WIDE.finditer(text))]   # their unit offsets
+        out = []
+        for k, s, e in found:
+            if not s & 1:
+                s, e = s >> 1, e >> 1
+                out.append((k, s - bisect.bisect_left(wide, s), e - bisect.bisect_left(wide, e)))
+        return out
 
     def key(self, key_index: int) -> str:
         return self._keys[key_index]

@@ -236,6 +236,44 @@ def test_non_overlapping_same_as_sorting_every_cluster(raw):
     assert [id(o) for o in fast] == [id(o) for o in plain]
 
 
+@functools.lru_cache(maxsize=1)
+def _utf8_automaton():
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(P.gazetteer()._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
+def _plain_find(text):
+    return _utf8_automaton().find_matches_as_indexes(text, overlapping=True) if text else []
+
+
+def test_gazetteer_find_over_utf16_same_as_over_str():
+    gz = P.gazetteer()
+    texts = _texts()
+    assert sum(len(gz.find(t)) for t in texts) > 1000
+    for text in texts:
+        assert gz.find(text) == _plain_find(text)
+    wide = ["😀", "𠀀", "\U0010FFFF", "𪚥𪚥"]
+    rnd = random.Random(5)
+    for text in texts[:40]:   # characters past U+FFFF (two UTF-16 units) sprinkled in
+        chars = list(text)
+        for _ in range(20):
+            chars.insert(rnd.randrange(len(chars) + 1), rnd.choice(wide))
+        t = "".join(chars)
+        assert gz.find(t) == _plain_find(t)
+    with pytest.raises(UnicodeEncodeError) as got:   # a lone surrogate: the same error as before
+        gz.find("福州\ud800市")
+    with pytest.raises(UnicodeEncodeError) as plain:
+        _plain_find("福州\ud800市")
+    assert str(got.value) == str(plain.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="福州市连江县北京朝阳区吉林省😀𠀀 \n。a", max_size=30))
+def test_gazetteer_find_same_on_random_text(text):
+    assert P.gazetteer().find(text) == _plain_find(text)
+
+
 def _plain_taken_if(occs, ok, size):
     kept = [o for o in occs if ok(o)]   # every name judged
     taken = P.non_overlapping(kept)
