@@ -397,21 +397,21 @@ def non_overlapping(occs: list[Occ]) -> list[Occ]:
     return out
 
 
-def _longest_leftmost(o: Occ) -> tuple[int, int]:
-    return (o.start - o.end, o.start)
-
-
 def _taken_if(occs: list[Occ], ok, size: int) -> tuple[list[Occ], bytearray]:
     """(``non_overlapping([o for o in occs if ok(o)])``, a mark per character of the names taken),
     with ``ok`` asked only of names that overlap none taken so far: longest first, then leftmost,
     over all the names at once (clusters do not interact; a name that overlaps one taken is dropped
     whether it is ok or not), so a name under a longer one (福州 in 福州市) is never judged. Spans
-    are non-empty (gazetteer keys are) and within ``size``."""
+    are non-empty (gazetteer keys are), distinct and within ``size``. A name taken earlier is at
+    least as long, so it overlaps a later one only by covering its first or its last character."""
+    n = size + 1
+    order = [(o.start - o.end) * n + o.start for o in occs]   # (-length, start) as one number
     used = bytearray(size)
     taken = []
-    for o in sorted(occs, key=_longest_leftmost):
+    for i in sorted(range(len(occs)), key=order.__getitem__):
+        o = occs[i]
         s, e = o.start, o.end
-        if used.find(1, s, e) < 0 and ok(o):
+        if not used[s] and not used[e - 1] and ok(o):
             used[s:e] = b"\1" * (e - s)
             taken.append(o)
     taken.sort(key=_BY_START)
