@@ -627,6 +627,15 @@ def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceM
     if (plain and type(text) is str and type(start) is int and type(end) is int and 0 <= start <= end
             and end - start == len(text) and (not cands or all(type(c) is str for c in cands))
             and (why is None or type(why) is str)):   # what _place_mention checks, unit fields once per unit
+        if _MENTION_FIELDS_SET is not None:   # construct_all's instance, built inline
+            m = _new_object(PlaceMention)
+            _object_setattr(m, "__dict__", {"text": text, "start": start, "end": end, "name": name, "level": level,
+                                            "adcode": adcode, "path": list(path), "candidates": list(cands),
+                                            "resolved_by": why})
+            _object_setattr(m, "__pydantic_fields_set__", set(_MENTION_FIELDS_SET))
+            _object_setattr(m, "__pydantic_extra__", None)
+            _object_setattr(m, "__pydantic_private__", None)
+            return m
         return construct_all(PlaceMention, text=text, start=start, end=end, name=name, level=level,
                              adcode=adcode, path=list(path), candidates=list(cands), resolved_by=why)
     return _place_mention(text=text, start=start, end=end, name=name, level=level, adcode=adcode,
@@ -634,6 +643,22 @@ def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceM
 
 
 _UNIT_FIELDS: dict[str, tuple] = {}   # uid -> (name, level, adcode, path, whether they plainly pass validation)
+
+_object_setattr = object.__setattr__
+_new_object = object.__new__
+
+
+def _mention_fields_set() -> Optional[frozenset]:
+    """PlaceMention's field names when ``construct_all`` builds it directly from a dict in this
+    field order (what ``_mention`` then does inline), else None (``construct_all`` is called)."""
+    fields = ("text", "start", "end", "name", "level", "adcode", "path", "candidates", "resolved_by")
+    if (tuple(PlaceMention.__pydantic_fields__) != fields or PlaceMention.__pydantic_post_init__
+            or PlaceMention.__pydantic_root_model__ or PlaceMention.__new__ is not object.__new__):
+        return None
+    return frozenset(fields)
+
+
+_MENTION_FIELDS_SET = _mention_fields_set()
 
 
 def _unit_fields(gz: Gazetteer, uid: str) -> tuple:

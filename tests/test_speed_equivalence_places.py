@@ -356,6 +356,7 @@ def _state(m):
 
 
 def test_mentions_same_as_validated_constructor():
+    assert P._MENTION_FIELDS_SET is not None   # else the inline construction is silently off
     gz = P.gazetteer()
     seen = 0
     orig = P._mention
