@@ -485,13 +485,19 @@ def descend_home(gz: Gazetteer, start: Optional[str], mentions: list[str], title
         if gz.units[t].level != "township" and (node is None or gz.is_within(t, node)):
             if node is None or LEVEL_RANK[gz.units[t].level] > LEVEL_RANK[gz.units[node].level]:
                 node = t
-    lineages = [gz.lineage(m) for m in mentions]
+    # each unit once, with its number of mentions, in order of first mention: the children come in
+    # the same first-seen order as mention by mention (what breaks ties of max)
+    times: dict[str, int] = {}
+    for m in mentions:
+        times[m] = times.get(m, 0) + 1
+    lineages = [(gz.lineage(m), k) for m, k in times.items()]
     for _ in range(4):
-        inside = [lin for lin in lineages if node is None or node in lin]
-        if len(inside) < min_mentions:
+        inside = [(lin, k) for lin, k in lineages if node is None or node in lin]
+        total = sum(k for _, k in inside)
+        if total < min_mentions:
             break
         counts: dict[str, int] = {}
-        for lin in inside:
+        for lin, k in inside:
             if node is None:
                 child = lin[-1]
             else:
@@ -499,11 +505,12 @@ def descend_home(gz: Gazetteer, start: Optional[str], mentions: list[str], title
                 if i == 0:
                     continue
                 child = lin[i - 1]
-            counts[child] = counts.get(child, 0) + 1
+            counts[child] = counts.get(child, 0) + k
         if not counts:
             break
-        child, n = max(counts.items(), key=lambda kv: kv[1])
-        if n >= min_mentions and n >= share * len(inside):
+        child = max(counts, key=counts.__getitem__)
+        n = counts[child]
+        if n >= min_mentions and n >= share * total:
             node = child
         else:
             break

@@ -274,6 +274,52 @@ def test_gazetteer_find_same_on_random_text(text):
     assert P.gazetteer().find(text) == _plain_find(text)
 
 
+def _plain_descend_home(gz, start, mentions, title_uids, share, min_mentions):
+    node = start
+    for t in title_uids:
+        if gz.units[t].level != "township" and (node is None or gz.is_within(t, node)):
+            if node is None or P.LEVEL_RANK[gz.units[t].level] > P.LEVEL_RANK[gz.units[node].level]:
+                node = t
+    lineages = [gz.lineage(m) for m in mentions]   # mention by mention
+    for _ in range(4):
+        inside = [lin for lin in lineages if node is None or node in lin]
+        if len(inside) < min_mentions:
+            break
+        counts = {}
+        for lin in inside:
+            if node is None:
+                child = lin[-1]
+            else:
+                i = lin.index(node)
+                if i == 0:
+                    continue
+                child = lin[i - 1]
+            counts[child] = counts.get(child, 0) + 1
+        if not counts:
+            break
+        child, n = max(counts.items(), key=lambda kv: kv[1])
+        if n >= min_mentions and n >= share * len(inside):
+            node = child
+        else:
+            break
+    return node
+
+
+def test_descend_home_by_unit_same_as_mention_by_mention():
+    gz = P.gazetteer()
+    rnd = random.Random(7)
+    pool = ["350122", "350121", "350100", "350000", "110105", "110108", "110000", "120105",
+            "350124", "440300", "440305", "440106", "150404", "150400", "350124:金沙镇"]
+    pool = [u for u in pool if u in gz.units]
+    for n in range(3000):
+        mentions = [rnd.choice(pool[: rnd.randint(2, len(pool))]) for _ in range(rnd.randint(0, 14))]
+        start = rnd.choice([None, None, "350000", "350100", "110000"])
+        titles = rnd.sample(pool, rnd.randint(0, 1))
+        for share, least in ((0.8, 3), (0.5, 2), (0.3, 1)):
+            assert (P.descend_home(gz, start, mentions, titles, share, least)
+                    == _plain_descend_home(gz, start, mentions, titles, share, least)), (mentions, start, titles)
+
+
 def _plain_taken_if(occs, ok, size):
     kept = [o for o in occs if ok(o)]   # every name judged
     taken = P.non_overlapping(kept)
