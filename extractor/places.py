@@ -58,6 +58,7 @@ class Rules:
     deixis_kind: dict[str, str]
     blockers: frozenset
     sentence_end: str                # the characters that end a sentence
+    sentence_rest_re: re.Pattern     # a run of characters that end no sentence
     paragraph_end: str               # the characters that end a paragraph
     jie_re: re.Pattern
     town_cue_re: re.Pattern
@@ -157,6 +158,7 @@ def rules() -> Rules:
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
                  sentence_end=sentence_end, paragraph_end=paragraph_end,
+                 sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
                  media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
@@ -851,6 +853,13 @@ def _deixis_target(gz: Gazetteer, uid: str, kind: str) -> Optional[str]:
     return got
 
 
+def _run_start(rest_re: re.Pattern, reversed_text: str, s: int) -> int:
+    """Where the run of characters ``rest_re`` matches that ends at ``s`` starts (the start of
+    ``s``'s sentence), matched forwards in the reversed text (a sentence is short: a few dozen steps)."""
+    k = len(reversed_text) - s
+    return s - (rest_re.match(reversed_text, k).end() - k)
+
+
 def _after_last(text: str, chars: str, lo: int, hi: int, prev: int) -> int:
     """Just after the last of ``chars`` in ``text[lo:hi]``, or ``prev`` when none stands there: a
     sentence's or paragraph's start, found from the last one's by searching only the text between."""
@@ -870,8 +879,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     out = []
     starts = [m.start for m in mentions]
     blockers, kinds = r.blockers, r.deixis_kind
-    sentence_end, paragraph_end = r.sentence_end, r.paragraph_end
-    seen = sent0 = para0 = 0   # the text before ``seen`` searched for ends: starts of its last sentence/paragraph
+    sentence_rest_re, paragraph_end = r.sentence_rest_re, r.paragraph_end
+    seen = sent0 = para0 = 0   # the text before ``seen`` searched for paragraph ends: its last paragraph's start
+    backwards = None
 
     for n, m in enumerate(r.deixis.finditer(text)):
         if n >= r.max_occurrences:
@@ -881,7 +891,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
             continue
         if s > seen:   # (matches come in order)
             para0 = _after_last(text, paragraph_end, seen, s, para0)
-            sent0 = _after_last(text, sentence_end, seen, s, sent0)
+            if backwards is None:   # a sentence's start: the run back to an end, in the text reversed once
+                backwards = text[::-1]
+            sent0 = _run_start(sentence_rest_re, backwards, s)
             seen = s
         word = m.group()
         kind = kinds[word]

@@ -370,6 +370,7 @@ def test_deixis_sentence_starts_same_as_end_lists():
     for text in _texts() + ["", "\n", "。\n；", "a。b\nc!"]:
         sent_ends = [m.end() for m in plain_sent.finditer(text)]
         para_ends = [m.end() for m in regex.finditer("\n", text)]
+        back = text[::-1]
         seen = sent0 = para0 = 0
         for s in sorted(rnd.sample(range(len(text) + 1), min(len(text) + 1, 60))):   # from the last one's
             para0 = P._after_last(text, r.paragraph_end, seen, s, para0)
@@ -377,6 +378,7 @@ def test_deixis_sentence_starts_same_as_end_lists():
             seen = s
             i = bisect.bisect_right(sent_ends, s)
             assert sent0 == (sent_ends[i - 1] if i else 0)
+            assert P._run_start(r.sentence_rest_re, back, s) == sent0
             i = bisect.bisect_right(para_ends, s)
             assert para0 == (para_ends[i - 1] if i else 0)
 
