@@ -987,11 +987,20 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     for u in sure:
         ctx.add_sure(u)
     # strong division names resolved first: what they resolve to is evidence for the rest
-    first: dict[tuple[int, int], Occ] = {}
+    # (span -> hits, uid, resolved_by, candidates); a name with one unit is what resolve() makes of it
+    first: dict[tuple[int, int], tuple] = {}
+    earlier = ctx.earlier
     for o in strong:
-        probe = Occ(o.start, o.end, o.text, div[id(o)])
+        hits = div[id(o)]
+        if len(hits) == 1:   # resolve()'s first case (no other unit considered)
+            h = hits[0]
+            first[(o.start, o.end)] = (hits, h.uid, "former_name" if h.kind == "former" else "unique", ())
+            earlier.setdefault(o.text, h.uid)
+            ctx.add_sure(h.uid)
+            continue
+        probe = Occ(o.start, o.end, o.text, hits)
         resolve(ctx, probe, probe.hits)
-        first[(o.start, o.end)] = probe
+        first[(o.start, o.end)] = (hits, probe.uid, probe.resolved_by, probe.candidates)
         if probe.uid:
             ctx.add_sure(probe.uid)
 
@@ -1018,10 +1027,10 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         return False
 
     chosen, used = _taken_if(occs, counts_here, len(text))
-    for i, o in enumerate(chosen):
+    for o in chosen:
         pre = first.get((o.start, o.end))
-        if pre is not None and pre.hits == o.hits:
-            chosen[i] = pre
+        if pre is not None and pre[0] == o.hits:   # as resolved first (what a mention shows of it)
+            o.uid, o.resolved_by, o.candidates = pre[1], pre[2], pre[3]
         else:
             resolve(ctx, o, o.hits)
 

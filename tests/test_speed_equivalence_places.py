@@ -320,6 +320,21 @@ def test_descend_home_by_unit_same_as_mention_by_mention():
                     == _plain_descend_home(gz, start, mentions, titles, share, least)), (mentions, start, titles)
 
 
+def test_one_unit_names_resolved_as_resolve_does():
+    gz = P.gazetteer()
+    rnd = random.Random(13)
+    keys = [i for i in rnd.sample(range(len(gz._keys)), 3000) if len(gz.hits[i]) == 1]
+    assert len(keys) > 1000
+    for i in keys:
+        key, (h,) = gz.key(i), gz.hits[i]
+        ctx = P.Context(gz=gz, text=key, sure=set(), sure_lineage=set(), home=None, home_lineage=())
+        probe = P.Occ(0, len(key), key, (h,))
+        P.resolve(ctx, probe, probe.hits)
+        assert (probe.uid, probe.resolved_by, probe.candidates) == (
+            h.uid, "former_name" if h.kind == "former" else "unique", ())
+        assert ctx.earlier == {key: h.uid}
+
+
 def _plain_taken_if(occs, ok, size):
     kept = [o for o in occs if ok(o)]   # every name judged
     taken = P.non_overlapping(kept)
