@@ -11,7 +11,7 @@ county with 6-digit adcodes and parents, rule-made short forms),
     gz.path("120105")                # -> ("天津市", "河北区")
     for key_index, start, end in gz.find(text): gz.hits[key_index] ...
 
-One Aho-Corasick automaton (``ahocorasick_rs``, over UTF-16 code units) holds every full name of a
+One Aho-Corasick automaton (``ahocorasick_rs``) holds every full name of a
 province/city/county, every township full name of three characters or more,
 the generated short forms of provinces/cities/counties and the former names;
 each key maps to all same-named units. Township short forms (上马台 → 上马台镇)
@@ -20,16 +20,16 @@ a county the article is about (``townships_of``).
 """
 from __future__ import annotations
 
-import bisect
 import functools
-import re
 from typing import Iterable, NamedTuple, Optional
 
 from .resources import load_tsv, load_yaml, pattern_path
 
-_WIDE = re.compile("[\U00010000-\U0010FFFF]")   # characters written with two UTF-16 units
-
 MAINLAND_EXCLUDED_PREFIXES = ("71", "81", "82")    # 台湾, 香港, 澳门: candidates, but a weaker prior
+
+
+def _end_start(m: tuple[int, int, int]) -> tuple[int, int]:
+    return m[2], m[1]
 
 
 class Unit(NamedTuple):
@@ -135,44 +135,64 @@ class Gazetteer:
         for r in load_tsv("gazetteer/former_names.tsv"):
             if r["adcode"] in self.units:
                 add(r["former"], r["adcode"], "former")
-        self._keys = list(index)
+        # township-only names (four fifths of the keys, nearly all of the automaton) are not searched
+        # by the automaton: they end in a few characters (镇, 乡, 街道, 苏木), looked up where those
+        # stand; the automaton stays small enough to stay in the CPU caches between articles
+        units = self.units
+        town = [k for k, slot in index.items()
+                if len(k) >= 2 and all(units[uid].level == "township" for uid in slot)]
+        town_set = set(town)
+        self._keys = [k for k in index if k not in town_set] + town
+        self._searched = len(self._keys) - len(town)   # keys [0, _searched) are in the automaton
+        tails: dict[str, set] = {}
+        for k in town:
+            tails.setdefault(k[-2:], set()).add(len(k))
+        self._town_tails = {t: tuple(sorted(v, reverse=True)) for t, v in tails.items()}
+        self._town_last = "".join(sorted({k[-1] for k in town}))
         self._index = [index[k] for k in self._keys]
         self.hits = _LazyHits(self._index)
         self._key_of = {k: i for i, k in enumerate(self._keys)}
 
     @property
     def automaton(self):
-        """The keys' automaton, over their UTF-16-LE code units (bytes): two bytes a character, a
-        fifth fewer steps than over UTF-8, and a character's offset is half its byte offset."""
+        """The automaton of every key but the township-only names (see ``find``)."""
         if self._automaton is None:
             import ahocorasick_rs
 
-            self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                [k.encode("utf-16-le") for k in self._keys], matchkind=ahocorasick_rs.MatchKind.Standard)
+            self._automaton = ahocorasick_rs.AhoCorasick(self._keys[: self._searched],
+                                                         matchkind=ahocorasick_rs.MatchKind.Standard)
         return self._automaton
 
     # ---- queries -------------------------------------------------------------------------------
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """All (key index, start, end) occurrences of gazetteer keys in ``text``, overlapping, in
-        the automaton's order (by end, longer first)."""
+        the order of one automaton over all the keys: by end, then by start (longer first)."""
         if not text:
             return []
-        try:
-            units = text.encode("utf-16-le")
-        except UnicodeEncodeError:   # a lone surrogate: the error a search over UTF-8 raised, as before
-            text.encode("utf-8")
-            raise
-        found = self.automaton.find_matches_as_indexes(units, overlapping=True)
-        # a match at an odd byte offset straddles two characters: no name
-        if len(units) == 2 * len(text):   # every character one code unit (no character past U+FFFF)
-            return [(k, s >> 1, e >> 1) for k, s, e in found if not s & 1]
-        # characters past U+FFFF take two units: count those before the match's start and end
-        wide = [m.start() + i for i, m in enumerate(_WIDE.finditer(text))]   # their unit offsets
+        found = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        towns = self._find_towns(text)
+        if towns:
+            found += towns
+            found.sort(key=_end_start)
+        return found
+
+    def _find_towns(self, text: str) -> list[tuple[int, int, int]]:
+        """The township-only names in ``text``: where one of their last characters stands after a
+        character that makes a known ending (街道, 山镇…), each of that ending's name lengths."""
         out = []
-        for k, s, e in found:
-            if not s & 1:
-                s, e = s >> 1, e >> 1
-                out.append((k, s - bisect.bisect_left(wide, s), e - bisect.bisect_left(wide, e)))
+        tails, key_of, searched = self._town_tails, self._key_of, self._searched
+        for c in self._town_last:
+            j = text.find(c, 1)
+            while j >= 0:
+                lens = tails.get(text[j - 1:j + 1])
+                if lens is not None:
+                    e = j + 1
+                    for n in lens:
+                        if n <= e:
+                            k = key_of.get(text[e - n:e])
+                            if k is not None and k >= searched:
+                                out.append((k, e - n, e))
+                j = text.find(c, j + 1)
         return out
 
     def key(self, key_index: int) -> str:
