@@ -11,12 +11,16 @@ county with 6-digit adcodes and parents, rule-made short forms),
     gz.path("120105")                # -> ("天津市", "河北区")
     for key_index, start, end in gz.find(text): gz.hits[key_index] ...
 
-One Aho-Corasick automaton (``ahocorasick_rs``) holds every full name of a
-province/city/county, every township full name of three characters or more,
-the generated short forms of provinces/cities/counties and the former names;
-each key maps to all same-named units. Township short forms (上马台 → 上马台镇)
-and two-character township names are not in it: they are only looked for under
-a county the article is about (``townships_of``).
+The keys are every full name of a province/city/county, every township full
+name of three characters or more, the generated short forms of
+provinces/cities/counties and the former names; each key maps to all same-named
+units. ``find`` gives every occurrence of every key: one Aho-Corasick automaton
+(``ahocorasick_rs``) over the keys that are not township-only names, and the
+township-only names (four fifths of the keys, all ending in 镇/乡/街道/苏木)
+looked up where their ending stands, so the automaton is small enough to stay
+in the CPU caches between articles. Township short forms (上马台 → 上马台镇)
+and two-character township names are not keys: they are only looked for under
+a county the article is about (``town_forms``).
 """
 from __future__ import annotations
 
