@@ -341,15 +341,17 @@ def _needs_boundary_check(key: str, hit: Hit) -> bool:
 
 _BY_START = operator.attrgetter("start")
 
-# key -> per hit (hit, township?, strong?, must start a word?, short form?): what the linking loop
-# asks of every hit, a property of the key alone
-_HIT_PLANS: dict[str, tuple[tuple[Hit, bool, bool, bool, bool], ...]] = {}
+# key -> (whether every hit is a strong division name needing no word-start check, per hit (hit,
+# township?, strong?, must start a word?, short form?)): what the linking loop asks of every hit, a
+# property of the key alone
+_HIT_PLANS: dict[str, tuple[bool, tuple[tuple[Hit, bool, bool, bool, bool], ...]]] = {}
 
 
 def _hit_plans(gz: Gazetteer, o: Occ) -> tuple:
-    got = _HIT_PLANS[o.text] = tuple(
+    plans = tuple(
         (h, gz.units[h.uid].level == "township", h in o.strong, _needs_boundary_check(o.text, h), h.kind == "short")
         for h in o.hits)
+    got = _HIT_PLANS[o.text] = (all(not town and strong and not check for _, town, strong, check, _ in plans), plans)
     return got
 
 
@@ -1008,9 +1010,13 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     not_township, surnames = r.not_township.match, r.surnames
 
     def counts_here(o: Occ) -> bool:   # asked only of names that overlap none taken
+        plain, plans = _HIT_PLANS.get(o.text) or _hit_plans(gz, o)
+        if plain:   # every hit counts whatever the context (福州市): the loop would keep them all
+            o.considered = o.hits
+            return True
         hits = []
         s = o.start
-        for h, township, strong_hit, check, short in _HIT_PLANS.get(o.text) or _hit_plans(gz, o):
+        for h, township, strong_hit, check, short in plans:
             if township:
                 if ctx.town_ok(h.uid, s) and not not_township(text, o.end):
                     hits.append(h)

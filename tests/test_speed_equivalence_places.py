@@ -291,6 +291,15 @@ def test_one_unit_names_resolved_as_resolve_does():
         assert ctx.earlier == {key: h.uid}
 
 
+def test_plain_hit_plans_keep_every_hit():
+    for text in corpus_texts():
+        P.analyze(text)
+    plain = [(key, plans) for key, (flag, plans) in P._HIT_PLANS.items() if flag]
+    assert len(plain) > 50 and len(plain) < len(P._HIT_PLANS)
+    for key, plans in plain:   # the loop keeps a hit that is no township, strong and needs no check
+        assert plans and all(not town and strong and not check for _, town, strong, check, _ in plans), key
+
+
 def _plain_taken_if(occs, ok, size):
     kept = [o for o in occs if ok(o)]   # every name judged
     taken = P.non_overlapping(kept)
