@@ -565,3 +565,27 @@ def test_grid_same_as_one_pass_per_window(monkeypatch):
     monkeypatch.setattr(M, "_grid", both)
     assert [M.repair(t) for t in texts] == fast
     assert calls
+
+
+def test_fold_without_traditional_forms_same_as_findall_and_counter():
+    """_fold_plain (one search per distinct character, count and replace in C) against the fold of
+    fold_chars (findall, Counter); None only when a Traditional form is there or a fold makes one."""
+    table, kind, _ = NZ._fold_table()
+    pattern = NZ._fold_or_traditional()
+    edges = ["，，（试行）：；！\u3000a\u200bb\u200b，", "\u200b\u200b\u200b", "前\u200b后，\ufeff尾", "ａｂｃ１２３",
+             "纪委，監督，", "，\uf900", "\u2f00，\u2f00", "", "无需折叠"]
+    rnd = random.Random(5)
+    pool = list(kind)[:60] + ["一", "a", " ", "\n", "監", "\u200b", "，"]
+    edges += ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 40))) for _ in range(300)]
+    for text in list(raw_texts()) + edges:
+        r1 = Counter()
+        folded = NZ.fold_chars(text, r1)
+        fast = NZ._fold_plain(text, pattern, table, kind)
+        if fast is None:
+            assert NZ.has_traditional(folded) or any(
+                NZ._fold_or_traditional().search(table[ord(c)] or "") for c in set(text) if c in kind), text
+            continue
+        assert fast[0] == folded and not NZ.has_traditional(folded), text
+        assert [(k, n) for k, n in fast[1]] and list(r1.items()) == [(k, sum(n for k2, n in fast[1] if k2 == k))
+                                                                     for k in dict.fromkeys(k for k, _ in fast[1])] \
+            or (not fast[1] and not r1), text
