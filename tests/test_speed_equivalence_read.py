@@ -448,7 +448,8 @@ def test_control_prefilter_never_misses_a_control_or_surrogate():
 def test_date_search_with_cue_prefilter_same_as_full_pattern():
     lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")]
     lines += ["2018-02-12 11:12:46", "20-10-09 15:55", "2020年1月19日 07:37", "2020/01/19", "2020.1.19",
-              "2020 年 1 月 19 日", "１２-３４-５６", "٢٠٢٠-١-١", "12 /3/4", "发布时间:2024 - 05 - 06", "314人"]
+              "2020 年 1 月 19 日", "１２-３４-５６", "٢٠٢٠-١-١", "12 /3/4", "发布时间:2024 - 05 - 06", "314人",
+              "20240506", "2024 05 06", "2024年", "24.5", "1-2", "11/"]
     for ln in lines:
         full = MD._DT.search(ln)
         fast = MD._dt_search(ln)
@@ -589,3 +590,23 @@ def test_fold_without_traditional_forms_same_as_findall_and_counter():
         assert [(k, n) for k, n in fast[1]] and list(r1.items()) == [(k, sum(n for k2, n in fast[1] if k2 == k))
                                                                      for k in dict.fromkeys(k for k, _ in fast[1])] \
             or (not fast[1] and not r1), text
+
+
+def test_trailing_names_same_as_search_over_the_whole_line():
+    """_trailing_names (only lines ending in a closing parenthesis, only their last characters)
+    against _TRAILING_NAMES.search over the whole line."""
+    lines = [ln for t in raw_texts() for ln in t.split("\n")]
+    lines += ["(张三 李四 王五)", "正文。(张三)", "正文(张三李)  ", "（记者 张三）\t", "(张三)\n", "(张三) 。", "(a)", ")", "",
+              "  ", "很长的一句话" * 50 + "（张三 李四 王五）", "(张三)(李四 王五)", "（张三\u3000李四）\u3000",
+              "正文（张三李 王五六 赵七八 ）", "正文(张三李\u3000王五六\u3000赵七八\u3000)  ", "（张三李 王五六 赵七八 ）",
+              "(张三李 王五六 赵七八 孙九十 )", "(甲乙丙 丁戊己 庚辛壬)"]
+    rnd = random.Random(3)
+    pool = ["(", "（", ")", "）", "张", "三", "李", " ", "\u3000", "\t", "a", "。"]
+    lines += ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 24))) for _ in range(3000)]
+    names = ["张三", "李四王", "赵", "钱孙李周", " ", "(", "（"]
+    lines += ["(" + "".join(rnd.choice(names) for _ in range(rnd.randrange(1, 8))) + rnd.choice([")", "）", ") "])
+              for _ in range(3000)]
+    for ln in lines:
+        full = MD._TRAILING_NAMES.search(ln)
+        fast = MD._trailing_names(ln)
+        assert (fast and (fast.span(), fast.group(1))) == (full and (full.span(), full.group(1))), ln
