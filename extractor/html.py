@@ -152,6 +152,13 @@ def _counted() -> "re.Pattern[str]":
     return re.compile("[^" + _char_ranges(sorted(keep)) + "]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _kept() -> "re.Pattern[str]":
+    """Runs of the characters :func:`_counted` keeps (its class, not negated): ``findall`` of them
+    skips the others in re's scan loop instead of removing them run by run (a third less time)."""
+    return re.compile("[" + _counted().pattern[2:])
+
+
 def _char_ranges(cps: list[int]) -> str:
     """Sorted code points as the inside of a regex character class (runs as ranges)."""
     parts, i = [], 0
@@ -182,7 +189,7 @@ def _cjk_each(texts: list[str]) -> list[int]:
         return [_cjk(t) for t in texts]
     # whitespace (never counted, never the separator) dropped first by str.split, in C: the regex
     # then has far fewer runs to remove (most texts and tails of a page are indentation)
-    parts = _counted().sub("", "".join(joined.split())).split(_SEP)
+    parts = "".join(_kept().findall("".join(joined.split()))).split(_SEP)
     if len(parts) != len(texts):   # a text holds the separator
         return [_cjk(t) for t in texts]
     return list(map(len, parts))
@@ -426,5 +433,6 @@ def warm() -> None:
     from lxml import etree  # noqa: F401
 
     _counted()
+    _kept()
     _text_of()
     load_yaml("metadata.yaml")
