@@ -300,11 +300,14 @@ def _strip_tags(html: str) -> list[str]:
     return out
 
 
-def parse_page(html: str, *, no_controls: bool = False) -> Page:
+def parse_page(html: str, *, no_controls: bool = False, utf8: bytes | None = None) -> Page:
     """Main text and metadata of a page. Never raises; problems become ``issues``. ``no_controls``:
-    the caller knows the page holds no C0 control character (see :func:`utf8_without_controls`)."""
+    the caller knows the page holds no C0 control character (see :func:`utf8_without_controls`).
+    ``utf8``: the bytes ``html`` was strictly decoded from as UTF-8 (no BOM), if the caller has them:
+    lxml then parses those (less work than parsing the text, which it encodes again) whenever the
+    text it would parse is a tail of the page after an ASCII head (a DOCTYPE removed at the start)."""
     try:
-        return _parse_page(html, no_controls)
+        return _parse_page(html, no_controls, utf8)
     except Exception as exc:  # lxml or our own code failing on a hostile page: keep the text anyway
         lines = _strip_tags(strip_declarations(html, no_controls=no_controls))
         return Page(text="\n".join(lines), issues=[f"HTML could not be parsed ({type(exc).__name__}: {exc}); "
@@ -347,19 +350,34 @@ def _url_date(html: str) -> str | None:
     return None
 
 
-def _parse_page(html: str, no_controls: bool = False) -> Page:
+def _utf8_tail(page: str, stripped: str, utf8: bytes | None) -> bytes | None:
+    """The UTF-8 bytes of ``stripped`` cut from ``utf8`` (the bytes ``page`` was decoded from), when
+    ``stripped`` is ``page`` after an ASCII head (whose characters are one byte each); else None."""
+    if utf8 is None:
+        return None
+    cut = len(page) - len(stripped)
+    if cut == 0:   # the same length: unchanged, or control characters turned into spaces
+        return utf8 if stripped == page else None
+    if cut > 0 and page[:cut].isascii() and page.endswith(stripped):
+        return utf8[cut:]
+    return None
+
+
+def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None) -> Page:
     # plain lxml.etree elements, parsed as lxml.html.document_fromstring does: lxml.html's element
     # classes would cost a Python class lookup for every element touched
     from lxml import etree
 
     issues: list[str] = []
+    page = html
     html = strip_declarations(html, no_controls=no_controls)
     if not html.strip():
         return Page(text="", issues=["HTML page has no content"])
+    data = _utf8_tail(page, html, utf8)
     parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
-                              huge_tree=False, collect_ids=False)
+                              huge_tree=False, collect_ids=False, encoding=None if data is None else "utf-8")
     try:
-        doc = etree.fromstring(html, parser)
+        doc = etree.fromstring(html if data is None else data, parser)
         if doc is None:
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:

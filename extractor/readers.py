@@ -362,7 +362,10 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
 
         # a UTF-8 page is checked for control characters on its bytes (cheaper than on the text)
         no_controls = dec.encoding == "utf-8" and utf8_without_controls(data)
-        art = html_article(page, source, content_id(data), no_controls=no_controls)
+        # the bytes of a page decoded strictly as UTF-8 (no BOM, nothing replaced, not cut) for lxml
+        utf8 = data if (dec.encoding == "utf-8" and not dec.issues and page is dec.text
+                        and not data.startswith(codecs.BOM_UTF8)) else None
+        art = html_article(page, source, content_id(data), no_controls=no_controls, utf8=utf8)
     else:
         art = Article(source=source, raw=dec.text, content_hash=content_id(data))
         if not dec.text.strip():  # e.g. only ideographic spaces, which bytes.strip() keeps
@@ -501,11 +504,11 @@ def _declared_charset(data: bytes) -> Optional[str]:
     return {"gb2312": "gb18030", "gbk": "gb18030", "utf8": "utf-8"}.get(enc, enc)
 
 
-def html_article(html: str, source: str, h: str, *, no_controls: bool = False) -> Article:
-    """The article of an HTML page (``no_controls``: see :func:`extractor.html.parse_page`)."""
+def html_article(html: str, source: str, h: str, *, no_controls: bool = False, utf8: Optional[bytes] = None) -> Article:
+    """The article of an HTML page (``no_controls``, ``utf8``: see :func:`extractor.html.parse_page`)."""
     from .html import parse_page
 
-    page = parse_page(html, no_controls=no_controls)
+    page = parse_page(html, no_controls=no_controls, utf8=utf8)
     art = Article(source=source, raw=page.text, html=None, content_hash=h, fields=page.fields)
     for msg in page.issues:
         art.issue("read", msg)

@@ -610,3 +610,50 @@ def test_trailing_names_same_as_search_over_the_whole_line():
         full = MD._TRAILING_NAMES.search(ln)
         fast = MD._trailing_names(ln)
         assert (fast and (fast.span(), fast.group(1))) == (full and (full.span(), full.group(1))), ln
+
+
+def _utf8_pages() -> list[str]:
+    pages = list(html_pages()) + EDGE_HTML + _random_html_pages()
+    pages += ["<!DOCTYPE html>", "<!DOCTYPE html><!-- only a comment -->", "<!-- c -->", "<?xml version='1.0'?>",
+              "<!DOCTYPE html>\n<html><head><meta charset=\"gbk\"></head><body><p>编码声明是GBK，内容是UTF-8</p></body></html>",
+              "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=big5\"></head><body>正文</body></html>",
+              "前言<!DOCTYPE html><html><body><p>DOCTYPE 不在开头</p></body></html>",
+              "  <!doctype html><html><body><p>空白后</p></body></html>",
+              "<!DOCTYPE html PUBLIC '中文标识'><html><body><p>非 ASCII 的 DOCTYPE</p></body></html>",
+              "<!DOCTYPE html [<!ENTITY x '实体'>]><html><body><p>&x; 子集</p></body></html>",
+              "<html><body><p>控制\x01字符\x0b</p></body></html>", "<!DOCTYPE html><p>\x1f控制</p>",
+              "<html><body><p>\ufeff零宽\u200b</p></body></html>", "<p>" + "<div>" * 300 + "深" + "</div>" * 300 + "</p>"]
+    return pages
+
+
+def _random_html_pages(n=300, seed=31):
+    rnd = random.Random(seed)
+    bits = ["<div>", "</div>", "<p>", "</p>", "<br>", "<span class='a'>", "</span>", "纪委", "2024年", " ", "\n", "\r\n",
+            "&amp;", "&nbsp;", "&#x4e2d;", "<!-- 注释 -->", "<script>var a='<p>';</script>", "<title>标题</title>",
+            "<meta name='description' content='描述'>", "\U0001f600", "<![CDATA[x]]>", "<?pi?>", "<", ">", "&"]
+    return ["".join(rnd.choice(bits) for _ in range(rnd.randrange(0, 40))) for _ in range(n)]
+
+
+def test_parse_page_from_utf8_bytes_same_as_from_text():
+    """parse_page given the page's UTF-8 bytes (lxml parses those when the text it would parse is a
+    tail of the page after an ASCII head) gives what it gives from the text alone."""
+    used = 0
+    for page in _utf8_pages():
+        data = page.encode("utf-8", "surrogatepass")
+        stripped = H.strip_declarations(page)
+        used += H._utf8_tail(page, stripped, data) is not None
+        for no_controls in (False, True):
+            if no_controls and not H.utf8_without_controls(data):
+                continue
+            assert vars(H.parse_page(page, no_controls=no_controls, utf8=data)) == \
+                vars(H.parse_page(page, no_controls=no_controls)), page[:200]
+    assert used > 100
+
+
+def test_utf8_tail_is_the_text_lxml_would_parse():
+    for page in _utf8_pages():
+        data = page.encode("utf-8", "surrogatepass")
+        stripped = H.strip_declarations(page)
+        tail = H._utf8_tail(page, stripped, data)
+        if tail is not None:
+            assert tail.decode("utf-8") == stripped
