@@ -100,6 +100,7 @@ def _block_text_walk(el) -> list[str]:
 
 
 _LINE_BLOCKS = tuple(sorted(_BLOCK - {"span", "font"}))
+_LINE_BLOCK_SET = frozenset(_LINE_BLOCKS)
 _MARK = "\ue83f"   # a line-break marker put into the tree's text (any character works: its count is checked)
 
 
@@ -198,10 +199,19 @@ def _cjk_each(texts: list[str]) -> list[int]:
 def _densest(root):
     """The container whose paragraph-like children hold the most text (one post-order pass, O(n)):
     each element, its subtree counted, adds to its parent's total and score."""
+    best, score, _ = _densest_listed(root)
+    return best, score
+
+
+def _densest_listed(root):
+    """(:func:`_densest`'s element and score, the lists it read the tree into: elements, tags, texts,
+    tails and parent indices in document order, and the element's index; for :func:`_listed_lines`)."""
     els = list(root.iter())
     n = len(els)
     tags = [el.tag for el in els]
-    counts = _cjk_each([el.text or "" for el in els] + [el.tail or "" for el in els])   # texts, then tails
+    texts = [el.text or "" for el in els]
+    tails = [el.tail or "" for el in els]
+    counts = _cjk_each(texts + tails)   # texts, then tails
     index = {el: i for i, el in enumerate(els)}
     parents = [index.get(el.getparent(), -1) for el in els]
     # an element's own text counts (not a comment's); its tail counts in its parent
@@ -217,13 +227,67 @@ def _densest(root):
             score[p] += t
         elif tag == "br":
             score[p] += tail
-    scored = [(score[i], total[i], els[i]) for i in range(n - 1, -1, -1) if score[i] and tags[i] in _SCORED]
+    listed = (els, tags, texts, tails, parents)
+    scored = [(score[i], total[i], i) for i in range(n - 1, -1, -1) if score[i] and tags[i] in _SCORED]
     if not scored:
-        return None, 0
+        return None, 0, (listed, None)
     top = max(s for s, _, _ in scored)
     # the most specific container that holds nearly all of the best one's paragraph text
-    score, _, best = min((c for c in scored if c[0] >= 0.85 * top), key=lambda c: c[1])
-    return best, score
+    score, _, i = min((c for c in scored if c[0] >= 0.85 * top), key=lambda c: c[1])
+    return els[i], score, (listed, i)
+
+
+def _listed_lines(listed, b: int) -> list[str] | None:
+    """:func:`_block_text` of the element ``b`` of the lists :func:`_densest_listed` read (the same
+    tree, unchanged since), assembled from those lists in one pass over its subtree: a marker where
+    :func:`_block_text_walk` flushes a line (before a block's text and tail, before a <br>), the
+    texts and tails in between; open elements on a stack are closed (marker, tail) when the next
+    element is not their descendant. None (the caller reads the tree) when the subtree holds what
+    the walk treats apart: a dropped tag, a comment or other non-element, a <br> with text or children,
+    or the marker character."""
+    els, tags, texts, tails, parents = listed
+    pieces: list[str] = []
+    stack: list[int] = []
+    marks = 0   # markers put in (the page's own would make more)
+    j, n = b, len(els)
+    while True:
+        tag = tags[j]
+        if not isinstance(tag, str) or tag in _DROP:
+            return None
+        if tag == "br":
+            if texts[j] or len(els[j]):
+                return None
+            pieces.append(_MARK)
+            marks += 1
+        elif tag in _LINE_BLOCK_SET:
+            pieces.append(_MARK)
+            pieces.append(texts[j])
+            marks += 1
+        else:
+            pieces.append(texts[j])
+        stack.append(j)
+        j += 1
+        if j == n:
+            break
+        p = parents[j]
+        while stack and stack[-1] != p:   # elements j is not in: closed
+            k = stack.pop()
+            if tags[k] in _LINE_BLOCK_SET:
+                pieces.append(_MARK)
+                marks += 1
+            pieces.append(tails[k])
+        if not stack:   # j is past the subtree of b
+            break
+    while stack:
+        k = stack.pop()
+        if tags[k] in _LINE_BLOCK_SET:
+            pieces.append(_MARK)
+            marks += 1
+        pieces.append(tails[k])
+    text = "".join(pieces)
+    if text.count(_MARK) != marks:   # the marker character is in the page
+        return None
+    return [line for line in map(str.strip, _WS.sub(" ", text).split(_MARK)) if line]
 
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
@@ -430,8 +494,12 @@ def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None)
     body = doc
     if doc.find("body") is not None:
         body = next(doc.getroottree().iter("body", _XHTML_BODY), None)
-    best, best_score = _densest(body)
-    lines = _block_text(best if best is not None and best_score >= 40 else body)
+    best, best_score, (listed, i) = _densest_listed(body)
+    if best is None or best_score < 40:
+        best, i = body, 0
+    lines = _listed_lines(listed, i)
+    if lines is None:
+        lines = _block_text(best)
     if too_deep:
         # libxml2 stops building the tree 256 levels down (huge_tree=False, on purpose): text below is lost
         flat = _strip_tags(html)

@@ -657,3 +657,56 @@ def test_utf8_tail_is_the_text_lxml_would_parse():
         tail = H._utf8_tail(page, stripped, data)
         if tail is not None:
             assert tail.decode("utf-8") == stripped
+
+
+def test_listed_lines_same_as_walk():
+    """_listed_lines (lines assembled from the lists _densest_listed read) against the recursive walk,
+    on every scored container, the root and every 5th element of the pages, edge and random pages;
+    None (the tree is read instead) only where the walk treats something apart."""
+    answered = 0
+    for page in _pages_and_edges() + [H.strip_declarations(p) for p in _random_html_pages() + _random_html()]:
+        doc = _parse(page)
+        if doc is None:
+            continue
+        best, score, (listed, i) = H._densest_listed(doc)
+        assert (best, score) == _plain_densest(doc)
+        assert i is None or listed[0][i] is best
+        els = listed[0]
+        for k, el in enumerate(els):
+            if k and k % 5 and el.tag not in H._SCORED:
+                continue
+            lines = H._listed_lines(listed, k)
+            if lines is None:
+                assert any(not isinstance(e.tag, str) or e.tag in H._DROP or (e.tag == "br" and (e.text or len(e)))
+                           for e in el.iter()) or H._MARK in "".join(el.itertext()) or H._MARK in (el.tail or "")
+                continue
+            answered += 1
+            assert lines == H._block_text_walk(el), page[:200]
+    assert answered > 1000
+
+
+def _random_html(n=300, seed=23):
+    """Random nested tag soup: containers, paragraph and line-block tags, <br>, dropped and odd tags,
+    entities, carriage returns, attributes, astral and separator characters, comments, the marker."""
+    rnd = random.Random(seed)
+    tags = ["div", "p", "span", "td", "section", "article", "main", "font", "h2", "strong", "center", "b", "a",
+            "li", "ul", "table", "tr", "o:p", "x-y", "script", "nav", "br"]
+    words = ["纪委", "监委", "2024", "１２", "abc", " ", "\n", "\r\n", "\t", "\u3000", "\xa0", "&amp;", "&lt;", "&#13;",
+             "&nbsp;", "①", "\U0001d7ce", "\uffff", H._MARK, "三十", "<br>", "<br/>", "<!-- 注释 -->", "x/y"]
+    out = []
+    for _ in range(n):
+        parts, depth = ["<html><body>"], 0
+        for _ in range(rnd.randrange(1, 60)):
+            r = rnd.random()
+            if r < 0.3:
+                t = rnd.choice(tags)
+                attr = rnd.choice(["", ' class="c1"', ' title="a>b"', " hidden"])
+                parts.append(f"<{t}{attr}>")
+                depth += 1
+            elif r < 0.45 and depth:
+                parts.append(f"</{rnd.choice(tags)}>")
+                depth -= 1
+            else:
+                parts.append("".join(rnd.choice(words) for _ in range(rnd.randrange(1, 6))))
+        out.append("".join(parts) + "</body></html>")
+    return out
