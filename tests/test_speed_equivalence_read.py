@@ -710,3 +710,13 @@ def _random_html(n=300, seed=23):
                 parts.append("".join(rnd.choice(words) for _ in range(rnd.randrange(1, 6))))
         out.append("".join(parts) + "</body></html>")
     return out
+
+
+def test_squeeze_ws_same_as_ws_regex():
+    """_squeeze_ws (replace each whitespace character, then collapse space runs) against _WS.sub."""
+    rnd = random.Random(17)
+    pool = [" ", "\t", "\r", "\f", "\v", "\u3000", "\xa0", "\n", "\u2003", "\x1c", "a", "纪", H._MARK, "  "]
+    texts = ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 30))) for _ in range(5000)]
+    texts += [t for p in html_pages() for t in re.split(r"<[^>]*>", p)] + list(html_pages())
+    for t in texts:
+        assert H._squeeze_ws(t) == H._WS.sub(" ", t), repr(t)
