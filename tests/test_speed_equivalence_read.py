@@ -720,3 +720,20 @@ def test_squeeze_ws_same_as_ws_regex():
     texts += [t for p in html_pages() for t in re.split(r"<[^>]*>", p)] + list(html_pages())
     for t in texts:
         assert H._squeeze_ws(t) == H._WS.sub(" ", t), repr(t)
+
+
+def test_densest_same_as_child_loop_with_comments_kept():
+    """Trees that keep comments and PIs (not the reader's parser): _densest's non-element branch."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(no_network=True, recover=True, remove_comments=False, remove_pis=False)
+    pages = [p for p in EDGE_HTML + _random_html() if p.strip()] + ["<html><body><div><!-- 注释一二三 -->" + "<p>正文</p>" * 9
+                                                                     + "<?pi 四五六?></div></body></html>"]
+    kept = 0
+    for page in pages:
+        doc = etree.fromstring(page, parser)
+        if doc is None:
+            continue
+        kept += any(not isinstance(el.tag, str) for el in doc.iter())
+        assert H._densest(doc) == _plain_densest(doc), page
+    assert kept > 10
