@@ -110,6 +110,7 @@ def _block_text_walk(el) -> list[str]:
 
 _LINE_BLOCKS = tuple(sorted(_BLOCK - {"span", "font"}))
 _LINE_BLOCK_SET = frozenset(_LINE_BLOCKS)
+_DROP_SET = frozenset(_DROP)
 _MARK = "\ue83f"   # a line-break marker put into the tree's text (any character works: its count is checked)
 
 
@@ -255,35 +256,26 @@ def _listed_lines(listed, b: int) -> list[str] | None:
     tree, unchanged since), assembled from those lists in one pass over its subtree: a marker where
     :func:`_block_text_walk` flushes a line (before a block's text and tail, before a <br>), the
     texts and tails in between; open elements on a stack are closed (marker, tail) when the next
-    element is not their descendant. None (the caller reads the tree) when the subtree holds what
-    the walk treats apart: a dropped tag, a comment or other non-element, a <br> with text or children,
-    or the marker character."""
+    element is not their descendant. None (the caller reads the tree) when the walk would treat
+    something apart: a dropped tag or a non-element in the tree (tested on the tag list at once), a
+    <br> with text or children in the subtree, the marker character in the page."""
     els, tags, texts, tails, parents = listed
-    pieces: list[str] = []
-    stack: list[int] = []
-    marks = 0   # markers put in (the page's own would make more)
-    j, n = b, len(els)
-    while True:
-        tag = tags[j]
-        if not isinstance(tag, str) or tag in _DROP:
+    if not set(map(type, tags)) <= {str} or not _DROP_SET.isdisjoint(tags):
+        return None
+    tag = tags[b]
+    marks = 1   # markers put in (the page's own would make more)
+    if tag in _LINE_BLOCK_SET:
+        pieces = [_MARK, texts[b]]
+    elif tag == "br":
+        if texts[b] or len(els[b]):
             return None
-        if tag == "br":
-            if texts[j] or len(els[j]):
-                return None
-            pieces.append(_MARK)
-            marks += 1
-        elif tag in _LINE_BLOCK_SET:
-            pieces.append(_MARK)
-            pieces.append(texts[j])
-            marks += 1
-        else:
-            pieces.append(texts[j])
-        stack.append(j)
-        j += 1
-        if j == n:
-            break
+        pieces = [_MARK]
+    else:
+        pieces, marks = [texts[b]], 0
+    stack = [b]
+    for j in range(b + 1, len(els)):
         p = parents[j]
-        while stack and stack[-1] != p:   # elements j is not in: closed
+        while stack and stack[-1] != p:   # the open elements j is not in: closed
             k = stack.pop()
             if tags[k] in _LINE_BLOCK_SET:
                 pieces.append(_MARK)
@@ -291,6 +283,19 @@ def _listed_lines(listed, b: int) -> list[str] | None:
             pieces.append(tails[k])
         if not stack:   # j is past the subtree of b
             break
+        tag = tags[j]
+        if tag in _LINE_BLOCK_SET:
+            pieces.append(_MARK)
+            pieces.append(texts[j])
+            marks += 1
+        elif tag == "br":
+            if texts[j] or len(els[j]):
+                return None
+            pieces.append(_MARK)
+            marks += 1
+        else:
+            pieces.append(texts[j])
+        stack.append(j)
     while stack:
         k = stack.pop()
         if tags[k] in _LINE_BLOCK_SET:

@@ -663,11 +663,19 @@ def test_listed_lines_same_as_walk():
     """_listed_lines (lines assembled from the lists _densest_listed read) against the recursive walk,
     on every scored container, the root and every 5th element of the pages, edge and random pages;
     None (the tree is read instead) only where the walk treats something apart."""
-    answered = 0
+    answered, answered_pages = 0, []
     for page in _pages_and_edges() + [H.strip_declarations(p) for p in _random_html_pages() + _random_html()]:
         doc = _parse(page)
         if doc is None:
             continue
+        if k_drop := len(answered_pages) % 2:   # every other page as the reader has it: dropped tags out
+            try:
+                for el in list(doc.iter(*H._DROP)):
+                    if el.getparent() is not None:
+                        H._drop_tree(el)
+            except ValueError:   # U+FFFF next to a dropped tag: lxml refuses the joined text (the reader
+                continue         # then strips tags)
+        answered_pages.append(k_drop)
         best, score, (listed, i) = H._densest_listed(doc)
         assert (best, score) == _plain_densest(doc)
         assert i is None or listed[0][i] is best
@@ -677,8 +685,9 @@ def test_listed_lines_same_as_walk():
                 continue
             lines = H._listed_lines(listed, k)
             if lines is None:
-                assert any(not isinstance(e.tag, str) or e.tag in H._DROP or (e.tag == "br" and (e.text or len(e)))
-                           for e in el.iter()) or H._MARK in "".join(el.itertext()) or H._MARK in (el.tail or "")
+                assert any(not isinstance(t, str) or t in H._DROP for t in listed[1]) or any(
+                    e.tag == "br" and (e.text or len(e)) for e in el.iter()) or H._MARK in "".join(
+                    el.itertext()) or H._MARK in (el.tail or "")
                 continue
             answered += 1
             assert lines == H._block_text_walk(el), page[:200]
