@@ -318,11 +318,39 @@ _SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
 _DEPTH_LIMIT_HINT = "Excessive depth"
 
 
-def strip_declarations(html: str, *, no_controls: bool = False) -> str:
+_DECL_WORDS = (b"DOCTYPE", b"ENTITY")
+
+
+def _may_declare(utf8: bytes, looked_at: int = 64) -> bool:
+    """Whether the page decoded from ``utf8`` may hold a match of ``_DOCTYPE`` or ``_ENTITY_DECL``
+    ("<!" then DOCTYPE or ENTITY, in any case): False only when none of its "<!" (among its first
+    ``looked_at`` "!") is followed by D, d, E or e (no other character matches those under
+    re.IGNORECASE) or, when it is, by seven ASCII bytes that start neither word (a non-ASCII one might:
+    İ and ı match I). The "!" are found by a one-byte search (memchr; a two-byte one steps byte by byte
+    through the page), those after a "<" looked at. Cheaper than the two regex scans of a page that
+    has neither (most have none)."""
+    i = utf8.find(b"!")
+    for _ in range(looked_at):
+        if i < 0:
+            return False
+        if i and utf8[i - 1] == 0x3C and utf8[i + 1:i + 2] in (b"D", b"d", b"E", b"e"):   # <!D …
+            word = utf8[i + 1:i + 8]
+            if not word.isascii() or word.upper().startswith(_DECL_WORDS):
+                return True
+        i = utf8.find(b"!", i + 1)
+    return True
+
+
+def strip_declarations(html: str, *, no_controls: bool = False, utf8: bytes | None = None) -> str:
     """The page without its DOCTYPE (and internal DTD subset), ``<!ENTITY>`` declarations, the XML
     declaration and C0 control characters: nothing of them can be expanded or fetched.
     Each step is one linear scan, also on hostile input (thousands of unterminated declarations).
-    ``no_controls``: the caller knows the page holds no control character (see :func:`utf8_without_controls`)."""
+    ``no_controls``: the caller knows the page holds no control character (see :func:`utf8_without_controls`).
+    ``utf8``: the bytes ``html`` was decoded from as UTF-8, if the caller has them: the DOCTYPE and
+    ENTITY scans are skipped when :func:`_may_declare` rules them out on those."""
+    if utf8 is not None and not _may_declare(utf8):
+        html = _XML_DECL.sub("", html, count=1)
+        return _CONTROL.sub(" ", html) if not no_controls and _has_control(html) else html
     m = _DOCTYPE.search(html, 0, 200_000)
     if m:
         i = m.start()
@@ -391,7 +419,7 @@ def parse_page(html: str, *, no_controls: bool = False, utf8: bytes | None = Non
     try:
         return _parse_page(html, no_controls, utf8)
     except Exception as exc:  # lxml or our own code failing on a hostile page: keep the text anyway
-        lines = _strip_tags(strip_declarations(html, no_controls=no_controls))
+        lines = _strip_tags(strip_declarations(html, no_controls=no_controls, utf8=utf8))
         return Page(text="\n".join(lines), issues=[f"HTML could not be parsed ({type(exc).__name__}: {exc}); "
                                                    f"tags stripped"[:500]])
 
@@ -452,7 +480,7 @@ def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None)
 
     issues: list[str] = []
     page = html
-    html = strip_declarations(html, no_controls=no_controls)
+    html = strip_declarations(html, no_controls=no_controls, utf8=utf8)
     if not html.strip():
         return Page(text="", issues=["HTML page has no content"])
     data = _utf8_tail(page, html, utf8)

@@ -746,3 +746,27 @@ def test_densest_same_as_child_loop_with_comments_kept():
         kept += any(not isinstance(el.tag, str) for el in doc.iter())
         assert H._densest(doc) == _plain_densest(doc), page
     assert kept > 10
+
+
+def test_strip_declarations_with_utf8_bytes_same_as_without():
+    """strip_declarations given the page's UTF-8 bytes (the DOCTYPE/ENTITY scans skipped when
+    _may_declare rules them out) against the plain one; _may_declare never says no to a page that has one."""
+    rnd = random.Random(41)
+    bits = ["<!", "<!--", "<!DOCTYPE html>", "<!doctype", "<!DocType x [", "]>", "<!ENTITY a 'b'>", "<!entity",
+            "<!ENT\u0131TY x>", "<!\u0130", "<!E", "<!D", "<!e中", "<!d", "<!-- 注释 -->", "中", "a", " ", "\n", "<",
+            "!", ">", "<?xml version='1.0'?>", "\x01", "\u0130", "DOCTYPE", "ENTITY"]
+    pages = _utf8_pages() + ["".join(rnd.choice(bits) for _ in range(rnd.randrange(0, 30))) for _ in range(4000)]
+    pages += ["<!-- x -->" * 70 + "<!DOCTYPE html><p>70 comments first</p>", "<!ENTITY", "<!DOCTYPE"]
+    skipped = 0
+    for page in pages:
+        data = page.encode("utf-8", "surrogatepass")
+        maybe = H._may_declare(data)
+        if not maybe:
+            skipped += 1
+            assert not H._DOCTYPE.search(page) and not H._ENTITY_DECL.search(page), page
+        for no_controls in (False, True):
+            if no_controls and not H.utf8_without_controls(data):
+                continue
+            assert H.strip_declarations(page, no_controls=no_controls, utf8=data) == \
+                H.strip_declarations(page, no_controls=no_controls), page
+    assert skipped > 500
