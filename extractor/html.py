@@ -481,7 +481,7 @@ def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None)
     issues: list[str] = []
     page = html
     html = strip_declarations(html, no_controls=no_controls, utf8=utf8)
-    if not html.strip():
+    if not html or html.isspace():   # (not html.strip(), without copying the page)
         return Page(text="", issues=["HTML page has no content"])
     data = _utf8_tail(page, html, utf8)
     parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,

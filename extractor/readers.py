@@ -331,7 +331,7 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
     if len(data) > limit:
         data = _cut_at_line(data[:limit])
         pre.append(f"file has {size} bytes, over the budget of {limit}: only the first {len(data)} were read")
-    if not data.strip():
+    if not data or data.isspace():   # (not data.strip(), without copying the input)
         art = Article(source=source, content_hash=content_id(data or source.encode()))
         art.issue("read", "empty input: no text to extract" if not data else "empty input: only whitespace, no text to extract")
         yield art
@@ -368,7 +368,7 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
         art = html_article(page, source, content_id(data), no_controls=no_controls, utf8=utf8)
     else:
         art = Article(source=source, raw=dec.text, content_hash=content_id(data))
-        if not dec.text.strip():  # e.g. only ideographic spaces, which bytes.strip() keeps
+        if not dec.text or dec.text.isspace():  # e.g. only ideographic spaces, which bytes.strip() keeps
             pre.append("empty input: only whitespace, no text to extract")
     art.fields.setdefault("encoding", dec.encoding)
     for msg in pre + dec.issues:

@@ -770,3 +770,14 @@ def test_strip_declarations_with_utf8_bytes_same_as_without():
             assert H.strip_declarations(page, no_controls=no_controls, utf8=data) == \
                 H.strip_declarations(page, no_controls=no_controls), page
     assert skipped > 500
+
+
+def test_isspace_test_same_as_strip():
+    """``not s or s.isspace()`` (no copy) for ``not s.strip()``, on str and bytes, every code point."""
+    for cp in range(0x110000):
+        s = chr(cp)
+        for t in (s, " " + s + "\t", s * 3):
+            assert (not t or t.isspace()) == (not t.strip()), hex(cp)
+    for b in range(256):
+        for t in (bytes([b]), b" " + bytes([b]) + b"\n", b""):
+            assert (not t or t.isspace()) == (not t.strip()), b
