@@ -19,6 +19,15 @@ _BLOCK = {"p", "div", "section", "article", "li", "td", "h1", "h2", "h3", "h4", 
           "tr", "table", "ul", "ol", "dd", "dt", "pre", "center", "font", "span"}
 _TAG = re.compile(r"<[^>]*>")
 _WS = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+_SPACE_RUN = re.compile("  +")   # a literal start: re finds it by a fast substring search
+
+
+def _squeeze_ws(text: str) -> str:
+    """``_WS.sub(" ", text)``: each of _WS's characters made a space by ``str.replace`` (C), then the
+    runs of two or more spaces made one (the same runs: a third of the class-led scan's time)."""
+    for ch in "\t\r\f\v\u3000\xa0":
+        text = text.replace(ch, " ")
+    return _SPACE_RUN.sub(" ", text)
 
 
 @dataclass
@@ -100,6 +109,8 @@ def _block_text_walk(el) -> list[str]:
 
 
 _LINE_BLOCKS = tuple(sorted(_BLOCK - {"span", "font"}))
+_LINE_BLOCK_SET = frozenset(_LINE_BLOCKS)
+_DROP_SET = frozenset(_DROP)
 _MARK = "\ue83f"   # a line-break marker put into the tree's text (any character works: its count is checked)
 
 
@@ -133,7 +144,7 @@ def _block_text(el) -> list[str]:
             node.tail = node.tail[1:] or None
         return _block_text_walk(el)
     # one whitespace pass over all lines (no run of _WS holds the marker), then each line trimmed
-    return [line for line in map(str.strip, _WS.sub(" ", text).split(_MARK)) if line]
+    return [line for line in map(str.strip, _squeeze_ws(text).split(_MARK)) if line]
 
 
 _PARA = {"p", "div", "section", "span", "font", "h2", "h3", "strong", "center"}
@@ -150,6 +161,13 @@ def _counted() -> "re.Pattern[str]":
     one bitmap lookup; characters outside the BMP are removed too and looked at apart."""
     keep = [cp for cp in range(0x10000) if 0x4E00 <= cp <= 0x9FFF or chr(cp).isdigit()] + [ord(_SEP)]
     return re.compile("[^" + _char_ranges(sorted(keep)) + "]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _kept() -> "re.Pattern[str]":
+    """Runs of the characters :func:`_counted` keeps (its class, not negated): ``findall`` of them
+    skips the others in re's scan loop instead of removing them run by run (a third less time)."""
+    return re.compile("[" + _counted().pattern[2:])
 
 
 def _char_ranges(cps: list[int]) -> str:
@@ -182,7 +200,7 @@ def _cjk_each(texts: list[str]) -> list[int]:
         return [_cjk(t) for t in texts]
     # whitespace (never counted, never the separator) dropped first by str.split, in C: the regex
     # then has far fewer runs to remove (most texts and tails of a page are indentation)
-    parts = _counted().sub("", "".join(joined.split())).split(_SEP)
+    parts = "".join(_kept().findall("".join(joined.split()))).split(_SEP)
     if len(parts) != len(texts):   # a text holds the separator
         return [_cjk(t) for t in texts]
     return list(map(len, parts))
@@ -191,32 +209,103 @@ def _cjk_each(texts: list[str]) -> list[int]:
 def _densest(root):
     """The container whose paragraph-like children hold the most text (one post-order pass, O(n)):
     each element, its subtree counted, adds to its parent's total and score."""
+    best, score, _ = _densest_listed(root)
+    return best, score
+
+
+def _densest_listed(root):
+    """(:func:`_densest`'s element and score, the lists it read the tree into: elements, tags, texts,
+    tails and parent indices in document order, and the element's index; for :func:`_listed_lines`)."""
     els = list(root.iter())
     n = len(els)
     tags = [el.tag for el in els]
-    counts = _cjk_each([el.text or "" for el in els] + [el.tail or "" for el in els])   # texts, then tails
+    texts = [el.text or "" for el in els]
+    tails = [el.tail or "" for el in els]
+    counts = _cjk_each(texts + tails)   # texts, then tails
     index = {el: i for i, el in enumerate(els)}
     parents = [index.get(el.getparent(), -1) for el in els]
     # an element's own text counts (not a comment's); its tail counts in its parent
-    total = [c if isinstance(tag, str) else 0 for c, tag in zip(counts, tags)]
+    if set(map(type, tags)) <= {str}:   # elements only (the parser drops comments and PIs)
+        total = counts[:n]
+    else:
+        total = [c if isinstance(tag, str) else 0 for c, tag in zip(counts, tags)]
     score = [0] * n
-    # descendants come after their ancestors in document order: from the last element back to the second
-    for i, p, tail, tag in zip(range(n - 1, 0, -1), reversed(parents), reversed(counts), reversed(tags)):
+    # descendants come after their ancestors in document order: from the last element back to the
+    # first (the root has no parent here); reversed(total) reads an element's total when all of its
+    # descendants, which come after it, have added theirs
+    for t, p, tail, tag in zip(reversed(total), reversed(parents), reversed(counts), reversed(tags)):
         if p < 0:
             continue
-        t = total[i]
         total[p] += t + tail
         if tag in _PARA:
             score[p] += t
         elif tag == "br":
             score[p] += tail
-    scored = [(score[i], total[i], els[i]) for i in range(n - 1, -1, -1) if score[i] and tags[i] in _SCORED]
+    listed = (els, tags, texts, tails, parents)
+    scored = [(score[i], total[i], i) for i in range(n - 1, -1, -1) if score[i] and tags[i] in _SCORED]
     if not scored:
-        return None, 0
+        return None, 0, (listed, None)
     top = max(s for s, _, _ in scored)
     # the most specific container that holds nearly all of the best one's paragraph text
-    score, _, best = min((c for c in scored if c[0] >= 0.85 * top), key=lambda c: c[1])
-    return best, score
+    score, _, i = min((c for c in scored if c[0] >= 0.85 * top), key=lambda c: c[1])
+    return els[i], score, (listed, i)
+
+
+def _listed_lines(listed, b: int) -> list[str] | None:
+    """:func:`_block_text` of the element ``b`` of the lists :func:`_densest_listed` read (the same
+    tree, unchanged since), assembled from those lists in one pass over its subtree: a marker where
+    :func:`_block_text_walk` flushes a line (before a block's text and tail, before a <br>), the
+    texts and tails in between; open elements on a stack are closed (marker, tail) when the next
+    element is not their descendant. None (the caller reads the tree) when the walk would treat
+    something apart: a dropped tag or a non-element in the tree (tested on the tag list at once), a
+    <br> with text or children in the subtree, the marker character in the page."""
+    els, tags, texts, tails, parents = listed
+    if not set(map(type, tags)) <= {str} or not _DROP_SET.isdisjoint(tags):
+        return None
+    tag = tags[b]
+    marks = 1   # markers put in (the page's own would make more)
+    if tag in _LINE_BLOCK_SET:
+        pieces = [_MARK, texts[b]]
+    elif tag == "br":
+        if texts[b] or len(els[b]):
+            return None
+        pieces = [_MARK]
+    else:
+        pieces, marks = [texts[b]], 0
+    stack = [b]
+    for j in range(b + 1, len(els)):
+        p = parents[j]
+        while stack and stack[-1] != p:   # the open elements j is not in: closed
+            k = stack.pop()
+            if tags[k] in _LINE_BLOCK_SET:
+                pieces.append(_MARK)
+                marks += 1
+            pieces.append(tails[k])
+        if not stack:   # j is past the subtree of b
+            break
+        tag = tags[j]
+        if tag in _LINE_BLOCK_SET:
+            pieces.append(_MARK)
+            pieces.append(texts[j])
+            marks += 1
+        elif tag == "br":
+            if texts[j] or len(els[j]):
+                return None
+            pieces.append(_MARK)
+            marks += 1
+        else:
+            pieces.append(texts[j])
+        stack.append(j)
+    while stack:
+        k = stack.pop()
+        if tags[k] in _LINE_BLOCK_SET:
+            pieces.append(_MARK)
+            marks += 1
+        pieces.append(tails[k])
+    text = "".join(pieces)
+    if text.count(_MARK) != marks:   # the marker character is in the page
+        return None
+    return [line for line in map(str.strip, _squeeze_ws(text).split(_MARK)) if line]
 
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
@@ -229,11 +318,39 @@ _SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
 _DEPTH_LIMIT_HINT = "Excessive depth"
 
 
-def strip_declarations(html: str, *, no_controls: bool = False) -> str:
+_DECL_WORDS = (b"DOCTYPE", b"ENTITY")
+
+
+def _may_declare(utf8: bytes, looked_at: int = 64) -> bool:
+    """Whether the page decoded from ``utf8`` may hold a match of ``_DOCTYPE`` or ``_ENTITY_DECL``
+    ("<!" then DOCTYPE or ENTITY, in any case): False only when none of its "<!" (among its first
+    ``looked_at`` "!") is followed by D, d, E or e (no other character matches those under
+    re.IGNORECASE) or, when it is, by seven ASCII bytes that start neither word (a non-ASCII one might:
+    İ and ı match I). The "!" are found by a one-byte search (memchr; a two-byte one steps byte by byte
+    through the page), those after a "<" looked at. Cheaper than the two regex scans of a page that
+    has neither (most have none)."""
+    i = utf8.find(b"!")
+    for _ in range(looked_at):
+        if i < 0:
+            return False
+        if i and utf8[i - 1] == 0x3C and utf8[i + 1:i + 2] in (b"D", b"d", b"E", b"e"):   # <!D …
+            word = utf8[i + 1:i + 8]
+            if not word.isascii() or word.upper().startswith(_DECL_WORDS):
+                return True
+        i = utf8.find(b"!", i + 1)
+    return True
+
+
+def strip_declarations(html: str, *, no_controls: bool = False, utf8: bytes | None = None) -> str:
     """The page without its DOCTYPE (and internal DTD subset), ``<!ENTITY>`` declarations, the XML
     declaration and C0 control characters: nothing of them can be expanded or fetched.
     Each step is one linear scan, also on hostile input (thousands of unterminated declarations).
-    ``no_controls``: the caller knows the page holds no control character (see :func:`utf8_without_controls`)."""
+    ``no_controls``: the caller knows the page holds no control character (see :func:`utf8_without_controls`).
+    ``utf8``: the bytes ``html`` was decoded from as UTF-8, if the caller has them: the DOCTYPE and
+    ENTITY scans are skipped when :func:`_may_declare` rules them out on those."""
+    if utf8 is not None and not _may_declare(utf8):
+        html = _XML_DECL.sub("", html, count=1)
+        return _CONTROL.sub(" ", html) if not no_controls and _has_control(html) else html
     m = _DOCTYPE.search(html, 0, 200_000)
     if m:
         i = m.start()
@@ -293,13 +410,16 @@ def _strip_tags(html: str) -> list[str]:
     return out
 
 
-def parse_page(html: str, *, no_controls: bool = False) -> Page:
+def parse_page(html: str, *, no_controls: bool = False, utf8: bytes | None = None) -> Page:
     """Main text and metadata of a page. Never raises; problems become ``issues``. ``no_controls``:
-    the caller knows the page holds no C0 control character (see :func:`utf8_without_controls`)."""
+    the caller knows the page holds no C0 control character (see :func:`utf8_without_controls`).
+    ``utf8``: the bytes ``html`` was strictly decoded from as UTF-8 (no BOM), if the caller has them:
+    lxml then parses those (less work than parsing the text, which it encodes again) whenever the
+    text it would parse is a tail of the page after an ASCII head (a DOCTYPE removed at the start)."""
     try:
-        return _parse_page(html, no_controls)
+        return _parse_page(html, no_controls, utf8)
     except Exception as exc:  # lxml or our own code failing on a hostile page: keep the text anyway
-        lines = _strip_tags(strip_declarations(html, no_controls=no_controls))
+        lines = _strip_tags(strip_declarations(html, no_controls=no_controls, utf8=utf8))
         return Page(text="\n".join(lines), issues=[f"HTML could not be parsed ({type(exc).__name__}: {exc}); "
                                                    f"tags stripped"[:500]])
 
@@ -340,19 +460,34 @@ def _url_date(html: str) -> str | None:
     return None
 
 
-def _parse_page(html: str, no_controls: bool = False) -> Page:
+def _utf8_tail(page: str, stripped: str, utf8: bytes | None) -> bytes | None:
+    """The UTF-8 bytes of ``stripped`` cut from ``utf8`` (the bytes ``page`` was decoded from), when
+    ``stripped`` is ``page`` after an ASCII head (whose characters are one byte each); else None."""
+    if utf8 is None:
+        return None
+    cut = len(page) - len(stripped)
+    if cut == 0:   # the same length: unchanged, or control characters turned into spaces
+        return utf8 if stripped == page else None
+    if cut > 0 and page[:cut].isascii() and page.endswith(stripped):
+        return utf8[cut:]
+    return None
+
+
+def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None) -> Page:
     # plain lxml.etree elements, parsed as lxml.html.document_fromstring does: lxml.html's element
     # classes would cost a Python class lookup for every element touched
     from lxml import etree
 
     issues: list[str] = []
-    html = strip_declarations(html, no_controls=no_controls)
-    if not html.strip():
+    page = html
+    html = strip_declarations(html, no_controls=no_controls, utf8=utf8)
+    if not html or html.isspace():   # (not html.strip(), without copying the page)
         return Page(text="", issues=["HTML page has no content"])
+    data = _utf8_tail(page, html, utf8)
     parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, recover=True,
-                              huge_tree=False, collect_ids=False)
+                              huge_tree=False, collect_ids=False, encoding=None if data is None else "utf-8")
     try:
-        doc = etree.fromstring(html, parser)
+        doc = etree.fromstring(html if data is None else data, parser)
         if doc is None:
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
@@ -405,8 +540,12 @@ def _parse_page(html: str, no_controls: bool = False) -> Page:
     body = doc
     if doc.find("body") is not None:
         body = next(doc.getroottree().iter("body", _XHTML_BODY), None)
-    best, best_score = _densest(body)
-    lines = _block_text(best if best is not None and best_score >= 40 else body)
+    best, best_score, (listed, i) = _densest_listed(body)
+    if best is None or best_score < 40:
+        best, i = body, 0
+    lines = _listed_lines(listed, i)
+    if lines is None:
+        lines = _block_text(best)
     if too_deep:
         # libxml2 stops building the tree 256 levels down (huge_tree=False, on purpose): text below is lost
         flat = _strip_tags(html)
@@ -426,5 +565,6 @@ def warm() -> None:
     from lxml import etree  # noqa: F401
 
     _counted()
+    _kept()
     _text_of()
     load_yaml("metadata.yaml")

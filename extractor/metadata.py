@@ -33,7 +33,10 @@ _DT_CUE = regex.compile(r"\d\d\s*[-/.年]")
 
 
 def _dt_search(s: str):
-    """``_DT.search(s)``, the full pattern only on a string that holds :data:`_DT_CUE`."""
+    """``_DT.search(s)``, the full pattern only on a string that holds :data:`_DT_CUE`, and the cue
+    only on one that holds a separator it needs (four C substring tests: most lines hold none)."""
+    if "-" not in s and "年" not in s and "/" not in s and "." not in s:
+        return None
     return _DT.search(s) if _DT_CUE.search(s) else None
 
 
@@ -48,6 +51,16 @@ _HAN4 = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}")   # four or more 
 _NAME_SPLIT = re.compile(r"[\s,，、;；/]+")
 _REPORTER = re.compile(rf"记者\s*((?:{_NAME}\s*){{1,3}})")
 _TRAILING_NAMES = re.compile(r"[(（]((?:[\u4e00-\u9fff]{2,3}\s?){1,3})[)）]\s*$")
+_TRAILING_NAMES_SPAN = 14   # the longest match before its trailing spaces: ( + 3 × (3 ideographs + a space) + )
+
+
+def _trailing_names(line: str):
+    """``_TRAILING_NAMES.search(line)``, tried only when the line ends with a closing parenthesis
+    (spaces aside) and only over its last characters: a match ends there and is that short."""
+    end = len(line.rstrip())
+    if not end or line[end - 1] not in ")）":
+        return None
+    return _TRAILING_NAMES.search(line, max(0, end - _TRAILING_NAMES_SPAN))
 
 
 @functools.lru_cache(maxsize=1)
@@ -318,7 +331,7 @@ def stage(article: Article) -> None:
                 authors += _names(m.group(1), stop)
                 break
     if not authors and body:
-        m = _TRAILING_NAMES.search(body[-1])
+        m = _trailing_names(body[-1])
         if m:
             authors = _names(m.group(1), stop)
     article.authors = list(dict.fromkeys(authors))

@@ -208,10 +208,16 @@ def _fold_and_find_traditional(text: str, repairs: Counter) -> tuple[str, Option
         pattern = _fold_or_traditional()
     except Exception:  # pragma: no cover - OpenCC missing: the caller checks (and reports) itself
         return fold_chars(text, repairs), None
+    table, kind, _ = _fold_table()
+    fast = _fold_plain(text, pattern, table, kind)
+    if fast is not None:   # no Traditional form in the input, none made by a fold
+        text, counts = fast
+        for k, n in counts:
+            repairs[k] += n
+        return text, False
     found = pattern.findall(text)
     if not found:
         return text, False
-    table, kind, _ = _fold_table()
     traditional = _changed_by("t2s").search
     trad, known = False, True
     for ch, n in Counter(found).items():   # first-appearance order, as fold_chars counts them
@@ -227,6 +233,31 @@ def _fold_and_find_traditional(text: str, repairs: Counter) -> tuple[str, Option
         elif to and traditional(to):
             trad = True
     return text, (trad if known else None)
+
+
+def _fold_plain(text: str, pattern: "re.Pattern[str]", table: dict, kind: dict):
+    """(folded text, [(kind, count)] in first-appearance order) as :func:`_fold_and_find_traditional`
+    gives them for a text without Traditional forms, or None when one is met (or a fold gives a
+    character the pattern finds): the caller then takes the full scan. Each distinct character is
+    found by a search that goes on where the last one stopped, counted and replaced in C (no list of
+    every match, no Counter over it)."""
+    search = pattern.search
+    m = search(text)
+    counts: list = []
+    while m is not None:
+        ch = m.group()
+        k = kind.get(ch)
+        if k is None:   # a Traditional form
+            return None
+        to = table[ord(ch)] or ""
+        if to and search(to):   # a fold giving a Traditional form (or a folded character)
+            return None
+        p = m.start()
+        # p is the first ch of the text: the characters before it are not found or already replaced
+        counts.append((k, text.count(ch, p)))
+        text = text.replace(ch, to)
+        m = search(text, p + len(to))
+    return text, counts
 
 
 def _strip_tone(s: str) -> tuple[str, bool]:

@@ -331,7 +331,7 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
     if len(data) > limit:
         data = _cut_at_line(data[:limit])
         pre.append(f"file has {size} bytes, over the budget of {limit}: only the first {len(data)} were read")
-    if not data.strip():
+    if not data or data.isspace():   # (not data.strip(), without copying the input)
         art = Article(source=source, content_hash=content_id(data or source.encode()))
         art.issue("read", "empty input: no text to extract" if not data else "empty input: only whitespace, no text to extract")
         yield art
@@ -362,10 +362,13 @@ def _read_bytes(data: bytes, source: str, kind: str, size: Optional[int], limit:
 
         # a UTF-8 page is checked for control characters on its bytes (cheaper than on the text)
         no_controls = dec.encoding == "utf-8" and utf8_without_controls(data)
-        art = html_article(page, source, content_id(data), no_controls=no_controls)
+        # the bytes of a page decoded strictly as UTF-8 (no BOM, nothing replaced, not cut) for lxml
+        utf8 = data if (dec.encoding == "utf-8" and not dec.issues and page is dec.text
+                        and not data.startswith(codecs.BOM_UTF8)) else None
+        art = html_article(page, source, content_id(data), no_controls=no_controls, utf8=utf8)
     else:
         art = Article(source=source, raw=dec.text, content_hash=content_id(data))
-        if not dec.text.strip():  # e.g. only ideographic spaces, which bytes.strip() keeps
+        if not dec.text or dec.text.isspace():  # e.g. only ideographic spaces, which bytes.strip() keeps
             pre.append("empty input: only whitespace, no text to extract")
     art.fields.setdefault("encoding", dec.encoding)
     for msg in pre + dec.issues:
@@ -501,11 +504,11 @@ def _declared_charset(data: bytes) -> Optional[str]:
     return {"gb2312": "gb18030", "gbk": "gb18030", "utf8": "utf-8"}.get(enc, enc)
 
 
-def html_article(html: str, source: str, h: str, *, no_controls: bool = False) -> Article:
-    """The article of an HTML page (``no_controls``: see :func:`extractor.html.parse_page`)."""
+def html_article(html: str, source: str, h: str, *, no_controls: bool = False, utf8: Optional[bytes] = None) -> Article:
+    """The article of an HTML page (``no_controls``, ``utf8``: see :func:`extractor.html.parse_page`)."""
     from .html import parse_page
 
-    page = parse_page(html, no_controls=no_controls)
+    page = parse_page(html, no_controls=no_controls, utf8=utf8)
     art = Article(source=source, raw=page.text, html=None, content_hash=h, fields=page.fields)
     for msg in page.issues:
         art.issue("read", msg)

@@ -448,7 +448,8 @@ def test_control_prefilter_never_misses_a_control_or_surrogate():
 def test_date_search_with_cue_prefilter_same_as_full_pattern():
     lines = [ln.strip() for t in raw_texts() for ln in t.split("\n")]
     lines += ["2018-02-12 11:12:46", "20-10-09 15:55", "2020年1月19日 07:37", "2020/01/19", "2020.1.19",
-              "2020 年 1 月 19 日", "１２-３４-５６", "٢٠٢٠-١-١", "12 /3/4", "发布时间:2024 - 05 - 06", "314人"]
+              "2020 年 1 月 19 日", "１２-３４-５６", "٢٠٢٠-١-١", "12 /3/4", "发布时间:2024 - 05 - 06", "314人",
+              "20240506", "2024 05 06", "2024年", "24.5", "1-2", "11/"]
     for ln in lines:
         full = MD._DT.search(ln)
         fast = MD._dt_search(ln)
@@ -565,3 +566,218 @@ def test_grid_same_as_one_pass_per_window(monkeypatch):
     monkeypatch.setattr(M, "_grid", both)
     assert [M.repair(t) for t in texts] == fast
     assert calls
+
+
+def test_fold_without_traditional_forms_same_as_findall_and_counter():
+    """_fold_plain (one search per distinct character, count and replace in C) against the fold of
+    fold_chars (findall, Counter); None only when a Traditional form is there or a fold makes one."""
+    table, kind, _ = NZ._fold_table()
+    pattern = NZ._fold_or_traditional()
+    edges = ["，，（试行）：；！\u3000a\u200bb\u200b，", "\u200b\u200b\u200b", "前\u200b后，\ufeff尾", "ａｂｃ１２３",
+             "纪委，監督，", "，\uf900", "\u2f00，\u2f00", "", "无需折叠"]
+    rnd = random.Random(5)
+    pool = list(kind)[:60] + ["一", "a", " ", "\n", "監", "\u200b", "，"]
+    edges += ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 40))) for _ in range(300)]
+    for text in list(raw_texts()) + edges:
+        r1 = Counter()
+        folded = NZ.fold_chars(text, r1)
+        fast = NZ._fold_plain(text, pattern, table, kind)
+        if fast is None:
+            assert NZ.has_traditional(folded) or any(
+                NZ._fold_or_traditional().search(table[ord(c)] or "") for c in set(text) if c in kind), text
+            continue
+        assert fast[0] == folded and not NZ.has_traditional(folded), text
+        assert [(k, n) for k, n in fast[1]] and list(r1.items()) == [(k, sum(n for k2, n in fast[1] if k2 == k))
+                                                                     for k in dict.fromkeys(k for k, _ in fast[1])] \
+            or (not fast[1] and not r1), text
+
+
+def test_trailing_names_same_as_search_over_the_whole_line():
+    """_trailing_names (only lines ending in a closing parenthesis, only their last characters)
+    against _TRAILING_NAMES.search over the whole line."""
+    lines = [ln for t in raw_texts() for ln in t.split("\n")]
+    lines += ["(张三 李四 王五)", "正文。(张三)", "正文(张三李)  ", "（记者 张三）\t", "(张三)\n", "(张三) 。", "(a)", ")", "",
+              "  ", "很长的一句话" * 50 + "（张三 李四 王五）", "(张三)(李四 王五)", "（张三\u3000李四）\u3000",
+              "正文（张三李 王五六 赵七八 ）", "正文(张三李\u3000王五六\u3000赵七八\u3000)  ", "（张三李 王五六 赵七八 ）",
+              "(张三李 王五六 赵七八 孙九十 )", "(甲乙丙 丁戊己 庚辛壬)"]
+    rnd = random.Random(3)
+    pool = ["(", "（", ")", "）", "张", "三", "李", " ", "\u3000", "\t", "a", "。"]
+    lines += ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 24))) for _ in range(3000)]
+    names = ["张三", "李四王", "赵", "钱孙李周", " ", "(", "（"]
+    lines += ["(" + "".join(rnd.choice(names) for _ in range(rnd.randrange(1, 8))) + rnd.choice([")", "）", ") "])
+              for _ in range(3000)]
+    for ln in lines:
+        full = MD._TRAILING_NAMES.search(ln)
+        fast = MD._trailing_names(ln)
+        assert (fast and (fast.span(), fast.group(1))) == (full and (full.span(), full.group(1))), ln
+
+
+def _utf8_pages() -> list[str]:
+    pages = list(html_pages()) + EDGE_HTML + _random_html_pages()
+    pages += ["<!DOCTYPE html>", "<!DOCTYPE html><!-- only a comment -->", "<!-- c -->", "<?xml version='1.0'?>",
+              "<!DOCTYPE html>\n<html><head><meta charset=\"gbk\"></head><body><p>编码声明是GBK，内容是UTF-8</p></body></html>",
+              "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=big5\"></head><body>正文</body></html>",
+              "前言<!DOCTYPE html><html><body><p>DOCTYPE 不在开头</p></body></html>",
+              "  <!doctype html><html><body><p>空白后</p></body></html>",
+              "<!DOCTYPE html PUBLIC '中文标识'><html><body><p>非 ASCII 的 DOCTYPE</p></body></html>",
+              "<!DOCTYPE html [<!ENTITY x '实体'>]><html><body><p>&x; 子集</p></body></html>",
+              "<html><body><p>控制\x01字符\x0b</p></body></html>", "<!DOCTYPE html><p>\x1f控制</p>",
+              "<html><body><p>\ufeff零宽\u200b</p></body></html>", "<p>" + "<div>" * 300 + "深" + "</div>" * 300 + "</p>"]
+    return pages
+
+
+def _random_html_pages(n=300, seed=31):
+    rnd = random.Random(seed)
+    bits = ["<div>", "</div>", "<p>", "</p>", "<br>", "<span class='a'>", "</span>", "纪委", "2024年", " ", "\n", "\r\n",
+            "&amp;", "&nbsp;", "&#x4e2d;", "<!-- 注释 -->", "<script>var a='<p>';</script>", "<title>标题</title>",
+            "<meta name='description' content='描述'>", "\U0001f600", "<![CDATA[x]]>", "<?pi?>", "<", ">", "&"]
+    return ["".join(rnd.choice(bits) for _ in range(rnd.randrange(0, 40))) for _ in range(n)]
+
+
+def test_parse_page_from_utf8_bytes_same_as_from_text():
+    """parse_page given the page's UTF-8 bytes (lxml parses those when the text it would parse is a
+    tail of the page after an ASCII head) gives what it gives from the text alone."""
+    used = 0
+    for page in _utf8_pages():
+        data = page.encode("utf-8", "surrogatepass")
+        stripped = H.strip_declarations(page)
+        used += H._utf8_tail(page, stripped, data) is not None
+        for no_controls in (False, True):
+            if no_controls and not H.utf8_without_controls(data):
+                continue
+            assert vars(H.parse_page(page, no_controls=no_controls, utf8=data)) == \
+                vars(H.parse_page(page, no_controls=no_controls)), page[:200]
+    assert used > 100
+
+
+def test_utf8_tail_is_the_text_lxml_would_parse():
+    for page in _utf8_pages():
+        data = page.encode("utf-8", "surrogatepass")
+        stripped = H.strip_declarations(page)
+        tail = H._utf8_tail(page, stripped, data)
+        if tail is not None:
+            assert tail.decode("utf-8") == stripped
+
+
+def test_listed_lines_same_as_walk():
+    """_listed_lines (lines assembled from the lists _densest_listed read) against the recursive walk,
+    on every scored container, the root and every 5th element of the pages, edge and random pages;
+    None (the tree is read instead) only where the walk treats something apart."""
+    answered, answered_pages = 0, []
+    for page in _pages_and_edges() + [H.strip_declarations(p) for p in _random_html_pages() + _random_html()]:
+        doc = _parse(page)
+        if doc is None:
+            continue
+        if k_drop := len(answered_pages) % 2:   # every other page as the reader has it: dropped tags out
+            try:
+                for el in list(doc.iter(*H._DROP)):
+                    if el.getparent() is not None:
+                        H._drop_tree(el)
+            except ValueError:   # U+FFFF next to a dropped tag: lxml refuses the joined text (the reader
+                continue         # then strips tags)
+        answered_pages.append(k_drop)
+        best, score, (listed, i) = H._densest_listed(doc)
+        assert (best, score) == _plain_densest(doc)
+        assert i is None or listed[0][i] is best
+        els = listed[0]
+        for k, el in enumerate(els):
+            if k and k % 5 and el.tag not in H._SCORED:
+                continue
+            lines = H._listed_lines(listed, k)
+            if lines is None:
+                assert any(not isinstance(t, str) or t in H._DROP for t in listed[1]) or any(
+                    e.tag == "br" and (e.text or len(e)) for e in el.iter()) or H._MARK in "".join(
+                    el.itertext()) or H._MARK in (el.tail or "")
+                continue
+            answered += 1
+            assert lines == H._block_text_walk(el), page[:200]
+    assert answered > 1000
+
+
+def _random_html(n=300, seed=23):
+    """Random nested tag soup: containers, paragraph and line-block tags, <br>, dropped and odd tags,
+    entities, carriage returns, attributes, astral and separator characters, comments, the marker."""
+    rnd = random.Random(seed)
+    tags = ["div", "p", "span", "td", "section", "article", "main", "font", "h2", "strong", "center", "b", "a",
+            "li", "ul", "table", "tr", "o:p", "x-y", "script", "nav", "br"]
+    words = ["纪委", "监委", "2024", "１２", "abc", " ", "\n", "\r\n", "\t", "\u3000", "\xa0", "&amp;", "&lt;", "&#13;",
+             "&nbsp;", "①", "\U0001d7ce", "\uffff", H._MARK, "三十", "<br>", "<br/>", "<!-- 注释 -->", "x/y"]
+    out = []
+    for _ in range(n):
+        parts, depth = ["<html><body>"], 0
+        for _ in range(rnd.randrange(1, 60)):
+            r = rnd.random()
+            if r < 0.3:
+                t = rnd.choice(tags)
+                attr = rnd.choice(["", ' class="c1"', ' title="a>b"', " hidden"])
+                parts.append(f"<{t}{attr}>")
+                depth += 1
+            elif r < 0.45 and depth:
+                parts.append(f"</{rnd.choice(tags)}>")
+                depth -= 1
+            else:
+                parts.append("".join(rnd.choice(words) for _ in range(rnd.randrange(1, 6))))
+        out.append("".join(parts) + "</body></html>")
+    return out
+
+
+def test_squeeze_ws_same_as_ws_regex():
+    """_squeeze_ws (replace each whitespace character, then collapse space runs) against _WS.sub."""
+    rnd = random.Random(17)
+    pool = [" ", "\t", "\r", "\f", "\v", "\u3000", "\xa0", "\n", "\u2003", "\x1c", "a", "纪", H._MARK, "  "]
+    texts = ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 30))) for _ in range(5000)]
+    texts += [t for p in html_pages() for t in re.split(r"<[^>]*>", p)] + list(html_pages())
+    for t in texts:
+        assert H._squeeze_ws(t) == H._WS.sub(" ", t), repr(t)
+
+
+def test_densest_same_as_child_loop_with_comments_kept():
+    """Trees that keep comments and PIs (not the reader's parser): _densest's non-element branch."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(no_network=True, recover=True, remove_comments=False, remove_pis=False)
+    pages = [p for p in EDGE_HTML + _random_html() if p.strip()] + ["<html><body><div><!-- 注释一二三 -->" + "<p>正文</p>" * 9
+                                                                     + "<?pi 四五六?></div></body></html>"]
+    kept = 0
+    for page in pages:
+        doc = etree.fromstring(page, parser)
+        if doc is None:
+            continue
+        kept += any(not isinstance(el.tag, str) for el in doc.iter())
+        assert H._densest(doc) == _plain_densest(doc), page
+    assert kept > 10
+
+
+def test_strip_declarations_with_utf8_bytes_same_as_without():
+    """strip_declarations given the page's UTF-8 bytes (the DOCTYPE/ENTITY scans skipped when
+    _may_declare rules them out) against the plain one; _may_declare never says no to a page that has one."""
+    rnd = random.Random(41)
+    bits = ["<!", "<!--", "<!DOCTYPE html>", "<!doctype", "<!DocType x [", "]>", "<!ENTITY a 'b'>", "<!entity",
+            "<!ENT\u0131TY x>", "<!\u0130", "<!E", "<!D", "<!e中", "<!d", "<!-- 注释 -->", "中", "a", " ", "\n", "<",
+            "!", ">", "<?xml version='1.0'?>", "\x01", "\u0130", "DOCTYPE", "ENTITY"]
+    pages = _utf8_pages() + ["".join(rnd.choice(bits) for _ in range(rnd.randrange(0, 30))) for _ in range(4000)]
+    pages += ["<!-- x -->" * 70 + "<!DOCTYPE html><p>70 comments first</p>", "<!ENTITY", "<!DOCTYPE"]
+    skipped = 0
+    for page in pages:
+        data = page.encode("utf-8", "surrogatepass")
+        maybe = H._may_declare(data)
+        if not maybe:
+            skipped += 1
+            assert not H._DOCTYPE.search(page) and not H._ENTITY_DECL.search(page), page
+        for no_controls in (False, True):
+            if no_controls and not H.utf8_without_controls(data):
+                continue
+            assert H.strip_declarations(page, no_controls=no_controls, utf8=data) == \
+                H.strip_declarations(page, no_controls=no_controls), page
+    assert skipped > 500
+
+
+def test_isspace_test_same_as_strip():
+    """``not s or s.isspace()`` (no copy) for ``not s.strip()``, on str and bytes, every code point."""
+    for cp in range(0x110000):
+        s = chr(cp)
+        for t in (s, " " + s + "\t", s * 3):
+            assert (not t or t.isspace()) == (not t.strip()), hex(cp)
+    for b in range(256):
+        for t in (bytes([b]), b" " + bytes([b]) + b"\n", b""):
+            assert (not t or t.isspace()) == (not t.strip()), b
