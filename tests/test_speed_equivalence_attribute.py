@@ -63,3 +63,92 @@ def test_sentence_pieces_from_end_marks_same_as_regex_on_random_text():
 @given(st.text(alphabet=ALPHABET, max_size=80))
 def test_sentence_pieces_from_end_marks_same_as_regex_hypothesis(text):
     _check_pieces(text)
+
+
+# ---------------------------------------------------------------------------- attribute
+
+@functools.lru_cache(maxsize=1)
+def _before_attribute():
+    """The corpus articles as the attribute stage gets them (every stage before it has run)."""
+    from extractor.article import Article
+    from extractor.pipeline import Pipeline
+
+    names = Pipeline().stage_names
+    pipe = Pipeline(names[:names.index("attribute")])
+    out = []
+    for text in corpus_texts():
+        art = Article(source="t", raw=text)
+        pipe.run(art)
+        out.append(art)
+    return out
+
+
+def _attributed(arts):
+    import copy
+
+    from extractor import attribute as A
+
+    out = []
+    for art in copy.deepcopy(arts):
+        A.stage(art)
+        out.append(([c.model_dump() for c in art.counts], [m.model_dump() for m in art.measures]))
+    return out
+
+
+def _plain_place_resolve(self, anchor, start=None, si=None):
+    """PlaceResolver.resolve as it was: the rule names of scope.yaml compared for each figure."""
+    import bisect
+
+    from extractor import attribute as A
+
+    a = anchor
+    si = self.layout.sentence_of(a) if si is None else si
+    for rule in self.sc.place_order:
+        p = None
+        if rule == "sentence" and si >= 0:
+            p = self._before(a, self.layout.sents[si][0])
+        elif rule == "paragraph":
+            pi = self.layout.paragraph_of(a)
+            if pi >= 0:
+                p = self._before(a, self.layout.paras[pi][0])
+        elif rule == "clause_after" and si >= 0:
+            i = bisect.bisect_left(self._starts, a)
+            if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
+                cs, ce = self.layout.clause_of(si, a)
+                if self.places[i].start < ce:
+                    p = self.places[i]
+        elif rule == "preceding":
+            p = self._before(a, 0)
+        elif rule == "preceding_in_home" and self.home:
+            p = self._before(a, 0)
+            if p is not None and not A.within(p.adcode, self.home):
+                p = None
+        elif rule == "home" and self.home:
+            return self.home, "home:" + str(self.home_label)
+        if p is not None:
+            return p.adcode, p.text
+    return None, None
+
+
+def test_attribution_same_as_the_plain_rules(monkeypatch):
+    """Place rules as functions (not name comparisons per figure), the sentence's last date kept
+    between the distributive and the sentence rule, joined date pairs tested once, a sentence's
+    text shared by its figures: the same counts and measures as the plain forms."""
+    from extractor import attribute as A
+
+    arts = _before_attribute()
+    assert sum(len(a.counts) for a in arts) > 300
+    fast = _attributed(arts)
+    monkeypatch.setattr(A.PlaceResolver, "resolve", _plain_place_resolve)
+    monkeypatch.setattr(A.PeriodResolver, "_last_in_sentence_idx",
+                        lambda self, si, a: self._last_before_idx(a, self.layout.sents[si][0]))
+    monkeypatch.setattr(A.PeriodResolver, "_joined_at", lambda self, k: self._joined(self.dates[k], self.dates[k + 1]))
+    assert fast == _attributed(arts)
+
+
+def test_place_rules_cover_the_configured_order():
+    """Every rule name of scope.yaml's place order has its function (else it would be skipped)."""
+    from extractor import attribute as A
+
+    order = A.scope().place_order
+    assert len(A._place_rules(A.PlaceResolver, tuple(order))) == len(order)
