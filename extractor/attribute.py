@@ -213,6 +213,8 @@ class PeriodResolver:
         self._leads: list[Optional[DateMention]] = []   # filled on demand by _forward_leads
         self._lead_state: tuple[Optional[DateMention], int] = (None, -2)
         self._continued: dict[int, Optional[DateMention]] = {}
+        self._sent_last: tuple[int, int, int] = (-1, -1, -1)   # (a, si, _last_before_idx(a, start of si))
+        self._joins: dict[int, bool] = {}   # k -> whether dates k and k+1 are joined (an enumeration)
         # the rules of scope.yaml's period_order, looked up once (unknown names are skipped)
         self._rules = _period_rules(type(self), tuple(self.sc.period_order))
 
@@ -237,6 +239,23 @@ class PeriodResolver:
             i -= 1
         return -1
 
+    def _last_in_sentence_idx(self, si: int, a: int) -> int:
+        """``_last_before_idx(a, start of sentence si)``, kept for the next rule of the same figure
+        (the distributive and the sentence rule both ask)."""
+        got = self._sent_last
+        if got[0] == a and got[1] == si:
+            return got[2]
+        k = self._last_before_idx(a, self.layout.sents[si][0])
+        self._sent_last = (a, si, k)
+        return k
+
+    def _joined_at(self, k: int) -> bool:
+        """``_joined(dates[k], dates[k + 1])``, once per pair."""
+        got = self._joins.get(k)
+        if got is None:
+            got = self._joins[k] = self._joined(self.dates[k], self.dates[k + 1])
+        return got
+
     def _last_before(self, a: int, floor: int) -> Optional[DateMention]:
         i = self._last_before_idx(a, floor)
         return self.dates[i] if i >= 0 else None
@@ -253,9 +272,9 @@ class PeriodResolver:
     def _rule_distributive(self, si: int, a: int):
         # cheap rejections before the clause is split: the date the enumeration ends with lies in
         # the sentence (the clause is part of it) and is joined to a neighbour
-        k = self._last_before_idx(a, self.layout.sents[si][0])
-        if k < 0 or not ((k > 0 and self._joined(self.dates[k - 1], self.dates[k]))
-                         or (k + 1 < len(self.dates) and self._joined(self.dates[k], self.dates[k + 1]))):
+        k = self._last_in_sentence_idx(si, a)
+        if k < 0 or not ((k > 0 and self._joined_at(k - 1))
+                         or (k + 1 < len(self.dates) and self._joined_at(k))):
             return None
         cs, ce = self.layout.clause_of(si, a)
         k = self._last_before_idx(a, cs)
@@ -286,8 +305,9 @@ class PeriodResolver:
         return union_period(g), src
 
     def _rule_sentence(self, si: int, a: int):
-        d = self._last_before(a, self.layout.sents[si][0])
-        if d is not None:
+        k = self._last_in_sentence_idx(si, a)
+        if k >= 0:
+            d = self.dates[k]
             return period_of(d), d.text
         return None
 
@@ -399,6 +419,8 @@ class PlaceResolver:
         self._ends = [p.end for p in self.places]
         self._starts = [p.start for p in self.places]
         self.home, self.home_label = home_adcode(article)
+        # the rules of scope.yaml's place order, looked up once (unknown names are skipped)
+        self._rules = _place_rules(type(self), tuple(self.sc.place_order))
 
     def _before(self, limit: int, floor: int) -> Optional[PlaceMention]:
         i = bisect.bisect_right(self._ends, limit) - 1
@@ -413,34 +435,65 @@ class PlaceResolver:
                 ) -> tuple[Optional[str], Optional[str]]:
         a = anchor
         si = self.layout.sentence_of(a) if si is None else si
-        for rule in self.sc.place_order:
-            p = None
-            if rule == "sentence" and si >= 0:
-                p = self._before(a, self.layout.sents[si][0])
-            elif rule == "paragraph":
-                pi = self.layout.paragraph_of(a)
-                if pi >= 0:
-                    p = self._before(a, self.layout.paras[pi][0])
-            elif rule == "clause_after" and si >= 0:
-                i = bisect.bisect_left(self._starts, a)
-                # the clause ends inside the sentence: no place starting in the sentence, none in the clause
-                if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
-                    cs, ce = self.layout.clause_of(si, a)
-                    if self.places[i].start < ce:
-                        p = self.places[i]
-            elif rule == "preceding":
-                p = self._before(a, 0)
-            elif rule == "preceding_in_home" and self.home:
-                # a place named earlier keeps governing (an interview turn of 静海区纪委监委) only
-                # inside the article's home: in a national round-up an example place does not
-                p = self._before(a, 0)
-                if p is not None and not within(p.adcode, self.home):
-                    p = None
-            elif rule == "home" and self.home:
-                return self.home, "home:" + str(self.home_label)
+        for fn in self._rules:
+            got = fn(self, a, si)
+            if got is not None:
+                return got
+        return None, None
+
+    # the rules of scope.yaml's place order: (adcode, source) or None to try the next one
+    def _place_sentence(self, a: int, si: int):
+        if si >= 0:
+            p = self._before(a, self.layout.sents[si][0])
             if p is not None:
                 return p.adcode, p.text
-        return None, None
+        return None
+
+    def _place_paragraph(self, a: int, si: int):
+        # a sentence lies in one paragraph: the anchor's is the sentence's (else looked up)
+        pi = self.layout.sent_para[si] if si >= 0 else self.layout.paragraph_of(a)
+        if pi >= 0:
+            p = self._before(a, self.layout.paras[pi][0])
+            if p is not None:
+                return p.adcode, p.text
+        return None
+
+    def _place_clause_after(self, a: int, si: int):
+        if si >= 0:
+            i = bisect.bisect_left(self._starts, a)
+            # the clause ends inside the sentence: no place starting in the sentence, none in the clause
+            if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
+                cs, ce = self.layout.clause_of(si, a)
+                if self.places[i].start < ce:
+                    p = self.places[i]
+                    return p.adcode, p.text
+        return None
+
+    def _place_preceding(self, a: int, si: int):
+        p = self._before(a, 0)
+        if p is not None:
+            return p.adcode, p.text
+        return None
+
+    def _place_preceding_in_home(self, a: int, si: int):
+        # a place named earlier keeps governing (an interview turn of 静海区纪委监委) only
+        # inside the article's home: in a national round-up an example place does not
+        if self.home:
+            p = self._before(a, 0)
+            if p is not None and within(p.adcode, self.home):
+                return p.adcode, p.text
+        return None
+
+    def _place_home(self, a: int, si: int):
+        if self.home:
+            return self.home, "home:" + str(self.home_label)
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _place_rules(cls: type, order: tuple[str, ...]) -> tuple:
+    """The ``_place_<name>`` functions of ``cls`` for the names of ``order`` that exist, in order."""
+    return tuple(fn for fn in (getattr(cls, "_place_" + r, None) for r in order) if fn is not None)
 
 
 # ----------------------------------------------------------------------------- measures
@@ -524,6 +577,7 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     periods = PeriodResolver(article, layout, anchors)
     places = PlaceResolver(article, layout)
     out = []
+    sent_text: dict[int, str] = {}   # the figures of one sentence share its text (one str)
     for c, a in zip(article.counts, anchors):
         upd: dict[str, Any] = {}
         si = layout.sentence_of(a)   # (once for the three uses)
@@ -535,8 +589,11 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
             upd["place"], upd["place_source"] = code, src
         if c.sentence is None:
             if si >= 0:
-                s, e = layout.sents[si]
-                upd["sentence"] = article.text[s:e]
+                st = sent_text.get(si)
+                if st is None:
+                    s, e = layout.sents[si]
+                    st = sent_text[si] = article.text[s:e]
+                upd["sentence"] = st
         _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
         out.append(c)
     article.counts = out

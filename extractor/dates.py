@@ -114,6 +114,8 @@ _DIGITS = "0123456789〇零一二三四五六七八九十两仨"
 # the non-digit characters the number part of ``N年来``/``近N个月`` may hold ((?P<rn>…)(?P<ge>个)?(?P<rm>多|半)?
 # in the ``recent`` pattern): the prefilters of that pattern are built from them
 _RECENT_NUMBER_CHARS = "一二两三四五六七八九十仨个多半"
+_RECENT_NUMERALS = "一二两三四五六七八九十仨"   # the Chinese numerals of its (?P<rn>…) group (besides \d)
+_RECENT_BLURS = "多半"                           # its (?P<rm2>…) group, between the unit and a suffix
 
 
 def _alt(words) -> str:
@@ -229,11 +231,15 @@ def _recent_matches(t: str, R: "_Rules"):
     gives on the whole text there. Only the runs around a trigger (近, 去, 来: each prefix and
     suffix word ends in one) are searched."""
     alpha = R.recent_alphabet
+    gate = _recent_gate()
     runs = {}
     n = len(t)
     for c in R.recent_triggers:
         i = t.find(c)
         while i >= 0:
+            if gate is not None and not _recent_gate_open(t, i, c, gate):
+                i = t.find(c, i + 1)
+                continue
             a = i
             while a > 0 and (t[a - 1] in alpha or t[a - 1].isdecimal()):
                 a -= 1
@@ -245,6 +251,40 @@ def _recent_matches(t: str, R: "_Rules"):
     for a in sorted(runs):
         for m in R.recent.finditer(t, a, runs[a]):
             yield m, m.end()
+
+
+@functools.lru_cache(maxsize=1)
+def _recent_gate() -> Optional[tuple]:
+    """What must stand next to a trigger for a match to end a prefix or a suffix word with it:
+    (last characters of the prefix words, {last character: lengths of the suffix words ending in
+    it}, what a suffix word follows: the last character of a unit or a blur 多/半); None when a
+    word or unit is empty (no test then)."""
+    v = rules().vocab
+    prefixes, suffixes, units = v.get("recent_prefixes", []), v.get("recent_suffixes", []), v.get("recent_units", {})
+    if not (all(prefixes) and all(suffixes) and all(units)):
+        return None
+    lens: dict = {}
+    for w in suffixes:
+        lens.setdefault(w[-1], set()).add(len(w))
+    return (frozenset(w[-1] for w in prefixes), {c: tuple(sorted(x)) for c, x in lens.items()},
+            frozenset(u[-1] for u in units) | frozenset(_RECENT_BLURS))
+
+
+def _recent_gate_open(t: str, i: int, c: str, gate: tuple) -> bool:
+    """Whether the trigger ``c`` at ``i`` can end the prefix of a match (a number follows it right
+    away: a digit or a numeral of (?P<rn>…)) or its suffix (a unit or 多/半 stands right before the
+    suffix word). A run around a trigger for which neither holds is searched only for matches
+    without a prefix and a suffix, which are dropped; another trigger in it opens it if needed."""
+    prefix_lasts, suffix_lens, before_suffix = gate
+    if c in prefix_lasts:
+        nx = t[i + 1:i + 2]
+        if nx and (nx in _RECENT_NUMERALS or nx.isdecimal()):
+            return True
+    for k in suffix_lens.get(c, ()):
+        j = i - k
+        if j >= 0 and t[j] in before_suffix:
+            return True
+    return False
 
 
 def _recent_numeric_pairs(v: dict) -> dict:
@@ -334,8 +374,8 @@ def rules() -> _Rules:
             word_family.setdefault(w, fam)
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
-      (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,3}}|[一二两三四五六七八九十仨]{{1,3}})
-      (?P<ge>个)?(?P<rm>多|半)?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>多|半)?
+      (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,3}}|[{_RECENT_NUMERALS}]{{1,3}})
+      (?P<ge>个)?(?P<rm>多|半)?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>{"|".join(_RECENT_BLURS)})?
       (?P<rs>{_alt(v.get('recent_suffixes', []))})?
     """
     holiday_names = [n for x in h.get("holidays", []) for n in x["names"]]

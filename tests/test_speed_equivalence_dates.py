@@ -122,6 +122,21 @@ def test_recent_matches_with_a_prefix_or_suffix_are_those_of_the_whole_text_sear
         assert all(m.end() == e for m, e in D._recent_matches(t, R))
 
 
+def test_recent_gate_drops_no_trigger_that_ends_a_kept_match():
+    """A trigger kept out by _recent_gate_open (no number after a prefix, no unit or 多/半 before a
+    suffix) ends neither the prefix nor the suffix of a match the whole-text search finds."""
+    R = D.rules()
+    gate = D._recent_gate()
+    assert gate is not None   # else the shortcut is silently off
+    plain = re.compile(D._lead(D._DIGITS, R.vocab.get("recent_prefixes", [])) + "(?:" + R.recent_body + ")", re.X)
+    for t in _all_texts() + dense_recent_texts():
+        for m in plain.finditer(t):
+            for g in ("rp", "rs"):
+                if m.group(g):
+                    i = m.end(g) - 1
+                    assert D._recent_gate_open(t, i, t[i], gate), (t, g)
+
+
 def dense_recent_texts(n: int = 30000, seed: int = 12) -> list[str]:
     rnd = random.Random(seed)
     alpha = "0123456789一二两三四五六七八九十仨〇个多半年月天近过去最以来的x 。٣"

@@ -1,0 +1,154 @@
+"""The round-3 fast paths of the attribute, measures and sentences code (issue 10) give what the
+plain code gives, on the normalized corpus texts and on random texts of the characters that matter:
+
+- sentences: a paragraph's sentences from the positions of the end marks (str.find) vs. the
+  ``_SENT_PIECE`` regex search per paragraph.
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from extractor import sentences as S
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+
+ALPHABET = "。!?\uff01\uff1f”’」』\"')\uff09\n \t\u3000\u00a0\x0b\x1c\x85\u2028,，;：…12a市县在、“《"
+
+
+@functools.lru_cache(maxsize=1)
+def corpus_texts() -> tuple[str, ...]:
+    from extractor.pipeline import extract
+
+    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt")) \
+        + sorted((ROOT / "corpus").glob("*.txt"))
+    if not paths:
+        pytest.skip("no corpus")
+    return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
+
+
+# ---------------------------------------------------------------------------- sentences
+
+def _plain_sentence_pieces(text, paras):
+    sents, owners = [], []
+    for pi, (ps, pe) in enumerate(paras):
+        sents += [m.span() for m in S._SENT_PIECE.finditer(text, ps, pe)]
+        owners += [pi] * (len(sents) - len(owners))
+    return sents, owners
+
+
+def _check_pieces(text):
+    paras = S.paragraphs(text)
+    assert S._sentence_pieces(text, paras) == _plain_sentence_pieces(text, paras)
+    assert S.paragraphs_sentences_owners(text) == (paras, *_plain_sentence_pieces(text, paras))
+
+
+def test_sentence_pieces_from_end_marks_same_as_regex_on_corpus():
+    for text in corpus_texts():
+        _check_pieces(text)
+
+
+def test_sentence_pieces_from_end_marks_same_as_regex_on_random_text():
+    rnd = random.Random(3)
+    for _ in range(5000):
+        _check_pieces("".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 60))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_sentence_pieces_from_end_marks_same_as_regex_hypothesis(text):
+    _check_pieces(text)
+
+
+# ---------------------------------------------------------------------------- attribute
+
+@functools.lru_cache(maxsize=1)
+def _before_attribute():
+    """The corpus articles as the attribute stage gets them (every stage before it has run)."""
+    from extractor.article import Article
+    from extractor.pipeline import Pipeline
+
+    names = Pipeline().stage_names
+    pipe = Pipeline(names[:names.index("attribute")])
+    out = []
+    for text in corpus_texts():
+        art = Article(source="t", raw=text)
+        pipe.run(art)
+        out.append(art)
+    return out
+
+
+def _attributed(arts):
+    import copy
+
+    from extractor import attribute as A
+
+    out = []
+    for art in copy.deepcopy(arts):
+        A.stage(art)
+        out.append(([c.model_dump() for c in art.counts], [m.model_dump() for m in art.measures]))
+    return out
+
+
+def _plain_place_resolve(self, anchor, start=None, si=None):
+    """PlaceResolver.resolve as it was: the rule names of scope.yaml compared for each figure."""
+    import bisect
+
+    from extractor import attribute as A
+
+    a = anchor
+    si = self.layout.sentence_of(a) if si is None else si
+    for rule in self.sc.place_order:
+        p = None
+        if rule == "sentence" and si >= 0:
+            p = self._before(a, self.layout.sents[si][0])
+        elif rule == "paragraph":
+            pi = self.layout.paragraph_of(a)
+            if pi >= 0:
+                p = self._before(a, self.layout.paras[pi][0])
+        elif rule == "clause_after" and si >= 0:
+            i = bisect.bisect_left(self._starts, a)
+            if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
+                cs, ce = self.layout.clause_of(si, a)
+                if self.places[i].start < ce:
+                    p = self.places[i]
+        elif rule == "preceding":
+            p = self._before(a, 0)
+        elif rule == "preceding_in_home" and self.home:
+            p = self._before(a, 0)
+            if p is not None and not A.within(p.adcode, self.home):
+                p = None
+        elif rule == "home" and self.home:
+            return self.home, "home:" + str(self.home_label)
+        if p is not None:
+            return p.adcode, p.text
+    return None, None
+
+
+def test_attribution_same_as_the_plain_rules(monkeypatch):
+    """Place rules as functions (not name comparisons per figure), the sentence's last date kept
+    between the distributive and the sentence rule, joined date pairs tested once, a sentence's
+    text shared by its figures: the same counts and measures as the plain forms."""
+    from extractor import attribute as A
+
+    arts = _before_attribute()
+    assert sum(len(a.counts) for a in arts) > 300
+    fast = _attributed(arts)
+    monkeypatch.setattr(A.PlaceResolver, "resolve", _plain_place_resolve)
+    monkeypatch.setattr(A.PeriodResolver, "_last_in_sentence_idx",
+                        lambda self, si, a: self._last_before_idx(a, self.layout.sents[si][0]))
+    monkeypatch.setattr(A.PeriodResolver, "_joined_at", lambda self, k: self._joined(self.dates[k], self.dates[k + 1]))
+    assert fast == _attributed(arts)
+
+
+def test_place_rules_cover_the_configured_order():
+    """Every rule name of scope.yaml's place order has its function (else it would be skipped)."""
+    from extractor import attribute as A
+
+    order = A.scope().place_order
+    assert len(A._place_rules(A.PlaceResolver, tuple(order))) == len(order)
