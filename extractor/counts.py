@@ -233,7 +233,7 @@ class _Layout:
     @functools.cached_property
     def blocked_reach(self) -> list[int]:
         # running maximum of the blocked spans' ends: most numbers lie after every blocked span
-        return list(itertools.accumulate((e for _, e in self.blocked), max))
+        return list(itertools.accumulate([e for _, e in self.blocked], max))
 
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -323,7 +323,9 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     if (num_end - num_start == 1 and text[num_start] in _INDEFINITE and q.approx != "range"
             and not q.prefix):
         return False
-    if layout.is_blocked(num_start, num_end):
+    # layout.is_blocked(num_start, num_end), its first test inline (most numbers are past every span)
+    k = bisect.bisect_right(layout.blocked_starts, num_end)
+    if k and layout.blocked_reach[k - 1] > num_start and layout.is_blocked(num_start, num_end):
         return False
     nc = _not_counts()
     head = q.list_head if q.list_head is not None else num_start
@@ -449,10 +451,13 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
     for h in kept:
         lo = bisect.bisect_left(kstarts, h.end - MAX_WORD)
         hi = bisect.bisect_right(kstarts, h.start)
-        if any(o is not h and not o.gap and o.start <= h.start and h.end <= o.end
-               and (o.end - o.start) > (h.end - h.start) and o.key != h.key for o in kept[lo:hi]):
-            continue
-        out.append(h)
+        hs, he = h.start, h.end
+        for o in kept[lo:hi]:  # (a loop, not any() over a generator: a few hits each)
+            if (o is not h and not o.gap and o.start <= hs and he <= o.end and (o.end - o.start) > (he - hs)
+                    and o.key != h.key):
+                break
+        else:
+            out.append(h)
     return out
 
 

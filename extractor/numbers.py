@@ -725,6 +725,7 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
     toks = _runs(text, with_unit_only)
     qual = _qualifiers()
     seps, seps_max = qual["range"], qual["range_max"]
+    prefix_last = qual["prefix_last"]
     out: list[Quantity] = []
     n_toks = len(toks)
     i = 0
@@ -752,7 +753,8 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
                 elif nxt[3] > t_value and t_percent == nxt[6]:
                     low, high, last, j = t_value, nxt[3], nxt, i + 1
         mid, mult, unit, suffix, end = _tail_at(text, last[2], last[6], qual)
-        pre = _prefix_qualifier(text, t_start)
+        # (_prefix_qualifier's own first test, inline: most numbers follow no qualifier's last character)
+        pre = _prefix_qualifier(text, t_start) if t_start and text[t_start - 1] in prefix_last else None
         value = t_value * mult
         if low is not None:
             low, high = low * mult, high * mult
