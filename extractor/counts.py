@@ -233,7 +233,7 @@ class _Layout:
     @functools.cached_property
     def blocked_reach(self) -> list[int]:
         # running maximum of the blocked spans' ends: most numbers lie after every blocked span
-        return list(itertools.accumulate((e for _, e in self.blocked), max))
+        return list(itertools.accumulate([e for _, e in self.blocked], max))
 
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -309,14 +309,25 @@ def _bare_indefinite(text: str, q: Quantity) -> bool:
             and text[q.num_start] in ("一", "壹", "二", "贰", "貳") and not q.prefix)
 
 
+_INDEFINITE = frozenset(("一", "壹", "二", "贰", "貳"))
+
+
 def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
-    """Whether a quantity is a count (SPEC): counting unit and no excluding context."""
+    """Whether a quantity is a count (SPEC): counting unit and no excluding context. (The tests are
+    independent; the cheap ones that reject most come first: unit class, the bare indefinite
+    inline, then the blocked spans — a third of the candidates stand in a fixed phrase or title.)"""
     if q.unit_class not in COUNT_CLASSES or q.value is None:
         return False
-    if _bare_indefinite(text, q):
+    num_start, num_end = q.num_start, q.num_end
+    # _bare_indefinite(text, q), inline
+    if (num_end - num_start == 1 and text[num_start] in _INDEFINITE and q.approx != "range"
+            and not q.prefix):
+        return False
+    # layout.is_blocked(num_start, num_end), its first test inline (most numbers are past every span)
+    k = bisect.bisect_right(layout.blocked_starts, num_end)
+    if k and layout.blocked_reach[k - 1] > num_start and layout.is_blocked(num_start, num_end):
         return False
     nc = _not_counts()
-    num_start, num_end = q.num_start, q.num_end
     head = q.list_head if q.list_head is not None else num_start
     lead = min(head, q.start)
     before = text[max(0, lead - 4):lead]
@@ -346,8 +357,6 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
         pre_words, post_words = guard  # tuples: one endswith/startswith call tests them all
         if before.endswith(pre_words) or after_unit.startswith(post_words):
             return False
-    if layout.is_blocked(num_start, num_end):
-        return False
     return True
 
 
@@ -442,10 +451,13 @@ def _clause_hits(text: str, cs: int, ce: int) -> list[_Hit]:
     for h in kept:
         lo = bisect.bisect_left(kstarts, h.end - MAX_WORD)
         hi = bisect.bisect_right(kstarts, h.start)
-        if any(o is not h and not o.gap and o.start <= h.start and h.end <= o.end
-               and (o.end - o.start) > (h.end - h.start) and o.key != h.key for o in kept[lo:hi]):
-            continue
-        out.append(h)
+        hs, he = h.start, h.end
+        for o in kept[lo:hi]:  # (a loop, not any() over a generator: a few hits each)
+            if (o is not h and not o.gap and o.start <= hs and he <= o.end and (o.end - o.start) > (he - hs)
+                    and o.key != h.key):
+                break
+        else:
+            out.append(h)
     return out
 
 
@@ -478,25 +490,30 @@ def _near(hits: list[_Hit], starts: list[int], q: Quantity) -> list[_Hit]:
 def _choose(text: str, q: Quantity, hits: list[_Hit], seg: tuple[int, int], clause_level: bool) -> Optional[_Hit]:
     inds, _ = _taxonomy()
     ss, se = seg
-    fit = [h for h in hits if _fits(inds[h.key], q, text, h)]
+    qs, qe = q.start, q.end
+    # (a hit's place is tested before _fits: the lists below are those of the fitting hits, in order)
     if not clause_level:
-        before = [h for h in fit if ss <= h.start and h.end <= q.start]
-        span = [h for h in fit if h.gap and ss <= h.start < q.start and h.end >= q.end and h.end <= se]
+        before = [h for h in hits if ss <= h.start and h.end <= qs and _fits(inds[h.key], q, text, h)]
+        span = [h for h in hits if h.gap and ss <= h.start < qs and h.end >= qe and h.end <= se
+                and _fits(inds[h.key], q, text, h)]
         best = _best(span + before, inds)
         if best:
             return best
-        lead = text[max(ss, q.start - 8):q.start].rstrip()
+        after = [h for h in hits if h.start >= qe and h.end <= se]
+        if not after:
+            return None
+        lead = text[max(ss, qs - 8):qs].rstrip()
         cfg = _label_cfg()
         fronted = bool(lead) and lead[-1] in cfg["fronting"]
         passive = cfg["passive"]
-        after = [h for h in fit if h.start >= q.end and h.end <= se
-                 and (fronted or any(p in text[q.end:h.start] for p in passive))]
+        after = [h for h in after if (fronted or any(p in text[qe:h.start] for p in passive))
+                 and _fits(inds[h.key], q, text, h)]
         return _best(after, inds, prefer_near_end=False)
     # beyond its own list item a wording must be specific: a "…" wording, one of 4+ characters or one
     # whose indicator also checks the counted noun (组成案件查办、案件督办等5个工作专班 is no 查办)
-    fit = [h for h in fit if h.gap or len(h.text) >= 4 or inds[h.key].objects]
-    before = [h for h in fit if h.end <= q.start]
-    span = [h for h in fit if h.gap and h.start < q.start and h.end >= q.end]
+    before = [h for h in hits if h.end <= qs and (h.gap or len(h.text) >= 4 or inds[h.key].objects)
+              and _fits(inds[h.key], q, text, h)]
+    span = [h for h in hits if h.gap and h.start < qs and h.end >= qe and _fits(inds[h.key], q, text, h)]
     return _best(span + before, inds)
 
 

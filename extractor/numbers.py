@@ -258,15 +258,22 @@ def _parse_unsigned(s: str) -> Optional[float]:
 # --------------------------------------------------------------------------- scanning
 
 # numeral runs. A 百分之/千分之 before a run, and a sign (负, -), are looked up by hand around the
-# match. The lookahead names every character a run can start with: ``re`` then skips to the next
-# such character with its fast prefix scan instead of trying the alternation at each position.
+# match. The pattern opens with one character class naming every character a run can start with
+# (``re`` then skips to the next such character with its charset scan; a lookahead or an alternation
+# there gets no such scan, a match is tried at every position); a one-character lookbehind then
+# picks the branch of that first character. The same runs as the plain pattern
+# (tests/test_speed_equivalence_counts.py keeps it):
+#   [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?(?:[十百千万亿萬億]+(?:…)*)?
+#   | [.．][0-9０-９]+ | [零〇○…亿億]+(?:[点點][零〇○一二三四五六七八九]+[万萬亿億]*)?
 _NUM_RE = _re.compile(
-    r"""(?=[0-9０-９.．零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億])
+    r"""[0-9０-９.．零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]
     (?:
-        [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
+        (?<=[0-9０-９])
+        [0-9０-９]*(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
         (?:[十百千万亿萬億]+(?:[0-9０-９]+[十百千万亿萬億]+)*)?
-      | [.．][0-9０-９]+
-      | [零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]+
+      | (?<=[.．])[0-9０-９]+
+      | (?<=[零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億])
+        [零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]*
         (?:[点點][零〇○一二三四五六七八九]+[万萬亿億]*)?
     )""",
     _re.X,
@@ -354,26 +361,40 @@ def _parse_cached(core: str) -> Optional[float]:
     return v
 
 
+@functools.lru_cache(maxsize=1)
+def _num_unit_re() -> "_re.Pattern":
+    """:data:`_NUM_RE` with :func:`_unit_ahead_rx` tried after the run: group 1 (empty) is set when a
+    unit may follow. The run is the same (the test sits in an alternation whose other branch is empty,
+    so the engine never backtracks into the run); one C-level scan instead of a call per run."""
+    return _re.compile(_NUM_RE.pattern + "(?:(?=" + _unit_ahead_rx().pattern + ")()|)",
+                       _re.X)
+
+
 def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken]:
     """Every numeral run in ``text`` with its value (None if it does not parse).
 
     ``with_unit_only`` skips, before parsing, runs that no unit, %, range or list can follow
     (most Chinese numeral characters of a text are parts of words: 一些, 统一, 千万).
     """
-    out: list[NumberToken] = []
+    return [NumberToken(*r) for r in _runs(text, with_unit_only)]
+
+
+def _runs(text: str, with_unit_only: bool) -> list[tuple]:
+    """:func:`find_numbers` as tuples ``(text, start, end, value, low, high, percent, chinese)``
+    (the fields of :class:`NumberToken`, without building one per run)."""
+    out: list[tuple] = []
     if not text:
         return out
-    unit_ahead = _unit_ahead_rx().match if with_unit_only else None
     pct_at = -1
-    for m in _NUM_RE.finditer(text):
+    for m in (_num_unit_re() if with_unit_only else _NUM_RE).finditer(text):
         start, end = m.span()
         if end - start == 1 and text.startswith(("百分之", "千分之"), start):  # the run is 百 or 千
             pct_at = start + 3  # the run after 百分之 is a percentage
             continue
         percent = start == pct_at
-        if unit_ahead is not None and not percent and unit_ahead(text, end) is None:
-            continue
-        core = s = m.group()
+        if with_unit_only and not percent and m.lastindex is None:
+            continue  # no unit, %, range or list can follow the run
+        core = s = m.group(0)
         if percent:
             start -= 3
             if core in ("百", "佰"):
@@ -396,7 +417,7 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
         except KeyError:
             chinese, rng, v, k = _read_core(core)
         if rng:
-            out.append(NumberToken(s, start, end, rng[0], rng[0], rng[1], percent, True))
+            out.append((s, start, end, rng[0], rng[0], rng[1], percent, True))
             continue
         if v is None:
             continue
@@ -405,7 +426,7 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
             s = text[start:end]
             if s.endswith((",", "，")):
                 continue  # (a whole run never ends with a comma: only a shortened one can)
-        out.append(NumberToken(s, start, end, v, None, None, percent, chinese))
+        out.append((s, start, end, v, None, None, percent, chinese))
     return out
 
 
@@ -611,41 +632,58 @@ def _prefix_qualifier(text: str, start: int) -> Optional[tuple[str, str]]:
     return None
 
 
-def _tail(text: str, pos: int, tok: NumberToken) -> tuple:
+def _tail(text: str, pos: int, tok) -> tuple:
     """Read middle qualifier, multiplier, unit and suffix qualifier after a number ending at ``pos``:
-    ``(mid, mult, unit, suffix, end)``."""
-    q = _qualifiers()
+    ``(mid, mult, unit, suffix, end)``. ``tok``: the number (a :class:`NumberToken`) or whether it
+    is a percentage."""
+    return _tail_at(text, pos, tok if isinstance(tok, bool) else tok.percent, _qualifiers())
+
+
+def _tail_at(text: str, pos: int, percent: bool, q: dict) -> tuple:
+    """:func:`_tail` with the qualifier tables given (fetched once per text by the caller); the
+    qualifier and unit lookups of :func:`_match_first` and :func:`match_unit` written inline."""
     suffix_words = q["suffix_by_first"]
     mid = unit = suffix = None
     mult = 1.0
     p = pos
-    if tok.percent:
+    if percent:
         unit = ("", "percent", "%")
         m = _match_first(text, p, suffix_words)
         if m and m[0] != "多":
             suffix = m
             p += len(m[0])
         return mid, mult, unit, suffix, p
-    m = _match_first(text, p, q["middle_by_first"])
-    if m:
-        w = m[0]
-        if w.endswith(("万", "亿")):
-            mid = (w[:-1], m[1])
-            mult = _multipliers().get(w[-1], 1.0)
-        else:
-            mid = m
-        p += len(w)
-        # multiplier after the qualifier: 5000余万元
-        mults = _multipliers()
-        for k in (2, 1):
-            mw = text[p:p + k]
-            if len(mw) == k and mw in mults and mw not in ("十", "百"):
-                nxt = match_unit(text, p + k)
-                if nxt or mw[-1] in "万亿萬億":
-                    mult *= mults[mw]
-                    p += k
+    c = text[p:p + 1]
+    for w, kind in q["middle_by_first"].get(c, ()):
+        if text.startswith(w, p):
+            if w.endswith(("万", "亿")):
+                mid = (w[:-1], kind)
+                mult = _multipliers().get(w[-1], 1.0)
+            else:
+                mid = (w, kind)
+            p += len(w)
+            # multiplier after the qualifier: 5000余万元
+            mults = _multipliers()
+            for k in (2, 1):
+                mw = text[p:p + k]
+                if len(mw) == k and mw in mults and mw not in ("十", "百"):
+                    nxt = match_unit(text, p + k)
+                    if nxt or mw[-1] in "万亿萬億":
+                        mult *= mults[mw]
+                        p += k
+                        break
+            c = text[p:p + 1]
+            break
+    # match_unit(text, p), inline
+    u = None
+    if c:
+        lengths, answers = _unit_index()
+        room = len(text) - p
+        for k in lengths.get(c, ()):
+            if k <= room:
+                u = answers.get(text[p:p + k])
+                if u:
                     break
-    u = match_unit(text, p)
     if not u:
         suf = _match_first(text, p, suffix_words)
         if suf and suf[0] not in ("多", "上下"):
@@ -654,16 +692,18 @@ def _tail(text: str, pos: int, tok: NumberToken) -> tuple:
         return mid, mult, unit, suffix, p
     unit = u
     p += len(u[0])
-    suf = _match_first(text, p, suffix_words)
-    if suf and not (suf[0] == "多" and mid):
-        # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
-        if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
-            suf = None
-        if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
-            suf = None
-        if suf:
-            suffix = suf
-            p += len(suf[0])
+    for w, kind in suffix_words.get(text[p:p + 1], ()):
+        if text.startswith(w, p):
+            if w == "多" and mid:
+                break
+            # "多" after a unit is only a qualifier at the end of a phrase (3人多 is rare; 3人多次 is not)
+            if w == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
+                break
+            if w == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
+                break
+            suffix = (w, kind)
+            p += len(w)
+            break
     return mid, mult, unit, suffix, p
 
 
@@ -681,40 +721,45 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
     """
     if not text:
         return []
-    toks = find_numbers(text, with_unit_only=with_unit_only)
-    seps, seps_max = _qualifiers()["range"], _qualifiers()["range_max"]
+    # the runs as tuples: (text, start, end, value, low, high, percent, chinese)
+    toks = _runs(text, with_unit_only)
+    qual = _qualifiers()
+    seps, seps_max = qual["range"], qual["range_max"]
+    prefix_last = qual["prefix_last"]
     out: list[Quantity] = []
     n_toks = len(toks)
     i = 0
     while i < n_toks:
         t = toks[i]
-        if t.value is None:
+        t_text, t_start, t_end, t_value, low, high, t_percent, t_chinese = t
+        if t_value is None:
             i += 1
             continue
         # explicit range: NUM sep NUM unit
-        low, high = t.low, t.high
         last = t
         j = i
         if low is None and i + 1 < n_toks:
             nxt = toks[i + 1]
+            n_start = nxt[1]
             # a gap longer than any separator, without spaces to strip at its ends, is no separator
-            if nxt.start - t.end > seps_max and text[t.end] not in " 　" and text[nxt.start - 1] not in " 　":
+            if n_start - t_end > seps_max and text[t_end] not in " 　" and text[n_start - 1] not in " 　":
                 between = None
             else:
-                between = text[t.end:nxt.start].strip(" 　")
-            if between in seps and nxt.value is not None:
-                lv = t.value * _shared_multiplier(t.text, nxt.text)
-                if nxt.value > lv and not t.percent:
-                    low, high, last, j = lv, nxt.value, nxt, i + 1
-                elif nxt.value > t.value and t.percent == nxt.percent:
-                    low, high, last, j = t.value, nxt.value, nxt, i + 1
-        mid, mult, unit, suffix, end = _tail(text, last.end, last)
-        pre = _prefix_qualifier(text, t.start)
-        value = t.value * mult
+                between = text[t_end:n_start].strip(" 　")
+            if between in seps and nxt[3] is not None:
+                lv = t_value * _shared_multiplier(t_text, nxt[0])
+                if nxt[3] > lv and not t_percent:
+                    low, high, last, j = lv, nxt[3], nxt, i + 1
+                elif nxt[3] > t_value and t_percent == nxt[6]:
+                    low, high, last, j = t_value, nxt[3], nxt, i + 1
+        mid, mult, unit, suffix, end = _tail_at(text, last[2], last[6], qual)
+        # (_prefix_qualifier's own first test, inline: most numbers follow no qualifier's last character)
+        pre = _prefix_qualifier(text, t_start) if t_start and text[t_start - 1] in prefix_last else None
+        value = t_value * mult
         if low is not None:
             low, high = low * mult, high * mult
         # percent on a range end: 10%-20%
-        if t.percent and unit is None:
+        if t_percent and unit is None:
             unit = ("", "percent", "%")
         if low is not None:
             approx = "range"
@@ -722,7 +767,7 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
         else:
             # (high is None too: tokens set both or neither); most numbers have no qualifier at all
             approx = _approx_of(pre, mid, suffix) if (pre or mid or suffix) else "exact"
-        start = t.start - len(pre[0]) if pre else t.start
+        start = t_start - len(pre[0]) if pre else t_start
         if unit:
             if unit[1] == "money" and unit[2] == "元":
                 cur = _currency_before(text, start)
@@ -731,8 +776,8 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
             unit_raw, unit_class, unit_name = unit
         else:
             unit_raw = unit_class = unit_name = None
-        out.append(Quantity(text[start:end], start, end, t.start, last.end, value, approx, low, high,
-                            unit_raw, unit_name, unit_class, t.chinese or last.chinese, False, t.start,
+        out.append(Quantity(text[start:end], start, end, t_start, last[2], value, approx, low, high,
+                            unit_raw, unit_name, unit_class, t_chinese or last[7], False, t_start,
                             pre[0] if pre else ""))
         i = j + 1
     _share_list_units(text, out)

@@ -4,7 +4,7 @@ Each shortcut is checked against the computation it replaces, on the corpus text
 tests/test_speed_equivalence.py), on hand-made edge cases and on random strings of the characters
 that matter:
 
-- numbers: the numeral scan's first-character lookahead (vs. the bare pattern), the one-regex
+- numbers: the numeral scan's first-character class and lookbehinds (vs. the plain pattern), the one-regex
   unit test after a run (vs. the ``_may_have_unit`` loop), qualifier lookup on pre-grouped words
   (vs. ``_match_word``), the last-character test before prefix qualifiers, the per-run reading memo
   (cold vs. warm), the range-gap shortcut (vs. strip + ``in``), match_unit's prebuilt answers;
@@ -16,7 +16,9 @@ that matter:
   the bare-indefinite slice; the "exact" shortcut of find_quantities when no qualifier was read;
   the trailing-comma test of find_numbers only on a shortened run; the plain patterns (gapped
   wordings, the text after a number, the digit test) on stdlib re (vs. the regex module); the
-  endswith test over an indicator's object wordings before the per-word loop.
+  endswith test over an indicator's object wordings before the per-word loop;
+- round 3: the numeral scan with the unit-ahead test inside the pattern (vs. _NUM_RE and a match
+  per run), _tail_at with its lookups inline (vs. the _match_first/match_unit calls).
 """
 from __future__ import annotations
 
@@ -46,13 +48,35 @@ def _texts():
 
 # ---------------------------------------------------------------------------- numbers
 
-_BARE_NUM_RE = re.compile(N._NUM_RE.pattern.split("\n", 1)[1], re.X)  # without the lookahead line
+# the numeral scan as it was written before its first-character class and lookbehinds (round 3)
+_PLAIN_NUM_RE = re.compile(
+    r"""(?:
+        [0-9０-９]+(?:,[0-9]{3}(?![0-9])|[,，][０-９]{3}(?![０-９]))*(?:[.．][0-9０-９]+)?
+        (?:[十百千万亿萬億]+(?:[0-9０-９]+[十百千万亿萬億]+)*)?
+      | [.．][0-9０-９]+
+      | [零〇○一二两兩倆三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰千仟万萬亿億]+
+        (?:[点點][零〇○一二三四五六七八九]+[万萬亿億]*)?
+    )""",
+    re.X,
+)
 
 
-def test_numeral_scan_lookahead_changes_no_match():
-    assert N._NUM_RE.pattern.startswith("(?=[")
-    for text in _texts():
-        assert [m.span() for m in N._NUM_RE.finditer(text)] == [m.span() for m in _BARE_NUM_RE.finditer(text)]
+def test_numeral_scan_first_class_changes_no_match():
+    """The scan opens with a plain class (re's charset scan) and picks its branch by lookbehind:
+    the same runs as the plain alternation."""
+    from re import _parser
+
+    assert _parser.parse(N._NUM_RE.pattern, re.X).data[0][0] is _parser.IN
+    extra = ["1,000,000.5万", "１，２３４．５", ".5", "．５个", "..5", "3点五亿", "二点五万", "1,23", "十二点",
+             "3.", "5千3百", "百分之三十", "壹佰贰拾", "１2３"]
+    rnd = random.Random(11)
+    digits = "0123456789０１２３４５６７８９.．,，零〇○一二两三十百千万亿萬億点點 人"
+    fuzz = ["".join(rnd.choice(digits) for _ in range(rnd.randint(1, 25))) for _ in range(3000)]
+    for text in _texts() + extra + fuzz:
+        assert [m.span() for m in N._NUM_RE.finditer(text)] == [m.span() for m in _PLAIN_NUM_RE.finditer(text)], text
+        for pos in range(0, len(text), 3):
+            a, b = N._NUM_RE.match(text, pos), _PLAIN_NUM_RE.match(text, pos)
+            assert (a and a.span()) == (b and b.span())
 
 
 def test_unit_ahead_regex_same_as_loop():
@@ -347,3 +371,83 @@ def test_by_object_endswith_prefilter_same_as_plain_loop():
                 assert got == _plain_by_object(obj, q, inds), (obj, q)
                 found += got is not None
     assert found > 0
+
+
+# ---------------------------------------------------------------------------- round 3
+
+
+def test_num_unit_re_same_runs_and_unit_test():
+    """The numeral scan with the unit-ahead test in the pattern: the runs of _NUM_RE, and group 1
+    set exactly where _unit_ahead_rx matches after the run."""
+    ahead = N._unit_ahead_rx()
+    for text in _texts() + ["三个", "三 个", "3 万 余人", "百分之四十", "五千万余元", "十余 个"]:
+        a = list(N._num_unit_re().finditer(text))
+        b = list(N._NUM_RE.finditer(text))
+        assert [m.span() for m in a] == [m.span() for m in b]
+        for m in a:
+            assert (m.lastindex is not None) == (ahead.match(text, m.end()) is not None), (text, m.span())
+
+
+def _plain_tail(text: str, pos: int, percent: bool) -> tuple:
+    """_tail as it was: _match_first and match_unit calls, the suffix tests after the lookup."""
+    q = N._qualifiers()
+    suffix_words = q["suffix_by_first"]
+    mid = unit = suffix = None
+    mult = 1.0
+    p = pos
+    if percent:
+        unit = ("", "percent", "%")
+        m = N._match_first(text, p, suffix_words)
+        if m and m[0] != "多":
+            suffix = m
+            p += len(m[0])
+        return mid, mult, unit, suffix, p
+    m = N._match_first(text, p, q["middle_by_first"])
+    if m:
+        w = m[0]
+        if w.endswith(("万", "亿")):
+            mid = (w[:-1], m[1])
+            mult = N._multipliers().get(w[-1], 1.0)
+        else:
+            mid = m
+        p += len(w)
+        mults = N._multipliers()
+        for k in (2, 1):
+            mw = text[p:p + k]
+            if len(mw) == k and mw in mults and mw not in ("十", "百"):
+                nxt = N.match_unit(text, p + k)
+                if nxt or mw[-1] in "万亿萬億":
+                    mult *= mults[mw]
+                    p += k
+                    break
+    u = N.match_unit(text, p)
+    if not u:
+        suf = N._match_first(text, p, suffix_words)
+        if suf and suf[0] not in ("多", "上下"):
+            suffix = suf
+            p += len(suf[0])
+        return mid, mult, unit, suffix, p
+    unit = u
+    p += len(u[0])
+    suf = N._match_first(text, p, suffix_words)
+    if suf and not (suf[0] == "多" and mid):
+        if suf[0] == "多" and (p + 1 < len(text) and text[p + 1] not in "，,。；;、）)"):
+            suf = None
+        if suf and suf[0] == "上下" and p + 2 < len(text) and text[p + 2] not in "，,。；;、）)的":
+            suf = None
+        if suf:
+            suffix = suf
+            p += len(suf[0])
+    return mid, mult, unit, suffix, p
+
+
+def test_inline_tail_same_as_plain_tail():
+    """_tail_at (qualifier and unit lookups inline) gives what the call-per-lookup version gave,
+    at every position of the texts, for percentages and not."""
+    q = N._qualifiers()
+    cases = ["3人多", "3人多次", "5000余万元", "近3万余人", "20人上下", "20人上下的", "3个多月", "5余万元多",
+             "10%左右", "3万人次以上", "2亿多元"]
+    for text in _texts()[:150] + cases + HAND + _fuzz(300):
+        for pos in range(len(text) + 1):
+            for percent in (False, True):
+                assert N._tail_at(text, pos, percent, q) == _plain_tail(text, pos, percent), (text, pos)
