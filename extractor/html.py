@@ -427,16 +427,28 @@ def parse_page(html: str, *, no_controls: bool = False, utf8: bytes | None = Non
 _XHTML_BODY = "{http://www.w3.org/1999/xhtml}body"
 
 
-def _drop_tree(el) -> None:
-    """``lxml.html``'s ``drop_tree`` for a plain element: removed with its children, the tail kept."""
+# what lxml refuses to set as text or tail (its parser keeps them): C0 controls but tab, LF and CR,
+# and the noncharacters U+FFFE and U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _drop_tree(el) -> int:
+    """``lxml.html``'s ``drop_tree`` for a plain element: removed with its children, the tail kept.
+    Returns how many characters lxml would not take in the joined text (see ``_NOT_XML``) were
+    replaced by U+FFFD to keep it (0 nearly always)."""
     parent = el.getparent()
+    replaced = 0
     if el.tail:
         previous = el.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + el.tail
-        else:
-            previous.tail = (previous.tail or "") + el.tail
+        holder, attr = (parent, "text") if previous is None else (previous, "tail")
+        joined = (getattr(holder, attr) or "") + el.tail
+        try:
+            setattr(holder, attr, joined)
+        except ValueError:
+            joined, replaced = _NOT_XML.subn("\ufffd", joined)
+            setattr(holder, attr, joined)
     parent.remove(el)
+    return replaced
 
 
 @functools.lru_cache(maxsize=1)
@@ -534,9 +546,13 @@ def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None)
     if author:
         fields["authors_meta"] = author
 
+    replaced = 0
     for el in bad:   # the elements of //script|//style|… in document order
         if el.getparent() is not None:
-            _drop_tree(el)
+            replaced += _drop_tree(el)
+    if replaced:
+        issues.append(f"{replaced} character(s) next to a removed script/style element that lxml cannot "
+                      f"hold (C0 controls, U+FFFE, U+FFFF) replaced by U+FFFD")
     body = doc
     if doc.find("body") is not None:
         body = next(doc.getroottree().iter("body", _XHTML_BODY), None)

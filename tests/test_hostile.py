@@ -163,6 +163,22 @@ def test_unterminated_html_constructs(pipe):
     assert BODY[1] in rec.text and "不是正文" not in rec.text
 
 
+@pytest.mark.parametrize("bad", ["\uffff", "\ufffe"])
+def test_noncharacter_next_to_a_dropped_element_keeps_the_main_text(bad):
+    """lxml's parser keeps U+FFFE/U+FFFF but refuses them when the reader joins a removed
+    <script>'s tail to the text before it: the page used to fall back to stripping every tag
+    (navigation and all). Now only that character becomes U+FFFD, with an issue saying so."""
+    from extractor.html import parse_page
+
+    nav = "<div class='nav'><a href='/'>首页</a> <a href='/a'>要闻</a></div>"
+    body = ("<div class='content'><p>" + BODY[0] + "</p><script>var x = 1;</script>" + bad + "尾句。<p>"
+            + BODY[1] + "</p></div>")
+    page = parse_page(f"<html><body>{nav}{body}</body></html>")
+    assert page.text == f"{BODY[0]}\n\ufffd尾句。\n{BODY[1]}"
+    assert not any("could not be parsed" in i for i in page.issues)
+    assert any("1 character(s)" in i and "U+FFFD" in i for i in page.issues)
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
