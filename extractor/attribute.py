@@ -443,20 +443,12 @@ class PlaceResolver:
 
     # the rules of scope.yaml's place order: (adcode, source) or None to try the next one
     def _place_sentence(self, a: int, si: int):
-        if si >= 0:
-            p = self._before(a, self.layout.sents[si][0])
-            if p is not None:
-                return p.adcode, p.text
-        return None
+        return _cited(self._before(a, self.layout.sents[si][0])) if si >= 0 else None
 
     def _place_paragraph(self, a: int, si: int):
         # a sentence lies in one paragraph: the anchor's is the sentence's (else looked up)
         pi = self.layout.sent_para[si] if si >= 0 else self.layout.paragraph_of(a)
-        if pi >= 0:
-            p = self._before(a, self.layout.paras[pi][0])
-            if p is not None:
-                return p.adcode, p.text
-        return None
+        return _cited(self._before(a, self.layout.paras[pi][0])) if pi >= 0 else None
 
     def _place_clause_after(self, a: int, si: int):
         if si >= 0:
@@ -465,15 +457,11 @@ class PlaceResolver:
             if i < len(self.places) and self.places[i].start < self.layout.sents[si][1]:
                 cs, ce = self.layout.clause_of(si, a)
                 if self.places[i].start < ce:
-                    p = self.places[i]
-                    return p.adcode, p.text
+                    return _cited(self.places[i])
         return None
 
     def _place_preceding(self, a: int, si: int):
-        p = self._before(a, 0)
-        if p is not None:
-            return p.adcode, p.text
-        return None
+        return _cited(self._before(a, 0))
 
     def _place_preceding_in_home(self, a: int, si: int):
         # a place named earlier keeps governing (an interview turn of 静海区纪委监委) only
@@ -481,13 +469,18 @@ class PlaceResolver:
         if self.home:
             p = self._before(a, 0)
             if p is not None and within(p.adcode, self.home):
-                return p.adcode, p.text
+                return _cited(p)
         return None
 
     def _place_home(self, a: int, si: int):
         if self.home:
             return self.home, "home:" + str(self.home_label)
         return None
+
+
+def _cited(p: Optional[PlaceMention]) -> Optional[tuple]:
+    """A place rule's answer for the mention ``p``: (its adcode, its text), or None without one."""
+    return (p.adcode, p.text) if p is not None else None
 
 
 @functools.lru_cache(maxsize=8)

@@ -301,15 +301,15 @@ class _Layout:
 # --------------------------------------------------------------------------- not-count tests
 
 
+_INDEFINITE = frozenset(("一", "壹", "二", "贰", "貳"))
+
+
 def _bare_indefinite(text: str, q: Quantity) -> bool:
     """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count; a lone 二 before a
     measure word is an ordinal-like prefix (二次供水, 二级) — counts of two are written 两."""
     # (a one-character numeral first: no slice for the longer ones)
     return (q.num_end - q.num_start == 1 and q.approx != "range"
-            and text[q.num_start] in ("一", "壹", "二", "贰", "貳") and not q.prefix)
-
-
-_INDEFINITE = frozenset(("一", "壹", "二", "贰", "貳"))
+            and text[q.num_start] in _INDEFINITE and not q.prefix)
 
 
 def is_count(text: str, q: Quantity, layout: _Layout) -> bool:

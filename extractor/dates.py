@@ -111,11 +111,11 @@ def _pairs(shapes: dict, *groups) -> tuple:
 _NEWLINE = re.compile("\n")
 _MATCH_END = re.Match.end
 _DIGITS = "0123456789〇零一二三四五六七八九十两仨"
+_RECENT_NUMERALS = "一二两三四五六七八九十仨"   # the Chinese numerals of the ``recent`` pattern's (?P<rn>…) (besides \d)
+_RECENT_BLURS = "多半"                           # its (?P<rm>…) and (?P<rm2>…) groups, before and after the unit
 # the non-digit characters the number part of ``N年来``/``近N个月`` may hold ((?P<rn>…)(?P<ge>个)?(?P<rm>多|半)?
 # in the ``recent`` pattern): the prefilters of that pattern are built from them
-_RECENT_NUMBER_CHARS = "一二两三四五六七八九十仨个多半"
-_RECENT_NUMERALS = "一二两三四五六七八九十仨"   # the Chinese numerals of its (?P<rn>…) group (besides \d)
-_RECENT_BLURS = "多半"                           # its (?P<rm2>…) group, between the unit and a suffix
+_RECENT_NUMBER_CHARS = _RECENT_NUMERALS + "个" + _RECENT_BLURS
 
 
 def _alt(words) -> str:
@@ -375,7 +375,7 @@ def rules() -> _Rules:
     recent = rf"""
       (?P<rp>{_alt(v.get('recent_prefixes', []))})?
       (?<![\d〇零一二三四五六七八九十两多])(?P<rn>\d{{1,3}}|[{_RECENT_NUMERALS}]{{1,3}})
-      (?P<ge>个)?(?P<rm>多|半)?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>{"|".join(_RECENT_BLURS)})?
+      (?P<ge>个)?(?P<rm>{"|".join(_RECENT_BLURS)})?(?P<ru>{_alt(v.get('recent_units', {}))})(?P<rm2>{"|".join(_RECENT_BLURS)})?
       (?P<rs>{_alt(v.get('recent_suffixes', []))})?
     """
     holiday_names = [n for x in h.get("holidays", []) for n in x["names"]]

@@ -18,14 +18,15 @@ _DROP = ("script", "style", "noscript", "iframe", "svg", "form", "select", "butt
 _BLOCK = {"p", "div", "section", "article", "li", "td", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
           "tr", "table", "ul", "ol", "dd", "dt", "pre", "center", "font", "span"}
 _TAG = re.compile(r"<[^>]*>")
-_WS = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+_WS_CHARS = " \t\r\f\v\u3000\xa0"
+_WS = re.compile("[" + _WS_CHARS + "]+")
 _SPACE_RUN = re.compile("  +")   # a literal start: re finds it by a fast substring search
 
 
 def _squeeze_ws(text: str) -> str:
     """``_WS.sub(" ", text)``: each of _WS's characters made a space by ``str.replace`` (C), then the
     runs of two or more spaces made one (the same runs: a third of the class-led scan's time)."""
-    for ch in "\t\r\f\v\u3000\xa0":
+    for ch in _WS_CHARS[1:]:   # (the first is the space)
         text = text.replace(ch, " ")
     return _SPACE_RUN.sub(" ", text)
 
@@ -551,8 +552,8 @@ def _parse_page(html: str, no_controls: bool = False, utf8: bytes | None = None)
         if el.getparent() is not None:
             replaced += _drop_tree(el)
     if replaced:
-        issues.append(f"{replaced} character(s) next to a removed script/style element that lxml cannot "
-                      f"hold (C0 controls, U+FFFE, U+FFFF) replaced by U+FFFD")
+        issues.append(f"{replaced} character(s) next to a removed element (script, style, nav …) that lxml "
+                      f"cannot hold (C0 controls, U+FFFE, U+FFFF) replaced by U+FFFD")
     body = doc
     if doc.find("body") is not None:
         body = next(doc.getroottree().iter("body", _XHTML_BODY), None)

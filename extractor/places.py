@@ -703,14 +703,20 @@ def _place_mention(**v) -> PlaceMention:
     return PlaceMention(**v)
 
 
+def _resolve_unique(ctx: Context, name: str, h: Hit) -> str:
+    """A name of one unit, nothing to weigh: ``h`` is its unit (remembered as the name's earlier
+    reading); how it was resolved is returned."""
+    ctx.earlier.setdefault(name, h.uid)
+    return "former_name" if h.kind == "former" else "unique"
+
+
 def resolve(ctx: Context, occ: Occ, hits: tuple[Hit, ...]) -> None:
     """Choose ``occ.uid`` among ``hits``; the other units considered go to ``occ.candidates``."""
     gz = ctx.gz
     if len(hits) == 1 and len(occ.considered) <= 1:   # one unit of that name: nothing to weigh
         h = hits[0]
         occ.uid, occ.candidates = h.uid, ()
-        occ.resolved_by = "former_name" if h.kind == "former" else "unique"
-        ctx.earlier.setdefault(occ.text, h.uid)
+        occ.resolved_by = _resolve_unique(ctx, occ.text, h)
         return
     province_short = any(h.kind == "short" and gz.units[h.uid].level == "province" for h in hits)
     scored = sorted(((ctx.score(h.uid, h.kind, occ.start, occ.text, province_short), h) for h in hits),
@@ -991,13 +997,11 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     # strong division names resolved first: what they resolve to is evidence for the rest
     # (span -> hits, uid, resolved_by, candidates); a name with one unit is what resolve() makes of it
     first: dict[tuple[int, int], tuple] = {}
-    earlier = ctx.earlier
     for o in strong:
         hits = div[id(o)]
-        if len(hits) == 1:   # resolve()'s first case (no other unit considered)
+        if len(hits) == 1:   # resolve()'s first case (no other unit considered), without a probe
             h = hits[0]
-            first[(o.start, o.end)] = (hits, h.uid, "former_name" if h.kind == "former" else "unique", ())
-            earlier.setdefault(o.text, h.uid)
+            first[(o.start, o.end)] = (hits, h.uid, _resolve_unique(ctx, o.text, h), ())
             ctx.add_sure(h.uid)
             continue
         probe = Occ(o.start, o.end, o.text, hits)

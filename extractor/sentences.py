@@ -27,7 +27,9 @@ import regex
 # Both are written to start with one character class (the branch taken is told by a lookbehind on
 # that first character), which lets stdlib ``re`` skip ahead to candidate characters: a pattern
 # that starts with an alternation is tried at every position (3x slower). Same matches.
-_SENT_END = re.compile(r"[。!?\uff01\uff1f\n](?:(?<=\n)\n*|(?<!\n)[。!?\uff01\uff1f]*[”’」』\"')\uff09]*)")
+_END_MARKS = "。!?\uff01\uff1f"          # the characters that end a sentence (besides the line break)
+_CLOSER_CHARS = "”’」』\"')\uff09"     # what may follow them in the same sentence
+_SENT_END = re.compile(f"[{_END_MARKS}\n](?:(?<=\n)\n*|(?<!\n)[{_END_MARKS}]*[{_CLOSER_CHARS}]*)")
 _CLAUSE_SEP = re.compile(r"[\uff0c;\uff1b:\uff1a,—…]"
                          r"(?:(?<=[\uff0c;\uff1b:\uff1a])|(?<=,)(?<!\d,)(?!\d)|(?<=—)—|(?<=…)…*)")
 _PARA_SEP = regex.compile(r"\n+")   # (stdlib re tries a leading repeat at every position: 10x slower here)
@@ -39,7 +41,7 @@ SOFT_BREAK_MIN = 6
 # non-space character to the end of the ``_SENT_END`` that closes it, or to the paragraph's end.
 # Each end character starts an end (the ends are found left to right), so ``[^ends]*`` stops
 # where the next end starts; a piece is never empty.
-_SENT_PIECE = re.compile(r"(?=\S)[^。!?\uff01\uff1f\n]*(?:[。!?\uff01\uff1f]+[”’」』\"')\uff09]*)?")
+_SENT_PIECE = re.compile(f"(?=\\S)[^{_END_MARKS}\n]*(?:[{_END_MARKS}]+[{_CLOSER_CHARS}]*)?")
 _MATCH_SPAN = re.Match.span
 _SPACE_CHARS = " \t\u3000\u00a0"         # what a soft break is made of
 
@@ -209,8 +211,7 @@ def paragraphs_sentences_owners(text: str) -> tuple[list[tuple[int, int]], list[
     return paras, *_sentence_pieces(text, paras)
 
 
-_END_MARKS = "。!?\uff01\uff1f"                 # _SENT_PIECE's end characters (besides the line break)
-_CLOSERS = frozenset("”’」』\"')\uff09")      # what may follow them in the same sentence
+_CLOSERS = frozenset(_CLOSER_CHARS)
 
 
 def _sentence_pieces(text: str, paras: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[int]]:
