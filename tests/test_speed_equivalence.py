@@ -27,14 +27,18 @@ from extractor.models import CountMention, DateMention, PlaceMention, Period, co
 SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-@functools.lru_cache(maxsize=1)
-def corpus_texts() -> tuple[str, ...]:
-    """Normalized texts of the seed and real articles (what the stages see)."""
+@functools.lru_cache(maxsize=2)
+def corpus_texts(with_repo_corpus: bool = False) -> tuple[str, ...]:
+    """Normalized texts of the seed and real articles (what the stages see); ``with_repo_corpus``:
+    and of the sample articles in the repository's corpus/ (for the speed-equivalence tests of
+    every area: one definition)."""
     from extractor.pipeline import extract
 
     paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt"))
     if not paths:
         pytest.skip("no corpus at ../shared/corpus")
+    if with_repo_corpus:
+        paths += sorted((pathlib.Path(__file__).resolve().parents[1] / "corpus").glob("*.txt"))
     return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
 
 

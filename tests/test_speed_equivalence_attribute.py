@@ -7,29 +7,21 @@ plain code gives, on the normalized corpus texts and on random texts of the char
 from __future__ import annotations
 
 import functools
-import pathlib
 import random
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractor import sentences as S
+from tests.test_speed_equivalence import corpus_texts as shared_corpus_texts
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
 
 ALPHABET = "。!?\uff01\uff1f”’」』\"')\uff09\n \t\u3000\u00a0\x0b\x1c\x85\u2028,，;：…12a市县在、“《"
 
 
-@functools.lru_cache(maxsize=1)
 def corpus_texts() -> tuple[str, ...]:
-    from extractor.pipeline import extract
-
-    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt")) \
-        + sorted((ROOT / "corpus").glob("*.txt"))
-    if not paths:
-        pytest.skip("no corpus")
-    return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
+    """The seed and real articles and corpus/ (see tests/test_speed_equivalence.py)."""
+    return shared_corpus_texts(with_repo_corpus=True)
 
 
 # ---------------------------------------------------------------------------- sentences

@@ -7,7 +7,6 @@ characters the rules look at (so that rare neighbourhoods — 二十世纪, 9 �
 from __future__ import annotations
 
 import functools
-import pathlib
 import random
 import re
 
@@ -15,21 +14,12 @@ import pytest
 
 from extractor import dates as D
 from extractor import timeexpr as T
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
+from tests.test_speed_equivalence import corpus_texts as shared_corpus_texts
 
 
-@functools.lru_cache(maxsize=1)
 def corpus_texts() -> tuple[str, ...]:
-    """Normalized texts of the corpus articles (what the stages see)."""
-    from extractor.pipeline import extract
-
-    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt")) \
-        + sorted((ROOT / "corpus").glob("*.txt"))
-    if not paths:
-        pytest.skip("no corpus")
-    return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
+    """The seed and real articles and corpus/ (see tests/test_speed_equivalence.py)."""
+    return shared_corpus_texts(with_repo_corpus=True)
 
 
 def _alphabet() -> str:
@@ -234,7 +224,6 @@ def test_measure_patterns_in_re_match_regex():
         for m in rx["doc_title"].finditer(t):
             a, b = r.title_note.search(m.group(1)), rx["title_note"].search(m.group(1))
             assert (a and a.span()) == (b and b.span())
-
 
 
 def _quoted_plain(text, blocked):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import pathlib
 import random
 
 import pytest
@@ -32,8 +31,8 @@ from extractor import attribute as A
 from extractor import places as P
 from extractor import sentences as S
 from extractor.models import CountMention, Period, PlaceMention
+from tests.test_speed_equivalence import corpus_texts as shared_corpus_texts
 
-SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 PLAIN_SENT_END = regex.compile(r"[。!?\uff01\uff1f]+[”’」』\"')\uff09]*|\n+")
 PLAIN_CLAUSE_SEP = regex.compile(r"[\uff0c;\uff1b:\uff1a]|(?<!\d),(?!\d)|——|…+")
@@ -48,14 +47,9 @@ EDGE_TEXTS = [
 ALPHABET = "。!?\uff01\uff1f”’」』\"')\uff09\n \t\u3000\u00a0,，;；:：—…12a市县福州连江在省、“《"
 
 
-@functools.lru_cache(maxsize=1)
 def corpus_texts() -> tuple[str, ...]:
-    from extractor.pipeline import extract
-
-    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "real").glob("*.txt"))
-    if not paths:
-        pytest.skip("no corpus at ../shared/corpus")
-    return tuple(extract(p.read_text(encoding="utf-8", errors="replace")).text for p in paths)
+    """The seed and real articles (see tests/test_speed_equivalence.py)."""
+    return shared_corpus_texts()
 
 
 def _texts():
