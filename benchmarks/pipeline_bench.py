@@ -12,6 +12,11 @@ then, on one core:
 3. the ratio of 1 to 2;
 4. the pipeline with 1 and 2 worker processes — speed-up.
 
+Steps 1-2 are repeated ``--rounds`` times, alternating (pipeline, JioNLP, pipeline, JioNLP …), and
+each round's ratio is printed with the median of them: the machine's speed drifts by tens of
+percent over a minute, and a drift that falls between the two halves of a single pair moves its
+ratio; paired rounds and their median do not depend on one such moment.
+
 Throughput is given in wall-clock time and in CPU time of this process (``time.process_time``):
 on a shared machine other jobs steal wall-clock time, so the CPU figures are the steadier ones.
 The per-stage table is in CPU time (the pipeline's own stage clock) and has a row for the
@@ -139,7 +144,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=4000, help="articles in the corpus")
     ap.add_argument("--jionlp-n", type=int, default=400, help="articles for the JioNLP run (0: skip it)")
-    ap.add_argument("--repeat", type=int, default=1, help="pipeline runs (median is reported)")
+    ap.add_argument("--repeat", type=int, default=1, help="pipeline runs per round (median is reported)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="paired rounds of (pipeline, JioNLP); the median ratio is reported")
     ap.add_argument("--no-workers", action="store_true", help="skip the 1-vs-2 workers run")
     ap.add_argument("--chunk", type=int, default=10, help="inputs per worker task")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the single-core loop to FILE")
@@ -159,43 +166,68 @@ def main() -> int:
     warm_up()
     print(f"warm-up (+ HTML reader and conversion tables): {time.perf_counter() - t_start:.2f}s")
 
-    prof = None
-    if args.profile:
-        import cProfile
+    import importlib.util
 
-        prof = cProfile.Profile()
-        prof.enable()
-    runs = [run_pipeline(corpus) for _ in range(args.repeat)]
-    if prof is not None:
-        prof.disable()
-        prof.dump_stats(args.profile)
-        print(f"cProfile of the pipeline loop written to {args.profile} (timings below include its overhead)")
-    total = statistics.median(r[0] for r in runs)
-    total_cpu = statistics.median(r[1] for r in runs)
-    _, _, stages, n_rec, texts = runs[0]
+    if args.jionlp_n and importlib.util.find_spec("jionlp") is None:
+        print("\njionlp not installed: pip install jionlp (benchmark-only dependency)")
+        args.jionlp_n = 0
+
+    rounds = []   # (pipeline wall, pipeline CPU, JioNLP wall or None, JioNLP CPU or None)
+    all_stages: dict[str, float] = {}
+    n_rec = 0
+    texts: list = []
+    sample: list = []
+    for r in range(max(1, args.rounds)):
+        prof = None
+        if args.profile and r == 0:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+        runs = [run_pipeline(corpus) for _ in range(args.repeat)]
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(args.profile)
+            print(f"cProfile of the first round's pipeline loop written to {args.profile} "
+                  f"(that round's timings include its overhead)")
+        total = statistics.median(x[0] for x in runs)
+        total_cpu = statistics.median(x[1] for x in runs)
+        _, _, stages, n_rec, round_texts = runs[0]
+        for k, v in stages.items():
+            all_stages[k] = all_stages.get(k, 0.0) + v
+        if r == 0:
+            rss = peak_rss_mb()   # the pipeline's own, before JioNLP is loaded into this process
+            texts = round_texts
+            sample = [texts[i % len(texts)] for i in range(args.jionlp_n)]
+        jt = run_jionlp(sample) if sample else (None, None)
+        rounds.append((total, total_cpu, *jt))
+        line = f"round {r + 1}: pipeline {n_rec / total:6.0f} articles/s"
+        if jt[0]:
+            line += (f"   JioNLP {len(sample) / jt[0]:5.1f} articles/s   ratio {(n_rec / total) / (len(sample) / jt[0]):4.1f}x"
+                     f"   (CPU time: {(n_rec / total_cpu) / (len(sample) / jt[1]):.1f}x)")
+        print(line, flush=True)
+
+    total = statistics.median(x[0] for x in rounds)
+    total_cpu = statistics.median(x[1] for x in rounds)
     text_mb = sum(len(t.encode()) for t, _ in texts) / 1e6
     print(f"\ncorpus: {len(corpus)} inputs, {n_rec} articles, {mb:.1f} MB on disk, {text_mb:.1f} MB of text")
     print(f"pipeline, 1 core:   {n_rec / total:8.0f} articles/s   {mb / total:6.2f} MB/s (input bytes)   "
-          f"peak RSS {peak_rss_mb():.0f} MB")
+          f"peak RSS {rss:.0f} MB   (median of {len(rounds)} rounds)")
     print(f"  in CPU time:      {n_rec / total_cpu:8.0f} articles/s   {mb / total_cpu:6.2f} MB/s")
-    busy = sum(stages.values())
-    print("CPU time per stage:")
-    for k, v in sorted(stages.items(), key=lambda kv: -kv[1]):
-        print(f"  {k:14s} {v * 1000 / n_rec:7.3f} ms/article  {100 * v / busy:5.1f}%")
+    busy = sum(all_stages.values())
+    print("CPU time per stage (all rounds):")
+    for k, v in sorted(all_stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:14s} {v * 1000 / (n_rec * len(rounds)):7.3f} ms/article  {100 * v / busy:5.1f}%")
 
-    sample = [texts[i % len(texts)] for i in range(args.jionlp_n)]
-    try:
-        jt = run_jionlp(sample) if sample else None
-    except ImportError:
-        print("\njionlp not installed: pip install jionlp (benchmark-only dependency)")
-        jt = None
-    if jt:
-        (jt, jt_cpu) = jt
-        j_rate, j_cpu = len(sample) / jt, len(sample) / jt_cpu
-        print(f"\nJioNLP extract_time alone: {j_rate:8.1f} articles/s   ({len(sample)} articles; "
-              f"CPU time: {j_cpu:.1f}/s)")
-        print(f"ratio pipeline / JioNLP:   {(n_rec / total) / j_rate:8.1f}x   "
-              f"(CPU time: {(n_rec / total_cpu) / j_cpu:.1f}x)")
+    if sample:
+        j_rate = statistics.median(len(sample) / x[2] for x in rounds)
+        j_cpu = statistics.median(len(sample) / x[3] for x in rounds)
+        ratios = [(n_rec / x[0]) / (len(sample) / x[2]) for x in rounds]
+        cpu_ratios = [(n_rec / x[1]) / (len(sample) / x[3]) for x in rounds]
+        print(f"\nJioNLP extract_time alone: {j_rate:8.1f} articles/s   ({len(sample)} articles per round; "
+              f"CPU time: {j_cpu:.1f}/s; median of {len(rounds)} rounds)")
+        print(f"ratio pipeline / JioNLP:   {statistics.median(ratios):8.1f}x   median of the rounds' ratios "
+              f"{', '.join(f'{x:.1f}' for x in ratios)} (CPU time: {statistics.median(cpu_ratios):.1f}x)")
 
     if not args.no_workers:
         t1, rss1 = run_workers(corpus, 1, args.chunk)
