@@ -130,6 +130,13 @@ def _not_counts() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _phrase_chars() -> frozenset:
+    """Every character of the fixed phrases (none when there is no automaton)."""
+    nc = _not_counts()
+    return frozenset("".join(nc["phrases"])) if nc["ac"] is not None else frozenset()
+
+
 _OBJECT_RX = regex.compile(r"[\p{Han}A-Za-z“”\"（）()]{1,14}")
 
 
@@ -198,7 +205,8 @@ class _Layout:
 
     Everything is found on demand: the boundaries around a position by a regex search forward from
     it and one in the reversed text (only the few positions of count candidates are asked for), the
-    blocked spans on the first :meth:`is_blocked`. The last answer of each kind is kept: a position
+    titles and slogans on the first :meth:`is_blocked`, the fixed phrases in windows around the
+    numbers asked about (:attr:`blocked` is the plain whole-text list). The last answer of each kind is kept: a position
     inside it has the same boundaries, so the searches of an article scan each character about once.
     """
 
@@ -208,6 +216,9 @@ class _Layout:
         self._rev: Optional[str] = None
         self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
         self._item_free = ((1, 0), False)  # (clause, whether it has no 、): each clause is searched once
+        self._ph: list[tuple[int, int]] = []   # fixed phrases found so far (left of _ph_upto), sorted
+        self._ph_starts: list[int] = []
+        self._ph_lo = self._ph_upto = 0
 
     # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
     @functools.cached_property
@@ -289,13 +300,86 @@ class _Layout:
         return self._search_bounds(_SEG_RX, pos)
 
     def is_blocked(self, start: int, end: int) -> bool:
-        k = bisect.bisect_right(self.blocked_starts, end)
-        if k == 0 or self.blocked_reach[k - 1] <= start:
-            return False  # no span starting before ``end`` reaches past ``start``
-        for s, e in self.blocked[max(0, k - 40):k]:
-            if s < end and start < e:
-                return True
-        return False
+        """Whether [start, end) overlaps a blocked span: a 《》 title or slogan (:attr:`quoted`,
+        found once per text), or a fixed phrase, looked for only around the numbers asked about
+        (:meth:`_in_phrase`). Exact: every span that could reach ``start`` is looked at."""
+        k = bisect.bisect_right(self.quoted_starts, end)
+        if k:
+            spans, reach = self.quoted, self.quoted_reach
+            # (reach: the running maximum of the ends; below the first index not reaching past
+            # ``start`` no span does)
+            while k and reach[k - 1] > start:
+                k -= 1
+                s, e = spans[k]
+                if s < end and start < e:
+                    return True
+        return self._in_phrase(start, end)
+
+    @functools.cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """The 《》 titles and the slogans (the blocked spans that are not fixed phrases), sorted."""
+        text = self.text
+        spans = [m.span() for m in _TITLE_RX.finditer(text)]
+        brk = _SLOGAN_BREAK_RX.search
+        spans += [(s, e) for s, e in _slogan_spans(text) if brk(text, s + 1, e - 1) is None]
+        spans.sort()
+        return spans
+
+    @functools.cached_property
+    def quoted_starts(self) -> list[int]:
+        return [s for s, _ in self.quoted]
+
+    @functools.cached_property
+    def quoted_reach(self) -> list[int]:
+        return list(itertools.accumulate([e for _, e in self.quoted], max))
+
+    def _in_phrase(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a fixed phrase of the leftmost-longest scan of the whole
+        text (what :meth:`_blocked_spans` keeps of it). The automaton runs on windows only: a phrase
+        overlapping the number holds one of its characters (none there: no phrase); a window
+        widened both ways to a boundary that no phrase occurrence can straddle (a character that is
+        in no phrase, beside it) gets the matches the whole-text scan has inside it (a
+        leftmost-longest scan starts afresh at such a boundary). Windows are scanned left to right,
+        each character once: [self._ph_lo, self._ph_upto) is scanned (its ends such boundaries too).
+        A position asked for left of that (never by the stage: its numbers come in text order) gets
+        the spans of the whole-text scan."""
+        text = self.text
+        chars = _phrase_chars()
+        if chars.isdisjoint(text[start:end]):
+            return False
+        upto = self._ph_upto
+        if start < self._ph_lo:
+            ph = self._phrases_all
+            k = bisect.bisect_left([s for s, _ in ph], end)
+            return k > 0 and ph[k - 1][1] > start
+        if end > upto:
+            w0 = start if start > upto else upto
+            while w0 > upto and text[w0 - 1] in chars:
+                w0 -= 1
+            w1, n = end, self._n
+            while w1 < n and text[w1] in chars:
+                w1 += 1
+            ph, starts = self._ph, self._ph_starts
+            for _, s, e in _not_counts()["ac"].find_matches_as_indexes(text[w0:w1]):
+                s += w0
+                # 四处 is a word, 十四处 is a number with its unit
+                if not (s > 0 and text[s - 1] in _NUMERAL_CHARS):
+                    ph.append((s, w0 + e))
+                    starts.append(s)
+            if w0 > upto:
+                self._ph_lo = w0  # (a gap before the window: what is left of it is not known)
+            self._ph_upto = w1
+        # the kept phrases do not overlap: sorted by start and by end, only the last one starting
+        # before ``end`` can reach past ``start``
+        k = bisect.bisect_left(self._ph_starts, end)
+        return k > 0 and self._ph[k - 1][1] > start
+
+    @functools.cached_property
+    def _phrases_all(self) -> list[tuple[int, int]]:
+        """The fixed phrases of the whole text that block (as in :meth:`_blocked_spans`)."""
+        text = self.text
+        return [(s, e) for _, s, e in _not_counts()["ac"].find_matches_as_indexes(text)
+                if not (s > 0 and text[s - 1] in _NUMERAL_CHARS)]
 
 
 # --------------------------------------------------------------------------- not-count tests
@@ -323,9 +407,7 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     if (num_end - num_start == 1 and text[num_start] in _INDEFINITE and q.approx != "range"
             and not q.prefix):
         return False
-    # layout.is_blocked(num_start, num_end), its first test inline (most numbers are past every span)
-    k = bisect.bisect_right(layout.blocked_starts, num_end)
-    if k and layout.blocked_reach[k - 1] > num_start and layout.is_blocked(num_start, num_end):
+    if layout.is_blocked(num_start, num_end):
         return False
     nc = _not_counts()
     head = q.list_head if q.list_head is not None else num_start

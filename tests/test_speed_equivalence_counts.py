@@ -18,7 +18,10 @@ that matter:
   wordings, the text after a number, the digit test) on stdlib re (vs. the regex module); the
   endswith test over an indicator's object wordings before the per-word loop;
 - round 3: the numeral scan with the unit-ahead test inside the pattern (vs. _NUM_RE and a match
-  per run), _tail_at with its lookups inline (vs. the _match_first/match_unit calls).
+  per run), _tail_at with its lookups inline (vs. the _match_first/match_unit calls);
+- round 4: the runs no unit can follow dropped by a C-level filter when the text has no 分之 (vs.
+  the loop over every match); is_blocked with the fixed phrases found in windows around the numbers
+  and titles/slogans scanned back by reach (vs. any overlap with the whole-text blocked spans).
 """
 from __future__ import annotations
 
@@ -451,3 +454,67 @@ def test_inline_tail_same_as_plain_tail():
         for pos in range(len(text) + 1):
             for percent in (False, True):
                 assert N._tail_at(text, pos, percent, q) == _plain_tail(text, pos, percent), (text, pos)
+
+
+# ---------------------------------------------------------------------------- round 4
+
+
+def _plain_runs(text: str) -> list[tuple]:
+    """_runs(text, True) through the loop that looks at every match (the 分之 path), forced."""
+    return N._runs("分之" + text, True)
+
+
+def test_runs_filtered_scan_same_as_every_match():
+    """Without 分之 in the text the runs no unit can follow are dropped by a C-level filter: the same
+    runs as the loop over every match (offsets shifted by the two characters put in front)."""
+    cases = ["三个", "一些人", "统一部署3人", "千万工程5项", "十分重要", "-3人", "负3人", "12,345元", "1.5万余元"]
+    n = 0
+    for text in _texts() + cases:
+        if "分之" in text:
+            continue
+        got = N._runs(text, True)
+        plain = [(s, a - 2, b - 2, *rest) for s, a, b, *rest in _plain_runs(text)]
+        if text[:1] in "-－−负":  # a sign after 分之 reads otherwise
+            continue
+        assert got == plain, text
+        n += len(got)
+    assert n > 1000
+
+
+def _plain_is_blocked(lay, start: int, end: int) -> bool:
+    """Any blocked span of the whole-text computation overlapping [start, end)."""
+    return any(s < end and start < e for s, e in lay.blocked)
+
+
+def _phrase_texts():
+    rnd = random.Random(12)
+    phrases = C._not_counts()["phrases"]
+    pieces = phrases + ["3", "十", "5人", "，", "“", "”", "《", "》", "一", "两", "个", "项", "处"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(1500)]
+    chars = "".join(sorted(C._phrase_chars()))[:60] + "35，“”《》人"
+    made += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 40))) for _ in range(1500)]
+    return made
+
+
+@pytest.mark.parametrize("order", ["numbers", "every", "shuffled"])
+def test_is_blocked_windowed_phrases_same_as_whole_text_spans(order):
+    """is_blocked with the fixed phrases looked for in windows (and titles/slogans scanned back by
+    their reach) gives what the whole-text blocked spans give: at the numbers of the texts (the
+    calls of the stage, left to right) and at every position and pair of positions."""
+    checked = blocked = 0
+    for text in list(corpus_texts()) + HAND + _fuzz(200) + _phrase_texts():
+        lay = C._Layout(text)
+        plain = C._Layout(text)
+        if order == "numbers":
+            spans = [(q.num_start, q.num_end) for q in N.find_quantities(text, with_unit_only=True)]
+        else:
+            spans = [(a, b) for a in range(len(text)) for b in (a + 1, a + 2, a + 4) if b <= len(text)]
+            if order == "shuffled":  # (positions left of those asked before: the whole-text spans)
+                random.Random(len(text)).shuffle(spans)
+                spans = spans[:40]
+        for a, b in spans:
+            got = lay.is_blocked(a, b)
+            assert got == _plain_is_blocked(plain, a, b), (text, a, b)
+            checked += 1
+            blocked += got
+    assert checked > 1000 and blocked > 100
