@@ -214,7 +214,9 @@ class _Layout:
         self.text = text
         self._n = len(text)
         self._rev: Optional[str] = None
-        self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
+        # per kind of mark (sentence, clause, list item): the last (start, end), empty at first (a list
+        # by index: a compiled pattern as a dict key is hashed over its whole code at every lookup)
+        self._last = [(1, 0), (1, 0), (1, 0)]
         self._item_free = ((1, 0), False)  # (clause, whether it has no 、): each clause is searched once
         self._ph: list[tuple[int, int]] = []   # fixed phrases found so far (left of _ph_upto), sorted
         self._ph_starts: list[int] = []
@@ -268,10 +270,10 @@ class _Layout:
         end = marks[k] if k < len(marks) else n
         return start, end
 
-    def _search_bounds(self, rx, pos: int) -> tuple[int, int]:
+    def _search_bounds(self, rx, pos: int, kind: int) -> tuple[int, int]:
         """:meth:`_bounds` by searching from ``pos``: no mark lies in [start, end), so every position
-        there (and ``end`` itself) has the same answer as the last one asked for."""
-        last = self._last[rx]
+        there (and ``end`` itself) has the same answer as the last one asked for (of this ``kind``)."""
+        last = self._last[kind]
         if last[0] <= pos <= last[1]:
             return last
         n = self._n
@@ -282,14 +284,14 @@ class _Layout:
         # the last mark before ``pos`` is the first one at or after ``n - pos`` in the reversed text
         m = rx.search(self._rev, n - pos)
         bounds = (n - m.start() if m is not None else 0, end)
-        self._last[rx] = bounds
+        self._last[kind] = bounds
         return bounds
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_SENT_RX, pos)
+        return self._search_bounds(_SENT_RX, pos, 0)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_CLAUSE_RX, pos)
+        return self._search_bounds(_CLAUSE_RX, pos, 1)
 
     def segment(self, pos: int) -> tuple[int, int]:
         clause = self.clause_of(pos)
@@ -297,7 +299,7 @@ class _Layout:
             self._item_free = (clause, _ITEM_RX.search(self.text, clause[0], clause[1]) is None)
         if self._item_free[1]:
             return clause  # list-item marks are the clause marks and 、: without a 、 the whole clause
-        return self._search_bounds(_SEG_RX, pos)
+        return self._search_bounds(_SEG_RX, pos, 2)
 
     def is_blocked(self, start: int, end: int) -> bool:
         """Whether [start, end) overlaps a blocked span: a 《》 title or slogan (:attr:`quoted`,
