@@ -50,6 +50,8 @@ _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = _re.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = _re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _TITLE_RX = regex.compile(r"《[^《》\n]{0,80}》")
+_TITLE_RE = _re.compile(_TITLE_RX.pattern)  # the same, for one match at a 《 (stdlib: less per call)
+_TITLE_REACH = 81  # a title overlapping a position starts at most this far before it
 _NUMERAL_CHARS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿")
 
 
@@ -221,6 +223,7 @@ class _Layout:
         self._ph: list[tuple[int, int]] = []   # fixed phrases found so far (left of _ph_upto), sorted
         self._ph_starts: list[int] = []
         self._ph_lo = self._ph_upto = 0
+        self._kept: dict[int, bool] = {}  # opening quote -> whether its slogan match is kept
 
     # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
     @functools.cached_property
@@ -302,9 +305,79 @@ class _Layout:
         return self._search_bounds(_SEG_RX, pos, 2)
 
     def is_blocked(self, start: int, end: int) -> bool:
-        """Whether [start, end) overlaps a blocked span: a 《》 title or slogan (:attr:`quoted`,
-        found once per text), or a fixed phrase, looked for only around the numbers asked about
-        (:meth:`_in_phrase`). Exact: every span that could reach ``start`` is looked at."""
+        """Whether [start, end) overlaps a blocked span: a 《》 title, a slogan or a fixed phrase,
+        each looked for only around the number (a title or slogan holding it starts at the last
+        《 or opening quote of its kind before it, at most a title's or slogan's length away), with
+        the answers of the whole-text spans (:attr:`blocked`; exact, no window of nearest spans)."""
+        text = self.text
+        k = text.rfind("《", start - _TITLE_REACH if start > _TITLE_REACH else 0, end)
+        if k >= start:  # (a span holding a 《 itself — never a number: the whole-text spans)
+            return self._in_quoted(start, end) or self._in_phrase(start, end)
+        if k >= 0:
+            # (a title holds no 《: only the last one before the number can start one around it)
+            m = _TITLE_RE.match(text, k)
+            if m is not None and m.end() > start:
+                return True
+        hit = self._in_slogan(start, end)
+        if hit is None:
+            hit = self._in_quoted(start, end)  # (a long chain of overlapping quotes: the plain answer)
+        return hit or self._in_phrase(start, end)
+
+    def _in_slogan(self, start: int, end: int) -> Optional[bool]:
+        """Whether [start, end) overlaps a slogan of :func:`_slogan_spans` (no clause break between
+        its quotes); None when undecided (see :meth:`_slogan_kept`). A kind's match holds none of
+        its quotes: only the last opening quote of each kind before ``end`` can start one around the
+        number, and a kind's matches are the pattern's matches at each of its opening quotes."""
+        text = self.text
+        reach = _not_counts()["slogan_max"] + 1
+        lo = start - reach if start > reach else 0
+        for quote, rx in _slogan_rxs():
+            k = text.rfind(quote, lo, end)
+            if k < 0:
+                continue
+            if k >= start:
+                return None  # (a span holding an opening quote itself — never a number)
+            m = rx.match(text, k)
+            if m is None or m.end() <= start:
+                continue
+            kept = self._slogan_kept(k, 0)
+            if kept is None:
+                return None
+            if kept and _SLOGAN_BREAK_RX.search(text, k + 1, m.end() - 1) is None:
+                return True
+        return False
+
+    def _slogan_kept(self, k: int, depth: int) -> Optional[bool]:
+        """Whether the match starting at ``k`` survives the merge of :func:`_slogan_spans` (dropped
+        when it starts inside a kept match: kept matches do not overlap, so the one holding ``k``
+        would be the last kept before it). None past a few levels of such chains (the caller then
+        takes the whole-text spans: bounded work per number)."""
+        got = self._kept.get(k)
+        if got is not None:
+            return got
+        if depth > 4:
+            return None
+        text = self.text
+        reach = _not_counts()["slogan_max"] + 1
+        lo = k - reach if k > reach else 0
+        for quote, rx in _slogan_rxs():
+            j = text.rfind(quote, lo, k)
+            if j < 0:
+                continue
+            m = rx.match(text, j)
+            if m is None or m.end() <= k:
+                continue
+            d = self._slogan_kept(j, depth + 1)
+            if d is None:
+                return None
+            if d:
+                self._kept[k] = False
+                return False
+        self._kept[k] = True
+        return True
+
+    def _in_quoted(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a span of :attr:`quoted` (whole text)."""
         k = bisect.bisect_right(self.quoted_starts, end)
         if k:
             spans, reach = self.quoted, self.quoted_reach
@@ -315,7 +388,7 @@ class _Layout:
                 s, e = spans[k]
                 if s < end and start < e:
                     return True
-        return self._in_phrase(start, end)
+        return False
 
     @functools.cached_property
     def quoted(self) -> list[tuple[int, int]]:

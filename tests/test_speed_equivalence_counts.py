@@ -493,14 +493,20 @@ def _phrase_texts():
     made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(1500)]
     chars = "".join(sorted(C._phrase_chars()))[:60] + "35，“”《》人"
     made += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 40))) for _ in range(1500)]
+    # titles and slogans: overlapping quotes of the three kinds (chains of them), breaks, newlines
+    quotes = "“”‘’「」《》“”‘’「」三个两个5人，。\n一"
+    made += ["".join(rnd.choice(quotes) for _ in range(rnd.randint(1, 60))) for _ in range(2000)]
+    made += ["“‘「" * k + "3人" + "”’」" * k for k in range(1, 12)] + [_quote_chain(k) for k in range(1, 20)]
+    made += ["“" + "1‘2「3“4”5’6」7" * k + "”八项规定" for k in range(1, 6)]
     return made
 
 
 @pytest.mark.parametrize("order", ["numbers", "every", "shuffled"])
 def test_is_blocked_windowed_phrases_same_as_whole_text_spans(order):
-    """is_blocked with the fixed phrases looked for in windows (and titles/slogans scanned back by
-    their reach) gives what the whole-text blocked spans give: at the numbers of the texts (the
-    calls of the stage, left to right) and at every position and pair of positions."""
+    """is_blocked with the fixed phrases looked for in windows and the titles and slogans at the
+    last opening quotes before the number (the whole-text spans after a long chain of quotes) gives
+    what the whole-text blocked spans give: at the numbers of the texts (the calls of the stage,
+    left to right), at every position and pair of positions, and in random order."""
     checked = blocked = 0
     for text in list(corpus_texts()) + HAND + _fuzz(200) + _phrase_texts():
         lay = C._Layout(text)
@@ -518,3 +524,30 @@ def test_is_blocked_windowed_phrases_same_as_whole_text_spans(order):
             checked += 1
             blocked += got
     assert checked > 1000 and blocked > 100
+
+
+def _quote_chain(n: int) -> str:
+    """Slogan matches of the three kinds in turn, each holding the next one's opening quote (the
+    i-th opens at 2i and closes at 2i+3): a chain of overlapping matches."""
+    kinds = ["“”", "‘’", "「」"]
+    chars = ["x"] * (2 * n + 4)
+    for i in range(n):
+        chars[2 * i] = kinds[i % 3][0]
+        chars[2 * i + 3] = kinds[i % 3][1]
+    return "".join(chars)
+
+
+def test_slogan_chain_falls_back_to_whole_text_spans():
+    """Asked left to right (as the stage asks), the kept answers are remembered and a chain is
+    followed one step at a time; asked from the right, a long chain is left to the whole-text spans."""
+    undecided = 0
+    for n in range(1, 16):
+        text = _quote_chain(n)
+        for order in (1, -1):
+            lay, plain = C._Layout(text), C._Layout(text)
+            for pos in list(range(1, len(text), 2))[::order]:  # (closing quotes and x: no opening quote)
+                got = lay._in_slogan(pos, pos + 1)
+                assert got is not None or order == -1
+                undecided += got is None
+                assert lay.is_blocked(pos, pos + 1) == _plain_is_blocked(plain, pos, pos + 1), (text, pos)
+    assert undecided > 0
