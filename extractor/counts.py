@@ -27,7 +27,7 @@ import regex
 
 from .article import Article
 from .models import CountMention, construct_all
-from .numbers import Quantity, find_quantities
+from .numbers import R_APPROX, R_NUM_END, R_NUM_START, R_PREFIX, R_UNIT_CLASS, Quantity, quantity_rows
 from .resources import load_yaml
 
 COUNT_CLASSES = ("count", "measure", "money", "percent")
@@ -747,7 +747,15 @@ def _extract(text: str) -> list[CountMention]:
     last_in_clause: dict[tuple[int, int], tuple[str, Optional[str], int]] = {}
     heads: list[tuple[int, str, Optional[str], int]] = []  # (num_start, indicator, label, sentence start)
     sentences: dict[tuple[int, int], Optional[str]] = {}
-    for q in find_quantities(text, with_unit_only=True):
+    for r in quantity_rows(text, True):
+        # is_count's first tests on the row (a unit class not counted, a bare 一/二): no Quantity
+        # for most of the numbers a text has
+        if r[R_UNIT_CLASS] not in COUNT_CLASSES:
+            continue
+        if (r[R_NUM_END] - r[R_NUM_START] == 1 and text[r[R_NUM_START]] in _INDEFINITE
+                and r[R_APPROX] != "range" and not r[R_PREFIX]):
+            continue
+        q = Quantity(text[r[0]:r[1]], *r)
         if not is_count(text, q, layout):
             continue
         cs, ce = layout.clause_of(q.num_start)

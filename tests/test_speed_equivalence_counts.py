@@ -21,7 +21,9 @@ that matter:
   per run), _tail_at with its lookups inline (vs. the _match_first/match_unit calls);
 - round 4: the runs no unit can follow dropped by a C-level filter when the text has no 分之 (vs.
   the loop over every match); is_blocked with the fixed phrases found in windows around the numbers
-  and titles/slogans scanned back by reach (vs. any overlap with the whole-text blocked spans).
+  and titles/slogans at the last opening marks before the number (vs. any overlap with the
+  whole-text blocked spans); quantity rows with the 、-list sharing on rows (vs. _share_list_units
+  on Quantity objects), the row tests before a Quantity is built (only what is_count rejects).
 """
 from __future__ import annotations
 
@@ -551,3 +553,43 @@ def test_slogan_chain_falls_back_to_whole_text_spans():
                 undecided += got is None
                 assert lay.is_blocked(pos, pos + 1) == _plain_is_blocked(plain, pos, pos + 1), (text, pos)
     assert undecided > 0
+
+
+def _list_texts():
+    rnd = random.Random(13)
+    pieces = ["3", "一", "二", "两", "十", "5人", "件", "、", "名", "年", "，", "第", "约", "余", "-", "至", "%", "元"]
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25))) for _ in range(3000)]
+
+
+def test_share_list_rows_same_as_share_list_units(monkeypatch):
+    """Units of 、-lists shared and list heads set on the rows: what _share_list_units does on
+    Quantity objects built from the rows before sharing."""
+    texts = _texts() + _list_texts() + ["67、88件", "2017、2018年", "一、二种", "3、4、5名和6个"]
+    shared = {t: N.find_quantities(t) for t in texts}
+    shared_u = {t: N.find_quantities(t, with_unit_only=True) for t in texts}
+    monkeypatch.setattr(N, "_share_list_rows", lambda text, rows: None)
+    n = 0
+    for t in texts:
+        for got, unit_only in ((shared[t], False), (shared_u[t], True)):
+            plain = [N.Quantity(t[r[0]:r[1]], *r) for r in N.quantity_rows(t, unit_only)]
+            N._share_list_units(t, plain)
+            assert got == plain, t
+            n += sum(q.shared_unit for q in got)
+    assert n > 100
+
+
+def test_row_prefilter_rejects_only_what_is_count_rejects():
+    """_extract's tests on a row before building its Quantity (unit class, bare 一/二) reject only
+    numbers is_count rejects: the counts are those of is_count on every quantity."""
+    from extractor.numbers import R_APPROX, R_NUM_END, R_NUM_START, R_PREFIX, R_UNIT_CLASS
+    rejected = 0
+    for text in _texts() + _list_texts():
+        lay = C._Layout(text)
+        for r in N.quantity_rows(text, True):
+            pre = r[R_UNIT_CLASS] not in C.COUNT_CLASSES or (
+                r[R_NUM_END] - r[R_NUM_START] == 1 and text[r[R_NUM_START]] in C._INDEFINITE
+                and r[R_APPROX] != "range" and not r[R_PREFIX])
+            if pre:
+                rejected += 1
+                assert not C.is_count(text, N.Quantity(text[r[0]:r[1]], *r), lay), text
+    assert rejected > 1000
