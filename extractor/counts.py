@@ -207,8 +207,8 @@ class _Layout:
 
     Everything is found on demand: the boundaries around a position by a regex search forward from
     it and one in the reversed text (only the few positions of count candidates are asked for), the
-    titles and slogans on the first :meth:`is_blocked`, the fixed phrases in windows around the
-    numbers asked about (:attr:`blocked` is the plain whole-text list). The last answer of each kind is kept: a position
+    titles, slogans and fixed phrases only around the numbers :meth:`is_blocked` is asked about
+    (:attr:`blocked` is the plain whole-text list). The last answer of each kind is kept: a position
     inside it has the same boundaries, so the searches of an article scan each character about once.
     """
 
@@ -424,8 +424,8 @@ class _Layout:
             return False
         upto = self._ph_upto
         if start < self._ph_lo:
-            ph = self._phrases_all
-            k = bisect.bisect_left([s for s, _ in ph], end)
+            ph, starts = self._phrases_all
+            k = bisect.bisect_left(starts, end)
             return k > 0 and ph[k - 1][1] > start
         if end > upto:
             w0 = start if start > upto else upto
@@ -450,11 +450,12 @@ class _Layout:
         return k > 0 and self._ph[k - 1][1] > start
 
     @functools.cached_property
-    def _phrases_all(self) -> list[tuple[int, int]]:
-        """The fixed phrases of the whole text that block (as in :meth:`_blocked_spans`)."""
+    def _phrases_all(self) -> tuple[list[tuple[int, int]], list[int]]:
+        """The fixed phrases of the whole text that block (as in :meth:`_blocked_spans`), and their starts."""
         text = self.text
-        return [(s, e) for _, s, e in _not_counts()["ac"].find_matches_as_indexes(text)
-                if not (s > 0 and text[s - 1] in _NUMERAL_CHARS)]
+        ph = [(s, e) for _, s, e in _not_counts()["ac"].find_matches_as_indexes(text)
+              if not (s > 0 and text[s - 1] in _NUMERAL_CHARS)]
+        return ph, [s for s, _ in ph]
 
 
 # --------------------------------------------------------------------------- not-count tests
