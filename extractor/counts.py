@@ -485,6 +485,13 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
         return False
     if layout.is_blocked(num_start, num_end):
         return False
+    return _context_ok(text, q)
+
+
+def _context_ok(text: str, q: Quantity) -> bool:
+    """is_count's tests after the blocked spans: no ordinal or code prefix, no excluding suffix or
+    letter after, no guarded unit in its excluded context."""
+    num_start, num_end = q.num_start, q.num_end
     nc = _not_counts()
     head = q.list_head if q.list_head is not None else num_start
     lead = min(head, q.start)
@@ -516,6 +523,21 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
         if before.endswith(pre_words) or after_unit.startswith(post_words):
             return False
     return True
+
+
+def _count_of_row(text: str, r: list, layout: _Layout) -> Optional[Quantity]:
+    """The Quantity of a row of :func:`quantity_rows` if it is a count (what :func:`is_count` says
+    of it), else None: is_count's first tests and the blocked spans on the row, so most numbers of a
+    text never get a Quantity."""
+    if r[R_UNIT_CLASS] not in COUNT_CLASSES:
+        return None  # (a row always has a value)
+    ns, ne = r[R_NUM_START], r[R_NUM_END]
+    if ne - ns == 1 and text[ns] in _INDEFINITE and r[R_APPROX] != "range" and not r[R_PREFIX]:
+        return None
+    if layout.is_blocked(ns, ne):
+        return None
+    q = Quantity(text[r[0]:r[1]], *r)
+    return q if _context_ok(text, q) else None
 
 
 # --------------------------------------------------------------------------- indicators
@@ -749,15 +771,8 @@ def _extract(text: str) -> list[CountMention]:
     heads: list[tuple[int, str, Optional[str], int]] = []  # (num_start, indicator, label, sentence start)
     sentences: dict[tuple[int, int], Optional[str]] = {}
     for r in quantity_rows(text, True):
-        # is_count's first tests on the row (a unit class not counted, a bare 一/二): no Quantity
-        # for most of the numbers a text has
-        if r[R_UNIT_CLASS] not in COUNT_CLASSES:
-            continue
-        if (r[R_NUM_END] - r[R_NUM_START] == 1 and text[r[R_NUM_START]] in _INDEFINITE
-                and r[R_APPROX] != "range" and not r[R_PREFIX]):
-            continue
-        q = Quantity(text[r[0]:r[1]], *r)
-        if not is_count(text, q, layout):
+        q = _count_of_row(text, r, layout)
+        if q is None:
             continue
         cs, ce = layout.clause_of(q.num_start)
         ss, se = layout.segment(q.num_start)

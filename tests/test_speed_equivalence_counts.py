@@ -23,7 +23,7 @@ that matter:
   the loop over every match); is_blocked with the fixed phrases found in windows around the numbers
   and titles/slogans at the last opening marks before the number (vs. any overlap with the
   whole-text blocked spans); quantity rows with the 、-list sharing on rows (vs. _share_list_units
-  on Quantity objects), the row tests before a Quantity is built (only what is_count rejects).
+  on Quantity objects), the tests on a row before its Quantity is built (what is_count says).
 """
 from __future__ import annotations
 
@@ -578,18 +578,17 @@ def test_share_list_rows_same_as_share_list_units(monkeypatch):
     assert n > 100
 
 
-def test_row_prefilter_rejects_only_what_is_count_rejects():
-    """_extract's tests on a row before building its Quantity (unit class, bare 一/二) reject only
-    numbers is_count rejects: the counts are those of is_count on every quantity."""
-    from extractor.numbers import R_APPROX, R_NUM_END, R_NUM_START, R_PREFIX, R_UNIT_CLASS
-    rejected = 0
-    for text in _texts() + _list_texts():
-        lay = C._Layout(text)
+def test_count_of_row_same_as_is_count():
+    """_extract's tests on a row (unit class, bare 一/二, blocked spans, then the context on its
+    Quantity) say what is_count says of the row's Quantity, the numbers taken in text order."""
+    kept = rejected = 0
+    for text in _texts() + _list_texts() + _phrase_texts()[:1500]:
+        lay, plain = C._Layout(text), C._Layout(text)
         for r in N.quantity_rows(text, True):
-            pre = r[R_UNIT_CLASS] not in C.COUNT_CLASSES or (
-                r[R_NUM_END] - r[R_NUM_START] == 1 and text[r[R_NUM_START]] in C._INDEFINITE
-                and r[R_APPROX] != "range" and not r[R_PREFIX])
-            if pre:
-                rejected += 1
-                assert not C.is_count(text, N.Quantity(text[r[0]:r[1]], *r), lay), text
-    assert rejected > 1000
+            q = N.Quantity(text[r[0]:r[1]], *r)
+            got = C._count_of_row(text, r, lay)
+            assert (got is not None) == C.is_count(text, q, plain), text
+            assert got is None or got == q
+            kept += got is not None
+            rejected += got is None
+    assert kept > 1000 and rejected > 1000
