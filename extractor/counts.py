@@ -27,7 +27,7 @@ import regex
 
 from .article import Article
 from .models import CountMention, construct_all
-from .numbers import Quantity, find_quantities
+from .numbers import R_APPROX, R_NUM_END, R_NUM_START, R_PREFIX, R_UNIT_CLASS, Quantity, quantity_rows
 from .resources import load_yaml
 
 COUNT_CLASSES = ("count", "measure", "money", "percent")
@@ -50,6 +50,8 @@ _SLOGAN_BREAK_RX = _re.compile("[，。；！？,;!?：:]")
 _AFTER_RX = _re.compile(r"[^，。；！？,;!?、\n]{0,8}")
 _DIGIT_RX = _re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 _TITLE_RX = regex.compile(r"《[^《》\n]{0,80}》")
+_TITLE_RE = _re.compile(_TITLE_RX.pattern)  # the same, for one match at a 《 (stdlib: less per call)
+_TITLE_REACH = 81  # a title overlapping a position starts at most this far before it
 _NUMERAL_CHARS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿")
 
 
@@ -130,6 +132,13 @@ def _not_counts() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _phrase_chars() -> frozenset:
+    """Every character of the fixed phrases (none when there is no automaton)."""
+    nc = _not_counts()
+    return frozenset("".join(nc["phrases"])) if nc["ac"] is not None else frozenset()
+
+
 _OBJECT_RX = regex.compile(r"[\p{Han}A-Za-z“”\"（）()]{1,14}")
 
 
@@ -198,7 +207,8 @@ class _Layout:
 
     Everything is found on demand: the boundaries around a position by a regex search forward from
     it and one in the reversed text (only the few positions of count candidates are asked for), the
-    blocked spans on the first :meth:`is_blocked`. The last answer of each kind is kept: a position
+    titles, slogans and fixed phrases only around the numbers :meth:`is_blocked` is asked about
+    (:attr:`blocked` is the plain whole-text list). The last answer of each kind is kept: a position
     inside it has the same boundaries, so the searches of an article scan each character about once.
     """
 
@@ -206,8 +216,14 @@ class _Layout:
         self.text = text
         self._n = len(text)
         self._rev: Optional[str] = None
-        self._last = {_SENT_RX: (1, 0), _CLAUSE_RX: (1, 0), _SEG_RX: (1, 0)}  # (start, end): empty at first
+        # per kind of mark (sentence, clause, list item): the last (start, end), empty at first (a list
+        # by index: a compiled pattern as a dict key is hashed over its whole code at every lookup)
+        self._last = [(1, 0), (1, 0), (1, 0)]
         self._item_free = ((1, 0), False)  # (clause, whether it has no 、): each clause is searched once
+        self._ph: list[tuple[int, int]] = []   # fixed phrases found so far (left of _ph_upto), sorted
+        self._ph_starts: list[int] = []
+        self._ph_lo = self._ph_upto = 0
+        self._kept: dict[int, bool] = {}  # opening quote -> whether its slogan match is kept
 
     # the mark positions as lists (the plain form of the boundaries; the tests compare with it)
     @functools.cached_property
@@ -257,10 +273,10 @@ class _Layout:
         end = marks[k] if k < len(marks) else n
         return start, end
 
-    def _search_bounds(self, rx, pos: int) -> tuple[int, int]:
+    def _search_bounds(self, rx, pos: int, kind: int) -> tuple[int, int]:
         """:meth:`_bounds` by searching from ``pos``: no mark lies in [start, end), so every position
-        there (and ``end`` itself) has the same answer as the last one asked for."""
-        last = self._last[rx]
+        there (and ``end`` itself) has the same answer as the last one asked for (of this ``kind``)."""
+        last = self._last[kind]
         if last[0] <= pos <= last[1]:
             return last
         n = self._n
@@ -271,14 +287,14 @@ class _Layout:
         # the last mark before ``pos`` is the first one at or after ``n - pos`` in the reversed text
         m = rx.search(self._rev, n - pos)
         bounds = (n - m.start() if m is not None else 0, end)
-        self._last[rx] = bounds
+        self._last[kind] = bounds
         return bounds
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_SENT_RX, pos)
+        return self._search_bounds(_SENT_RX, pos, 0)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        return self._search_bounds(_CLAUSE_RX, pos)
+        return self._search_bounds(_CLAUSE_RX, pos, 1)
 
     def segment(self, pos: int) -> tuple[int, int]:
         clause = self.clause_of(pos)
@@ -286,16 +302,160 @@ class _Layout:
             self._item_free = (clause, _ITEM_RX.search(self.text, clause[0], clause[1]) is None)
         if self._item_free[1]:
             return clause  # list-item marks are the clause marks and 、: without a 、 the whole clause
-        return self._search_bounds(_SEG_RX, pos)
+        return self._search_bounds(_SEG_RX, pos, 2)
 
     def is_blocked(self, start: int, end: int) -> bool:
-        k = bisect.bisect_right(self.blocked_starts, end)
-        if k == 0 or self.blocked_reach[k - 1] <= start:
-            return False  # no span starting before ``end`` reaches past ``start``
-        for s, e in self.blocked[max(0, k - 40):k]:
-            if s < end and start < e:
+        """Whether [start, end) overlaps a blocked span: a 《》 title, a slogan or a fixed phrase,
+        each looked for only around the number (a title or slogan holding it starts at the last
+        《 or opening quote of its kind before it, at most a title's or slogan's length away), with
+        the answers of the whole-text spans (:attr:`blocked`; exact, no window of nearest spans)."""
+        text = self.text
+        k = text.rfind("《", start - _TITLE_REACH if start > _TITLE_REACH else 0, end)
+        if k >= start:  # (a span holding a 《 itself — never a number: the whole-text spans)
+            return self._in_quoted(start, end) or self._in_phrase(start, end)
+        if k >= 0:
+            # (a title holds no 《: only the last one before the number can start one around it)
+            m = _TITLE_RE.match(text, k)
+            if m is not None and m.end() > start:
+                return True
+        hit = self._in_slogan(start, end)
+        if hit is None:
+            hit = self._in_quoted(start, end)  # (a long chain of overlapping quotes: the plain answer)
+        return hit or self._in_phrase(start, end)
+
+    def _in_slogan(self, start: int, end: int) -> Optional[bool]:
+        """Whether [start, end) overlaps a slogan of :func:`_slogan_spans` (no clause break between
+        its quotes); None when undecided (see :meth:`_slogan_kept`). A kind's match holds none of
+        its quotes: only the last opening quote of each kind before ``end`` can start one around the
+        number, and a kind's matches are the pattern's matches at each of its opening quotes."""
+        text = self.text
+        reach = _not_counts()["slogan_max"] + 1
+        lo = start - reach if start > reach else 0
+        for quote, rx in _slogan_rxs():
+            k = text.rfind(quote, lo, end)
+            if k < 0:
+                continue
+            if k >= start:
+                return None  # (a span holding an opening quote itself — never a number)
+            m = rx.match(text, k)
+            if m is None or m.end() <= start:
+                continue
+            kept = self._slogan_kept(k, 0)
+            if kept is None:
+                return None
+            if kept and _SLOGAN_BREAK_RX.search(text, k + 1, m.end() - 1) is None:
                 return True
         return False
+
+    def _slogan_kept(self, k: int, depth: int) -> Optional[bool]:
+        """Whether the match starting at ``k`` survives the merge of :func:`_slogan_spans` (dropped
+        when it starts inside a kept match: kept matches do not overlap, so the one holding ``k``
+        would be the last kept before it). None past a few levels of such chains (the caller then
+        takes the whole-text spans: bounded work per number)."""
+        got = self._kept.get(k)
+        if got is not None:
+            return got
+        if depth > 4:
+            return None
+        text = self.text
+        reach = _not_counts()["slogan_max"] + 1
+        lo = k - reach if k > reach else 0
+        for quote, rx in _slogan_rxs():
+            j = text.rfind(quote, lo, k)
+            if j < 0:
+                continue
+            m = rx.match(text, j)
+            if m is None or m.end() <= k:
+                continue
+            d = self._slogan_kept(j, depth + 1)
+            if d is None:
+                return None
+            if d:
+                self._kept[k] = False
+                return False
+        self._kept[k] = True
+        return True
+
+    def _in_quoted(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a span of :attr:`quoted` (whole text)."""
+        k = bisect.bisect_right(self.quoted_starts, end)
+        if k:
+            spans, reach = self.quoted, self.quoted_reach
+            # (reach: the running maximum of the ends; below the first index not reaching past
+            # ``start`` no span does)
+            while k and reach[k - 1] > start:
+                k -= 1
+                s, e = spans[k]
+                if s < end and start < e:
+                    return True
+        return False
+
+    @functools.cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """The 《》 titles and the slogans (the blocked spans that are not fixed phrases), sorted."""
+        text = self.text
+        spans = [m.span() for m in _TITLE_RX.finditer(text)]
+        brk = _SLOGAN_BREAK_RX.search
+        spans += [(s, e) for s, e in _slogan_spans(text) if brk(text, s + 1, e - 1) is None]
+        spans.sort()
+        return spans
+
+    @functools.cached_property
+    def quoted_starts(self) -> list[int]:
+        return [s for s, _ in self.quoted]
+
+    @functools.cached_property
+    def quoted_reach(self) -> list[int]:
+        return list(itertools.accumulate([e for _, e in self.quoted], max))
+
+    def _in_phrase(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a fixed phrase of the leftmost-longest scan of the whole
+        text (what :meth:`_blocked_spans` keeps of it). The automaton runs on windows only: a phrase
+        overlapping the number holds one of its characters (none there: no phrase); a window
+        widened both ways to a boundary that no phrase occurrence can straddle (a character that is
+        in no phrase, beside it) gets the matches the whole-text scan has inside it (a
+        leftmost-longest scan starts afresh at such a boundary). Windows are scanned left to right,
+        each character once: [self._ph_lo, self._ph_upto) is scanned (its ends such boundaries too).
+        A position asked for left of that (never by the stage: its numbers come in text order) gets
+        the spans of the whole-text scan."""
+        text = self.text
+        chars = _phrase_chars()
+        if chars.isdisjoint(text[start:end]):
+            return False
+        upto = self._ph_upto
+        if start < self._ph_lo:
+            ph, starts = self._phrases_all
+            k = bisect.bisect_left(starts, end)
+            return k > 0 and ph[k - 1][1] > start
+        if end > upto:
+            w0 = start if start > upto else upto
+            while w0 > upto and text[w0 - 1] in chars:
+                w0 -= 1
+            w1, n = end, self._n
+            while w1 < n and text[w1] in chars:
+                w1 += 1
+            ph, starts = self._ph, self._ph_starts
+            for _, s, e in _not_counts()["ac"].find_matches_as_indexes(text[w0:w1]):
+                s += w0
+                # 四处 is a word, 十四处 is a number with its unit
+                if not (s > 0 and text[s - 1] in _NUMERAL_CHARS):
+                    ph.append((s, w0 + e))
+                    starts.append(s)
+            if w0 > upto:
+                self._ph_lo = w0  # (a gap before the window: what is left of it is not known)
+            self._ph_upto = w1
+        # the kept phrases do not overlap: sorted by start and by end, only the last one starting
+        # before ``end`` can reach past ``start``
+        k = bisect.bisect_left(self._ph_starts, end)
+        return k > 0 and self._ph[k - 1][1] > start
+
+    @functools.cached_property
+    def _phrases_all(self) -> tuple[list[tuple[int, int]], list[int]]:
+        """The fixed phrases of the whole text that block (as in :meth:`_blocked_spans`), and their starts."""
+        text = self.text
+        ph = [(s, e) for _, s, e in _not_counts()["ac"].find_matches_as_indexes(text)
+              if not (s > 0 and text[s - 1] in _NUMERAL_CHARS)]
+        return ph, [s for s, _ in ph]
 
 
 # --------------------------------------------------------------------------- not-count tests
@@ -323,10 +483,15 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
     if (num_end - num_start == 1 and text[num_start] in _INDEFINITE and q.approx != "range"
             and not q.prefix):
         return False
-    # layout.is_blocked(num_start, num_end), its first test inline (most numbers are past every span)
-    k = bisect.bisect_right(layout.blocked_starts, num_end)
-    if k and layout.blocked_reach[k - 1] > num_start and layout.is_blocked(num_start, num_end):
+    if layout.is_blocked(num_start, num_end):
         return False
+    return _context_ok(text, q)
+
+
+def _context_ok(text: str, q: Quantity) -> bool:
+    """is_count's tests after the blocked spans: no ordinal or code prefix, no excluding suffix or
+    letter after, no guarded unit in its excluded context."""
+    num_start, num_end = q.num_start, q.num_end
     nc = _not_counts()
     head = q.list_head if q.list_head is not None else num_start
     lead = min(head, q.start)
@@ -358,6 +523,21 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
         if before.endswith(pre_words) or after_unit.startswith(post_words):
             return False
     return True
+
+
+def _count_of_row(text: str, r: list, layout: _Layout) -> Optional[Quantity]:
+    """The Quantity of a row of :func:`quantity_rows` if it is a count (what :func:`is_count` says
+    of it), else None: is_count's first tests and the blocked spans on the row, so most numbers of a
+    text never get a Quantity."""
+    if r[R_UNIT_CLASS] not in COUNT_CLASSES:
+        return None  # (a row always has a value)
+    ns, ne = r[R_NUM_START], r[R_NUM_END]
+    if ne - ns == 1 and text[ns] in _INDEFINITE and r[R_APPROX] != "range" and not r[R_PREFIX]:
+        return None
+    if layout.is_blocked(ns, ne):
+        return None
+    q = Quantity(text[r[0]:r[1]], *r)
+    return q if _context_ok(text, q) else None
 
 
 # --------------------------------------------------------------------------- indicators
@@ -590,8 +770,9 @@ def _extract(text: str) -> list[CountMention]:
     last_in_clause: dict[tuple[int, int], tuple[str, Optional[str], int]] = {}
     heads: list[tuple[int, str, Optional[str], int]] = []  # (num_start, indicator, label, sentence start)
     sentences: dict[tuple[int, int], Optional[str]] = {}
-    for q in find_quantities(text, with_unit_only=True):
-        if not is_count(text, q, layout):
+    for r in quantity_rows(text, True):
+        q = _count_of_row(text, r, layout)
+        if q is None:
             continue
         cs, ce = layout.clause_of(q.num_start)
         ss, se = layout.segment(q.num_start)

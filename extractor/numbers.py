@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -379,6 +380,9 @@ def find_numbers(text: str, *, with_unit_only: bool = False) -> list[NumberToken
     return [NumberToken(*r) for r in _runs(text, with_unit_only)]
 
 
+_UNIT_AHEAD = operator.attrgetter("lastindex")  # group 1 of _num_unit_re() set: a unit may follow
+
+
 def _runs(text: str, with_unit_only: bool) -> list[tuple]:
     """:func:`find_numbers` as tuples ``(text, start, end, value, low, high, percent, chinese)``
     (the fields of :class:`NumberToken`, without building one per run)."""
@@ -386,14 +390,22 @@ def _runs(text: str, with_unit_only: bool) -> list[tuple]:
     if not text:
         return out
     pct_at = -1
-    for m in (_num_unit_re() if with_unit_only else _NUM_RE).finditer(text):
+    # without a 分之 in the text no run is a percentage word's: the runs no unit can follow are
+    # dropped by a C-level filter on group 1 (most runs of a text), none reaches the loop
+    words = "分之" in text or not with_unit_only
+    matches = (_num_unit_re() if with_unit_only else _NUM_RE).finditer(text)
+    if not words:
+        matches = filter(_UNIT_AHEAD, matches)
+    percent = False
+    for m in matches:
         start, end = m.span()
-        if end - start == 1 and text.startswith(("百分之", "千分之"), start):  # the run is 百 or 千
-            pct_at = start + 3  # the run after 百分之 is a percentage
-            continue
-        percent = start == pct_at
-        if with_unit_only and not percent and m.lastindex is None:
-            continue  # no unit, %, range or list can follow the run
+        if words:
+            if end - start == 1 and text.startswith(("百分之", "千分之"), start):  # the run is 百 or 千
+                pct_at = start + 3  # the run after 百分之 is a percentage
+                continue
+            percent = start == pct_at
+            if with_unit_only and not percent and m.lastindex is None:
+                continue  # no unit, %, range or list can follow the run
         core = s = m.group(0)
         if percent:
             start -= 3
@@ -721,12 +733,26 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
     """
     if not text:
         return []
+    return [Quantity(text[r[0]:r[1]], *r) for r in quantity_rows(text, with_unit_only)]
+
+
+# the fields of a quantity row: those of Quantity after ``text`` (``extra`` left out)
+R_START, R_END, R_NUM_START, R_NUM_END, R_VALUE, R_APPROX, R_LOW, R_HIGH = range(8)
+R_UNIT_RAW, R_UNIT, R_UNIT_CLASS, R_CHINESE, R_SHARED, R_LIST_HEAD, R_PREFIX = range(8, 15)
+
+
+def quantity_rows(text: str, with_unit_only: bool = False) -> list[list]:
+    """:func:`find_quantities` as lists of the fields of :class:`Quantity` after ``text`` (``R_*``
+    index them), units of 、-lists shared and list heads set: a caller builds a Quantity only for the
+    numbers it keeps (``Quantity(text[r[0]:r[1]], *r)``)."""
+    if not text:
+        return []
     # the runs as tuples: (text, start, end, value, low, high, percent, chinese)
     toks = _runs(text, with_unit_only)
     qual = _qualifiers()
     seps, seps_max = qual["range"], qual["range_max"]
     prefix_last = qual["prefix_last"]
-    out: list[Quantity] = []
+    out: list[list] = []
     n_toks = len(toks)
     i = 0
     while i < n_toks:
@@ -776,11 +802,11 @@ def find_quantities(text: str, *, with_unit_only: bool = False) -> list[Quantity
             unit_raw, unit_class, unit_name = unit
         else:
             unit_raw = unit_class = unit_name = None
-        out.append(Quantity(text[start:end], start, end, t_start, last[2], value, approx, low, high,
-                            unit_raw, unit_name, unit_class, t_chinese or last[7], False, t_start,
-                            pre[0] if pre else ""))
+        out.append([start, end, t_start, last[2], value, approx, low, high, unit_raw, unit_name, unit_class,
+                    t_chinese or last[7], False, t_start, pre[0] if pre else ""])
         i = j + 1
-    _share_list_units(text, out)
+    if len(out) > 1:
+        _share_list_rows(text, out)
     return out
 
 
@@ -828,6 +854,23 @@ def _share_list_units(text: str, qs: list[Quantity]) -> None:
     for k in range(1, len(qs)):
         if linked[k - 1]:
             qs[k].list_head = qs[k - 1].list_head
+
+
+def _share_list_rows(text: str, rows: list[list]) -> None:
+    """:func:`_share_list_units` on quantity rows."""
+    linked = [b[0] - a[1] == 1 and text[a[1]] == "、" for a, b in zip(rows, rows[1:])]
+    if not any(linked):
+        return
+    for k in range(len(rows) - 2, -1, -1):
+        a, b = rows[k], rows[k + 1]
+        if a[R_UNIT] is not None or not linked[k]:
+            continue
+        if b[R_UNIT] is None:
+            continue
+        a[R_UNIT], a[R_UNIT_RAW], a[R_UNIT_CLASS], a[R_SHARED] = b[R_UNIT], b[R_UNIT_RAW], b[R_UNIT_CLASS], True
+    for k in range(1, len(rows)):
+        if linked[k - 1]:
+            rows[k][R_LIST_HEAD] = rows[k - 1][R_LIST_HEAD]
 
 
 def quantity(s: str) -> Optional[Quantity]:

@@ -18,7 +18,12 @@ that matter:
   wordings, the text after a number, the digit test) on stdlib re (vs. the regex module); the
   endswith test over an indicator's object wordings before the per-word loop;
 - round 3: the numeral scan with the unit-ahead test inside the pattern (vs. _NUM_RE and a match
-  per run), _tail_at with its lookups inline (vs. the _match_first/match_unit calls).
+  per run), _tail_at with its lookups inline (vs. the _match_first/match_unit calls);
+- round 4: the runs no unit can follow dropped by a C-level filter when the text has no 分之 (vs.
+  the loop over every match); is_blocked with the fixed phrases found in windows around the numbers
+  and titles/slogans at the last opening marks before the number (vs. any overlap with the
+  whole-text blocked spans); quantity rows with the 、-list sharing on rows (vs. _share_list_units
+  on Quantity objects), the tests on a row before its Quantity is built (what is_count says).
 """
 from __future__ import annotations
 
@@ -451,3 +456,139 @@ def test_inline_tail_same_as_plain_tail():
         for pos in range(len(text) + 1):
             for percent in (False, True):
                 assert N._tail_at(text, pos, percent, q) == _plain_tail(text, pos, percent), (text, pos)
+
+
+# ---------------------------------------------------------------------------- round 4
+
+
+def _plain_runs(text: str) -> list[tuple]:
+    """_runs(text, True) through the loop that looks at every match (the 分之 path), forced."""
+    return N._runs("分之" + text, True)
+
+
+def test_runs_filtered_scan_same_as_every_match():
+    """Without 分之 in the text the runs no unit can follow are dropped by a C-level filter: the same
+    runs as the loop over every match (offsets shifted by the two characters put in front)."""
+    cases = ["三个", "一些人", "统一部署3人", "千万工程5项", "十分重要", "-3人", "负3人", "12,345元", "1.5万余元"]
+    n = 0
+    for text in _texts() + cases:
+        if "分之" in text:
+            continue
+        got = N._runs(text, True)
+        plain = [(s, a - 2, b - 2, *rest) for s, a, b, *rest in _plain_runs(text)]
+        if text[:1] in "-－−负":  # a sign after 分之 reads otherwise
+            continue
+        assert got == plain, text
+        n += len(got)
+    assert n > 1000
+
+
+def _plain_is_blocked(lay, start: int, end: int) -> bool:
+    """Any blocked span of the whole-text computation overlapping [start, end)."""
+    return any(s < end and start < e for s, e in lay.blocked)
+
+
+def _phrase_texts():
+    rnd = random.Random(12)
+    phrases = C._not_counts()["phrases"]
+    pieces = phrases + ["3", "十", "5人", "，", "“", "”", "《", "》", "一", "两", "个", "项", "处"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(1500)]
+    chars = "".join(sorted(C._phrase_chars()))[:60] + "35，“”《》人"
+    made += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 40))) for _ in range(1500)]
+    # titles and slogans: overlapping quotes of the three kinds (chains of them), breaks, newlines
+    quotes = "“”‘’「」《》“”‘’「」三个两个5人，。\n一"
+    made += ["".join(rnd.choice(quotes) for _ in range(rnd.randint(1, 60))) for _ in range(2000)]
+    made += ["“‘「" * k + "3人" + "”’」" * k for k in range(1, 12)] + [_quote_chain(k) for k in range(1, 20)]
+    made += ["“" + "1‘2「3“4”5’6」7" * k + "”八项规定" for k in range(1, 6)]
+    return made
+
+
+@pytest.mark.parametrize("order", ["numbers", "every", "shuffled"])
+def test_is_blocked_windowed_phrases_same_as_whole_text_spans(order):
+    """is_blocked with the fixed phrases looked for in windows and the titles and slogans at the
+    last opening quotes before the number (the whole-text spans after a long chain of quotes) gives
+    what the whole-text blocked spans give: at the numbers of the texts (the calls of the stage,
+    left to right), at every position and pair of positions, and in random order."""
+    checked = blocked = 0
+    for text in list(corpus_texts()) + HAND + _fuzz(200) + _phrase_texts():
+        lay = C._Layout(text)
+        plain = C._Layout(text)
+        if order == "numbers":
+            spans = [(q.num_start, q.num_end) for q in N.find_quantities(text, with_unit_only=True)]
+        else:
+            spans = [(a, b) for a in range(len(text)) for b in (a + 1, a + 2, a + 4) if b <= len(text)]
+            if order == "shuffled":  # (positions left of those asked before: the whole-text spans)
+                random.Random(len(text)).shuffle(spans)
+                spans = spans[:40]
+        for a, b in spans:
+            got = lay.is_blocked(a, b)
+            assert got == _plain_is_blocked(plain, a, b), (text, a, b)
+            checked += 1
+            blocked += got
+    assert checked > 1000 and blocked > 100
+
+
+def _quote_chain(n: int) -> str:
+    """Slogan matches of the three kinds in turn, each holding the next one's opening quote (the
+    i-th opens at 2i and closes at 2i+3): a chain of overlapping matches."""
+    kinds = ["“”", "‘’", "「」"]
+    chars = ["x"] * (2 * n + 4)
+    for i in range(n):
+        chars[2 * i] = kinds[i % 3][0]
+        chars[2 * i + 3] = kinds[i % 3][1]
+    return "".join(chars)
+
+
+def test_slogan_chain_falls_back_to_whole_text_spans():
+    """Asked left to right (as the stage asks), the kept answers are remembered and a chain is
+    followed one step at a time; asked from the right, a long chain is left to the whole-text spans."""
+    undecided = 0
+    for n in range(1, 16):
+        text = _quote_chain(n)
+        for order in (1, -1):
+            lay, plain = C._Layout(text), C._Layout(text)
+            for pos in list(range(1, len(text), 2))[::order]:  # (closing quotes and x: no opening quote)
+                got = lay._in_slogan(pos, pos + 1)
+                assert got is not None or order == -1
+                undecided += got is None
+                assert lay.is_blocked(pos, pos + 1) == _plain_is_blocked(plain, pos, pos + 1), (text, pos)
+    assert undecided > 0
+
+
+def _list_texts():
+    rnd = random.Random(13)
+    pieces = ["3", "一", "二", "两", "十", "5人", "件", "、", "名", "年", "，", "第", "约", "余", "-", "至", "%", "元"]
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25))) for _ in range(3000)]
+
+
+def test_share_list_rows_same_as_share_list_units(monkeypatch):
+    """Units of 、-lists shared and list heads set on the rows: what _share_list_units does on
+    Quantity objects built from the rows before sharing."""
+    texts = _texts() + _list_texts() + ["67、88件", "2017、2018年", "一、二种", "3、4、5名和6个"]
+    shared = {t: N.find_quantities(t) for t in texts}
+    shared_u = {t: N.find_quantities(t, with_unit_only=True) for t in texts}
+    monkeypatch.setattr(N, "_share_list_rows", lambda text, rows: None)
+    n = 0
+    for t in texts:
+        for got, unit_only in ((shared[t], False), (shared_u[t], True)):
+            plain = [N.Quantity(t[r[0]:r[1]], *r) for r in N.quantity_rows(t, unit_only)]
+            N._share_list_units(t, plain)
+            assert got == plain, t
+            n += sum(q.shared_unit for q in got)
+    assert n > 100
+
+
+def test_count_of_row_same_as_is_count():
+    """_extract's tests on a row (unit class, bare 一/二, blocked spans, then the context on its
+    Quantity) say what is_count says of the row's Quantity, the numbers taken in text order."""
+    kept = rejected = 0
+    for text in _texts() + _list_texts() + _phrase_texts()[:1500]:
+        lay, plain = C._Layout(text), C._Layout(text)
+        for r in N.quantity_rows(text, True):
+            q = N.Quantity(text[r[0]:r[1]], *r)
+            got = C._count_of_row(text, r, lay)
+            assert (got is not None) == C.is_count(text, q, plain), text
+            assert got is None or got == q
+            kept += got is not None
+            rejected += got is None
+    assert kept > 1000 and rejected > 1000
