@@ -28,7 +28,7 @@ from typing import Any, Optional
 import regex
 
 from .article import Article
-from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, construct_all
+from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, constructor
 from .resources import load_yaml
 from .sentences import clauses, paragraphs_sentences_owners
 
@@ -162,8 +162,11 @@ def _period(lo, hi) -> Period:
     """``Period(from_=lo, to=hi)``; plain dates (or None) pass its validation unchanged, so the
     model is built without it (a few per figure)."""
     if (lo is None or type(lo) is _dt.date) and (hi is None or type(hi) is _dt.date):
-        return construct_all(Period, from_=lo, to=hi)
+        return _new_period(from_=lo, to=hi)
     return Period(from_=lo, to=hi)
+
+
+_new_period = constructor(Period)   # construct_all(Period, …) without its per-call steps
 
 
 def within(code: Optional[str], area: Optional[str]) -> bool:

@@ -25,7 +25,7 @@ from typing import Optional
 import regex
 
 from .article import Article
-from .models import MeasureMention, construct_all
+from .models import MeasureMention, constructor
 from .resources import load_yaml
 
 _QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
@@ -534,15 +534,17 @@ def extract_measures(text: str) -> list[MeasureMention]:
 
 
 _FORMS = frozenset(("document", "named", "formula"))
+# construct_all(MeasureMention, …) without its per-call steps
+_new_measure = constructor(MeasureMention)
 
 
 def _mention(text: str, s: int, e: int, name: str, kind, form: str) -> MeasureMention:
     """``MeasureMention(...)``: values checked here as its validation would, then built without
-    pydantic's per-field checks (``construct_all``); anything unusual goes through the validator."""
+    pydantic's per-field checks (``construct_all``'s instance); anything unusual goes through the validator."""
     if type(s) is int and type(e) is int and 0 <= s <= e <= len(text) and type(name) is str \
             and (kind is None or type(kind) is str) and form in _FORMS:
-        return construct_all(MeasureMention, text=text[s:e], start=s, end=e, name=name, kind=kind, form=form,
-                             issuer=None, date=None, place=None)
+        return _new_measure(text=text[s:e], start=s, end=e, name=name, kind=kind, form=form, issuer=None,
+                            date=None, place=None)
     return MeasureMention(text=text[s:e], start=s, end=e, name=name, kind=kind, form=form)
 
 
