@@ -6,6 +6,7 @@ plain code gives, on the normalized corpus texts and on random texts of the char
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 
@@ -135,7 +136,38 @@ def test_attribution_same_as_the_plain_rules(monkeypatch):
     monkeypatch.setattr(A.PeriodResolver, "_last_in_sentence_idx",
                         lambda self, si, a: self._last_before_idx(a, self.layout.sents[si][0]))
     monkeypatch.setattr(A.PeriodResolver, "_joined_at", lambda self, k: self._joined(self.dates[k], self.dates[k + 1]))
+    sc = A.scope()
+    monkeypatch.setattr(A, "scope", lambda: dataclasses.replace(sc, lead_firsts=None))   # lead_prefix.sub always
+    monkeypatch.setattr(A, "_COUNT_UPDATES", frozenset(["no such field"]))              # _assign for each count
     assert fast == _attributed(arts)
+
+
+def test_sentence_lead_first_character_test_same_as_the_prefix_removal(monkeypatch):
+    """sentence_lead turns a sentence away by the first character of its head (no prefix word's
+    first character, no comma) only where removing the lead prefixes leaves a head anyway."""
+    from extractor import attribute as A
+
+    sc = A.scope()
+    assert sc.lead_firsts
+    plain_sc = dataclasses.replace(sc, lead_firsts=None)
+    arts = _before_attribute()
+    extra = ["据统计,2023年1至9月,全市立案12件。", "据统计，，2023年立案5件。", "，2023年立案5件。", "今年以来,立案3件。",
+             "同期 2023年", "其中2023年立案3件。"]
+    from extractor.article import Article
+    from extractor.dates import extract_dates
+
+    extra_arts = [Article(source="t", raw=t, text=t, dates=extract_dates(t)) for t in extra]
+    n = 0
+    for art in list(arts) + extra_arts:
+        layout = A.Layout(art.text)
+        fast = A.PeriodResolver(art, layout)
+        plain = A.PeriodResolver(art, layout)
+        plain.sc = plain_sc
+        for si in range(len(layout.sents)):
+            got = fast.sentence_lead(si)
+            assert got is plain.sentence_lead(si), (art.text[layout.sents[si][0]:layout.sents[si][1]])
+            n += got is not None
+    assert n > 20
 
 
 def test_place_rules_cover_the_configured_order():
