@@ -223,13 +223,14 @@ def rules() -> _Rules:
         fixed=fixed,
         fixed_re=re.compile(_alt([n for n, _ in fixed])) if fixed else None,
         follow_firsts=follow_firsts,
-        quote_may_name=_may_name_pattern("[“「]", body, follow_firsts, gap_hint, gap_len, nums, cue_lasts),
-        quote_may_name_curly=_may_name_pattern("“", body, follow_firsts, gap_hint, gap_len, nums, cue_lasts),
+        quote_may_name=_may_name_pattern("[“「]", body, follow_firsts, gap_hint, gap_len, nums, cue_lasts, excluded),
+        quote_may_name_curly=_may_name_pattern("“", body, follow_firsts, gap_hint, gap_len, nums, cue_lasts,
+                                               excluded),
     )
 
 
 def _may_name_pattern(opener: str, body: str, follow_firsts, gap_hint: str, gap_len: int, nums: str,
-                      cue_lasts) -> Optional["re.Pattern"]:
+                      cue_lasts, excluded=()) -> Optional["re.Pattern"]:
     """A quote pattern (``opener``, ``body`` as group ``q``, a closing quote) that matches only where
     :func:`_may_name` would let the quote through, its tests done by the engine: a cue's, an organ's
     or the frame word's last character before the opening quote (a look-behind), a formula numeral
@@ -240,7 +241,11 @@ def _may_name_pattern(opener: str, body: str, follow_firsts, gap_hint: str, gap_
     way; the body holds no opening or closing quote, so the quotes matched are those of the plain
     pattern that _may_name lets through, in order. None (use the plain pattern and _may_name) when
     any character may follow, the frame word is empty (every quote passes), or ``gap_hint`` can
-    reach past the 24 characters _may_name gives it."""
+    reach past the 24 characters _may_name gives it.
+
+    A quote whose stripped words are one of ``excluded`` (which :func:`_turned_away` turns away)
+    is no match either (a look-ahead right after the opening quote: spaces, the phrase, spaces,
+    the closing quote), when no phrase is empty or has a space at either end."""
     ends, frame, kind_lasts = cue_lasts
     if not isinstance(follow_firsts, frozenset) or not frame or gap_len > 24 or not follow_firsts:
         return None
@@ -254,7 +259,10 @@ def _may_name_pattern(opener: str, body: str, follow_firsts, gap_hint: str, gap_
         tests.append(rf"(?=[^{body}]*{cls(kind_lasts)}\s*[”」])(?P<_ck>)")
     else:
         tests.append("(?P<_ck>(?!))")
-    return re.compile(rf"{opener}(?>(?:{'|'.join(tests)})?)(?P<q>[^{body}]{{1,60}})[”」]"
+    skip = ""
+    if excluded and all(w and w.strip() == w for w in excluded):
+        skip = rf"(?!\s*(?:{'|'.join(re.escape(w) for w in sorted(excluded, key=len, reverse=True))})\s*[”」])"
+    return re.compile(rf"{opener}{skip}(?>(?:{'|'.join(tests)})?)(?P<q>[^{body}]{{1,60}})[”」]"
                       rf"(?(_cb)|(?(_cf)|(?(_ck)|(?={cls(follow_firsts)}|{gap_hint}))))")
 
 

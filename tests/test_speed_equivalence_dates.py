@@ -459,12 +459,17 @@ def _may_name_texts(n: int = 4000, seed: int = 12) -> list[str]:
     # character behind them
     out += ["甲“ 六统一”乙", "甲“\u3000三访合一 ”乙", "甲“ 1+X\x1c”乙", "甲“ 清单制 ”乙", "甲“清单制\u2028”乙", "“ 甲 ”",
             "甲「 六统一」乙", "“ ”甲", "“\n3”甲", "“甲制\n”甲", "“甲制”"]
+    # excluded phrases (problem labels, slogans …) alone, with spaces, inside longer words, cut short
+    for w in sorted(M.rules().excluded)[:40]:
+        out += [f"以“{w}”制度", f"以“ {w}\u3000”制度", f"以“{w}甲”制度", f"以“甲{w}”制度", f"以“{w[:-1]}”制度", f"以「{w}」制度"]
+    return out
     return out
 
 
 def test_measure_quotes_may_name_pattern_finds_what_may_name_lets_through():
     """The quote pattern with _may_name's tests in it (quote_may_name and its curly-quote form) finds
-    the quotes of the plain pattern that _may_name lets through, with the same words; _quoted
+    the quotes of the plain pattern that _may_name lets through and whose words are not an excluded
+    phrase (which _turned_away turns away), with the same words; _quoted
     gives what it gave with the plain pattern and _may_name per quote."""
     from extractor import measures as M
 
@@ -474,7 +479,7 @@ def test_measure_quotes_may_name_pattern_finds_what_may_name_lets_through():
     for t in list(corpus_texts()) + _may_name_texts():
         for plain, fast in ((r.quote_named, r.quote_may_name), (r.quote_named_curly, r.quote_may_name_curly)):
             want = [(m.span(), m.span(1)) for m in plain.finditer(t)
-                    if M._may_name(r, t, m.start(1), m.end(1), m.group(1).strip())]
+                    if M._may_name(r, t, m.start(1), m.end(1), m.group(1).strip()) and m.group(1).strip() not in r.excluded]
             got = [(m.span(), m.span("q")) for m in fast.finditer(t)]
             assert got == want, t
             n += len(got)
