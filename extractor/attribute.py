@@ -41,6 +41,7 @@ _LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
 class _Scope:
     period_order: tuple
     continuation: "regex.Pattern"
+    continuation_firsts: Optional[frozenset]   # first characters of its openers (None: one is empty)
     lead_prefix: "regex.Pattern"
     lead_firsts: Optional[frozenset]   # first characters of the lead prefixes (None: one is empty)
     lead_kinds: frozenset
@@ -71,6 +72,8 @@ def scope() -> _Scope:
     return _Scope(
         period_order=tuple(per.get("order", ["distributive", "sentence", "clause_after", "continued", "lead"])),
         continuation=regex.compile(rf"^(?:{_alt(per.get('continuation_openers', []))})"),
+        continuation_firsts=(frozenset(w[0] for w in per.get("continuation_openers", []))
+                             if all(per.get("continuation_openers", [])) else None),
         lead_prefix=regex.compile(rf"^(?:(?:{_alt(per.get('lead_prefixes', []))})[,，]?)*"),
         lead_firsts=(frozenset(w[0] for w in per.get("lead_prefixes", []))
                      if all(per.get("lead_prefixes", [])) else None),
@@ -339,7 +342,8 @@ class PeriodResolver:
         """The date a sentence that continues the previous one (其中 …) takes from it, if any."""
         s, e = self.layout.sents[si]
         head = self.text[s:e].lstrip(_LEAD_JUNK)
-        if not self.sc.continuation.match(head) or si == 0:
+        firsts = self.sc.continuation_firsts   # an opener starts with one of them: else no match
+        if (firsts is not None and head[:1] not in firsts) or not self.sc.continuation.match(head) or si == 0:
             return None
         ps, pe = self.layout.sents[si - 1]
         if self.layout.sent_para[si - 1] != self.layout.sent_para[si]:

@@ -137,27 +137,30 @@ def test_attribution_same_as_the_plain_rules(monkeypatch):
                         lambda self, si, a: self._last_before_idx(a, self.layout.sents[si][0]))
     monkeypatch.setattr(A.PeriodResolver, "_joined_at", lambda self, k: self._joined(self.dates[k], self.dates[k + 1]))
     sc = A.scope()
-    monkeypatch.setattr(A, "scope", lambda: dataclasses.replace(sc, lead_firsts=None))   # lead_prefix.sub always
+    monkeypatch.setattr(A, "scope", lambda: dataclasses.replace(sc, lead_firsts=None,   # lead_prefix.sub always
+                                                                continuation_firsts=None))   # continuation.match too
     monkeypatch.setattr(A, "_COUNT_UPDATES", frozenset(["no such field"]))              # _assign for each count
     assert fast == _attributed(arts)
 
 
 def test_sentence_lead_first_character_test_same_as_the_prefix_removal(monkeypatch):
     """sentence_lead turns a sentence away by the first character of its head (no prefix word's
-    first character, no comma) only where removing the lead prefixes leaves a head anyway."""
+    first character, no comma) only where removing the lead prefixes leaves a head anyway;
+    _continued_from turns one away by its first character only where no opener matches."""
     from extractor import attribute as A
 
     sc = A.scope()
     assert sc.lead_firsts
-    plain_sc = dataclasses.replace(sc, lead_firsts=None)
+    plain_sc = dataclasses.replace(sc, lead_firsts=None, continuation_firsts=None)
     arts = _before_attribute()
     extra = ["据统计,2023年1至9月,全市立案12件。", "据统计，，2023年立案5件。", "，2023年立案5件。", "今年以来,立案3件。",
-             "同期 2023年", "其中2023年立案3件。"]
+             "同期 2023年", "其中2023年立案3件。", "2023年立案5件。其中3件。", "2023年立案5件。“其中3件。", "2023年立案5件。 其中",
+             "2023年立案5件。其", "2023年立案5件。上述5件。"]
     from extractor.article import Article
     from extractor.dates import extract_dates
 
     extra_arts = [Article(source="t", raw=t, text=t, dates=extract_dates(t)) for t in extra]
-    n = 0
+    n = m = 0
     for art in list(arts) + extra_arts:
         layout = A.Layout(art.text)
         fast = A.PeriodResolver(art, layout)
@@ -167,7 +170,10 @@ def test_sentence_lead_first_character_test_same_as_the_prefix_removal(monkeypat
             got = fast.sentence_lead(si)
             assert got is plain.sentence_lead(si), (art.text[layout.sents[si][0]:layout.sents[si][1]])
             n += got is not None
-    assert n > 20
+            got = fast._continued_from(si)
+            assert got is plain._continued_from(si), (art.text[layout.sents[si][0]:layout.sents[si][1]])
+            m += got is not None
+    assert n > 20 and m > 2
 
 
 def test_place_rules_cover_the_configured_order():
