@@ -28,7 +28,7 @@ from typing import Any, Optional
 import regex
 
 from .article import Article
-from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, construct_all
+from .models import CountMention, DateMention, MeasureMention, Period, PlaceMention, constructor
 from .resources import load_yaml
 from .sentences import clauses, paragraphs_sentences_owners
 
@@ -41,7 +41,9 @@ _LEAD_JUNK = " \t\u3000“”\"'‘’「」『』《》()（）【】[]"
 class _Scope:
     period_order: tuple
     continuation: "regex.Pattern"
+    continuation_firsts: Optional[frozenset]   # first characters of its openers (None: one is empty)
     lead_prefix: "regex.Pattern"
+    lead_firsts: Optional[frozenset]   # first characters of the lead prefixes (None: one is empty)
     lead_kinds: frozenset
     lead_grans: frozenset
     ignore_grans: frozenset
@@ -70,7 +72,11 @@ def scope() -> _Scope:
     return _Scope(
         period_order=tuple(per.get("order", ["distributive", "sentence", "clause_after", "continued", "lead"])),
         continuation=regex.compile(rf"^(?:{_alt(per.get('continuation_openers', []))})"),
+        continuation_firsts=(frozenset(w[0] for w in per.get("continuation_openers", []))
+                             if all(per.get("continuation_openers", [])) else None),
         lead_prefix=regex.compile(rf"^(?:(?:{_alt(per.get('lead_prefixes', []))})[,，]?)*"),
+        lead_firsts=(frozenset(w[0] for w in per.get("lead_prefixes", []))
+                     if all(per.get("lead_prefixes", [])) else None),
         lead_kinds=frozenset(per.get("lead_kinds", ["range", "since", "until"])),
         lead_grans=frozenset(per.get("lead_granularities", ["year", "half", "quarter"])),
         ignore_grans=frozenset(per.get("ignore_granularities", ["minute"]) or []),
@@ -162,8 +168,11 @@ def _period(lo, hi) -> Period:
     """``Period(from_=lo, to=hi)``; plain dates (or None) pass its validation unchanged, so the
     model is built without it (a few per figure)."""
     if (lo is None or type(lo) is _dt.date) and (hi is None or type(hi) is _dt.date):
-        return construct_all(Period, from_=lo, to=hi)
+        return _new_period(from_=lo, to=hi)
     return Period(from_=lo, to=hi)
+
+
+_new_period = constructor(Period)   # construct_all(Period, …) without its per-call steps
 
 
 def within(code: Optional[str], area: Optional[str]) -> bool:
@@ -333,7 +342,8 @@ class PeriodResolver:
         """The date a sentence that continues the previous one (其中 …) takes from it, if any."""
         s, e = self.layout.sents[si]
         head = self.text[s:e].lstrip(_LEAD_JUNK)
-        if not self.sc.continuation.match(head) or si == 0:
+        firsts = self.sc.continuation_firsts   # an opener starts with one of them: else no match
+        if (firsts is not None and head[:1] not in firsts) or not self.sc.continuation.match(head) or si == 0:
             return None
         ps, pe = self.layout.sents[si - 1]
         if self.layout.sent_para[si - 1] != self.layout.sent_para[si]:
@@ -357,6 +367,11 @@ class PeriodResolver:
         if d is None:
             return None
         head = self.text[s:d.start].strip(_LEAD_JUNK)
+        # lead_prefix removes nothing from a head that starts with no prefix word's first character,
+        # and the strip below keeps a first character that is neither junk nor a comma: not a lead
+        firsts = self.sc.lead_firsts
+        if head and firsts is not None and head[0] not in firsts and head[0] not in ",，":
+            return None
         head = self.sc.lead_prefix.sub("", head).strip(_LEAD_JUNK + ",，")
         if head:
             return None
@@ -564,6 +579,9 @@ def _assign(model, upd: dict[str, Any]) -> None:
 
 
 
+_COUNT_UPDATES = frozenset(("period", "period_source", "place", "place_source", "sentence"))   # what it sets
+
+
 def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     layout = layout or Layout(article.text)
     anchors = [value_anchor(c) for c in article.counts]
@@ -571,6 +589,8 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     places = PlaceResolver(article, layout)
     out = []
     sent_text: dict[int, str] = {}   # the figures of one sentence share its text (one str)
+    # what _assign does for a CountMention, decided once: its fields set below are plain ones
+    direct = _COUNT_UPDATES <= _plain_fields(CountMention)
     for c, a in zip(article.counts, anchors):
         upd: dict[str, Any] = {}
         si = layout.sentence_of(a)   # (once for the three uses)
@@ -587,7 +607,11 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
                     s, e = layout.sents[si]
                     st = sent_text[si] = article.text[s:e]
                 upd["sentence"] = st
-        _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
+        if direct and type(c) is CountMention:   # _assign(c, upd) (upd's keys are of _COUNT_UPDATES)
+            c.__dict__.update(upd)
+            c.__pydantic_fields_set__.update(upd)
+        else:
+            _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
         out.append(c)
     article.counts = out
     attribute_measures(article, layout, periods, places)

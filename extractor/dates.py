@@ -32,7 +32,7 @@ import regex
 
 from . import timeexpr as T
 from .article import Article
-from .models import DateMention, construct_all
+from .models import DateMention, constructor
 from .resources import load_yaml
 
 log = logging.getLogger(__name__)
@@ -1470,12 +1470,16 @@ def _extract(text: str, pub: Optional[_dt.date]) -> list[DateMention]:
             if lo > (hi or lo):
                 continue
         try:
-            # validated here (spans, order of from/to); model_construct skips pydantic's per-field checks
-            out.append(construct_all(DateMention, text=text[c.start:c.end], start=c.start, end=c.end,
-                                     kind=c.kind, from_=lo, to=hi, granularity=c.gran))
+            # validated here (spans, order of from/to); construct_all's instance, pydantic's
+            # per-field checks skipped
+            out.append(_new_date(text=text[c.start:c.end], start=c.start, end=c.end, kind=c.kind, from_=lo, to=hi,
+                                 granularity=c.gran))
         except Exception as exc:  # pragma: no cover - defensive
             log.debug("dates: dropped %r: %s", text[c.start:c.end], exc)
     return out
+
+
+_new_date = constructor(DateMention)
 
 
 def stage(article: Article) -> None:

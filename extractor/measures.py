@@ -25,7 +25,7 @@ from typing import Optional
 import regex
 
 from .article import Article
-from .models import MeasureMention, construct_all
+from .models import MeasureMention, constructor
 from .resources import load_yaml
 
 _QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
@@ -138,6 +138,10 @@ class _Rules:
     fixed: tuple
     fixed_re: Optional["re.Pattern"]
     follow_firsts: object  # characters after a quote that can start its kind word (see _may_name)
+    # quote_named / quote_named_curly keeping only the quotes _may_name lets through (the quoted
+    # words are group "q"), or None when its tests cannot be written into the pattern
+    quote_may_name: Optional["re.Pattern"]
+    quote_may_name_curly: Optional["re.Pattern"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,6 +166,13 @@ def rules() -> _Rules:
     umin, umax = int(unq.get("min_chars", 8)), int(unq.get("max_chars", 26))
     sentence_marks = frozenset(cfg.get("sentence_marks", ",\uff0c。!?\uff01\uff1f;\uff1b:\uff1a"))
     marks = "".join(re.escape(c) for c in sorted(sentence_marks))
+    body = f"“”「」\\n{marks}"   # (the inside of the negated class of a quote's words)
+    gap_hint = rf"(?s:.){{1,{gap_max}}}?(?:{_alt(gap)})"
+    gap_len = gap_max + max(map(len, gap), default=0)   # the longest match of gap_hint
+    follow_firsts = _firsts(list(named) + list(links) + list("、和及与“「") + [cfg.get("group_tail", "等")])
+    named_end = _Suffixes(named)
+    cue_lasts = (set(_Suffixes(cues).by_last) | set(_Suffixes(organs).by_last), cfg.get("cue_frame_before", "以"),
+                 set(named_end.by_last))
     return _Rules(
         doc_title=re.compile(r"《([^《》\n]{1,100})》"),
         doc_kind=_Suffixes(doc_kinds),
@@ -172,13 +183,13 @@ def rules() -> _Rules:
         # the quotes classify_quote may accept: no sentence mark inside (a quote that holds one is
         # skipped by the scan instead of being judged; none of the others changes); and the same
         # on a text without 「, led by one literal character, which the engine finds faster
-        quote_named=re.compile(rf"[“「]([^“”「」\n{marks}]{{1,60}})[”」]"),
-        quote_named_curly=re.compile(rf"“([^“”「」\n{marks}]{{1,60}})[”」]"),
+        quote_named=re.compile(rf"[“「]([^{body}]{{1,60}})[”」]"),
+        quote_named_curly=re.compile(rf"“([^{body}]{{1,60}})[”」]"),
         named_kind_at=re.compile(rf"(?:{_alt(named)})"),
-        named_kind_end=_Suffixes(named),
+        named_kind_end=named_end,
         gap_kind_at=regex.compile(rf"(\p{{Han}}{{1,{gap_max}}}?)({_alt(gap)})"),
         # gap_kind_at with any characters in the gap: where it fails, gap_kind_at fails (cheaper call)
-        gap_hint=re.compile(rf"(?s:.){{1,{gap_max}}}?(?:{_alt(gap)})"),
+        gap_hint=re.compile(gap_hint),
         style_kinds=frozenset(cfg.get("gap_kinds_need_style_mark", [])),
         link_kind_at=re.compile(rf"(?:{_alt(links)})({_alt(cfg.get('link_kinds', named))})"),
         group_next=re.compile(r"[、和及与]?[“「][^“”「」\n]{1,20}[”」]"),
@@ -211,8 +222,48 @@ def rules() -> _Rules:
         organ_prefix=regex.compile(rf"^\p{{Han}}{{0,8}}?(?:{_alt(organs)})"),
         fixed=fixed,
         fixed_re=re.compile(_alt([n for n, _ in fixed])) if fixed else None,
-        follow_firsts=_firsts(list(named) + list(links) + list("、和及与“「") + [cfg.get("group_tail", "等")]),
+        follow_firsts=follow_firsts,
+        quote_may_name=_may_name_pattern("[“「]", body, follow_firsts, gap_hint, gap_len, nums, cue_lasts, excluded),
+        quote_may_name_curly=_may_name_pattern("“", body, follow_firsts, gap_hint, gap_len, nums, cue_lasts,
+                                               excluded),
     )
+
+
+def _may_name_pattern(opener: str, body: str, follow_firsts, gap_hint: str, gap_len: int, nums: str,
+                      cue_lasts, excluded=()) -> Optional["re.Pattern"]:
+    """A quote pattern (``opener``, ``body`` as group ``q``, a closing quote) that matches only where
+    :func:`_may_name` would let the quote through, its tests done by the engine: a cue's, an organ's
+    or the frame word's last character before the opening quote (a look-behind), a formula numeral
+    first among the quoted words as stripped (``\\s*`` then the class: stdlib re's ``\\s`` is
+    str.isspace, what strip removes), a kind word's last character last among them (a look-ahead
+    to the closing quote over characters of the body), or a character that can start a kind word,
+    or ``gap_hint``, after the closing quote. A quote the body cannot match is no match either
+    way; the body holds no opening or closing quote, so the quotes matched are those of the plain
+    pattern that _may_name lets through, in order. None (use the plain pattern and _may_name) when
+    any character may follow, the frame word is empty (every quote passes), or ``gap_hint`` can
+    reach past the 24 characters _may_name gives it.
+
+    A quote whose stripped words are one of ``excluded`` (which :func:`_turned_away` turns away)
+    is no match either (a look-ahead right after the opening quote: spaces, the phrase, spaces,
+    the closing quote), when no phrase is empty or has a space at either end."""
+    ends, frame, kind_lasts = cue_lasts
+    if not isinstance(follow_firsts, frozenset) or not frame or gap_len > 24 or not follow_firsts:
+        return None
+
+    def cls(chars) -> str:
+        return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+    before = set(ends) | {frame[-1]}
+    tests = [rf"(?<={cls(before)}.)(?P<_cb>)", rf"(?=\s*[{nums}])(?P<_cf>)"]
+    if kind_lasts:
+        tests.append(rf"(?=[^{body}]*{cls(kind_lasts)}\s*[”」])(?P<_ck>)")
+    else:
+        tests.append("(?P<_ck>(?!))")
+    skip = ""
+    if excluded and all(w and w.strip() == w for w in excluded):
+        skip = rf"(?!\s*(?:{'|'.join(re.escape(w) for w in sorted(excluded, key=len, reverse=True))})\s*[”」])"
+    return re.compile(rf"{opener}{skip}(?>(?:{'|'.join(tests)})?)(?P<q>[^{body}]{{1,60}})[”」]"
+                      rf"(?(_cb)|(?(_cf)|(?(_ck)|(?={cls(follow_firsts)}|{gap_hint}))))")
 
 
 class _AnyCharacter:
@@ -295,6 +346,11 @@ def _judge(r: _Rules, text: str, qs: int, qe: int, q: str) -> Optional[tuple[str
     """classify_quote for a quote ``q`` = ``text[qs:qe].strip()`` that :func:`_turned_away` lets through."""
     if not _may_name(r, text, qs, qe, q):
         return None
+    return _judged(r, text, qs, qe, q)
+
+
+def _judged(r: _Rules, text: str, qs: int, qe: int, q: str) -> Optional[tuple[str, Optional[str], str, int]]:
+    """:func:`_judge` for a quote that :func:`_may_name` lets through."""
     has_list = not r.list_marks.isdisjoint(q)
     has_han = _has_han(q)
     after_pos = qe + 1  # after the closing ”
@@ -403,8 +459,15 @@ def _quoted(text: str, blocked: list[tuple[int, int]]):
     # each distinct quote's words stripped, or None when they alone turn it away (_turned_away):
     # a slogan quoted ten times is looked at once
     words: dict[str, Optional[str]] = {}
-    for m in (r.quote_named if "「" in text else r.quote_named_curly).finditer(text):
-        g = m.group(1)
+    # the quotes _may_name lets through, found by the engine (see _may_name_pattern), else every
+    # quote that may be a name and _may_name asked for each
+    scan = r.quote_may_name if "「" in text else r.quote_may_name_curly
+    if scan is not None:
+        judge, gi = _judged, "q"
+    else:
+        scan, judge, gi = (r.quote_named if "「" in text else r.quote_named_curly), _judge, 1
+    for m in scan.finditer(text):
+        g = m.group(gi)
         if g in accepted or (blocked and _inside(m.start(), blocked, starts)):
             continue
         if g in words:
@@ -413,7 +476,7 @@ def _quoted(text: str, blocked: list[tuple[int, int]]):
             q = words[g] = None if _turned_away(r, g.strip()) else g.strip()
         if q is None:
             continue
-        got = _judge(r, text, m.start(1), m.end(1), q)
+        got = judge(r, text, m.start(gi), m.end(gi), q)
         if got:
             accepted.add(g)
             name, kind, form, end = got
@@ -534,15 +597,17 @@ def extract_measures(text: str) -> list[MeasureMention]:
 
 
 _FORMS = frozenset(("document", "named", "formula"))
+# construct_all(MeasureMention, …) without its per-call steps
+_new_measure = constructor(MeasureMention)
 
 
 def _mention(text: str, s: int, e: int, name: str, kind, form: str) -> MeasureMention:
     """``MeasureMention(...)``: values checked here as its validation would, then built without
-    pydantic's per-field checks (``construct_all``); anything unusual goes through the validator."""
+    pydantic's per-field checks (``construct_all``'s instance); anything unusual goes through the validator."""
     if type(s) is int and type(e) is int and 0 <= s <= e <= len(text) and type(name) is str \
             and (kind is None or type(kind) is str) and form in _FORMS:
-        return construct_all(MeasureMention, text=text[s:e], start=s, end=e, name=name, kind=kind, form=form,
-                             issuer=None, date=None, place=None)
+        return _new_measure(text=text[s:e], start=s, end=e, name=name, kind=kind, form=form, issuer=None,
+                            date=None, place=None)
     return MeasureMention(text=text[s:e], start=s, end=e, name=name, kind=kind, form=form)
 
 

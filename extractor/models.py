@@ -11,6 +11,7 @@ once, when the record is built.
 from __future__ import annotations
 
 import datetime as _dt
+import keyword
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -147,26 +148,85 @@ class Record(_Model):
 _object_setattr = object.__setattr__
 
 
-def construct_all(cls: type[BaseModel], **values) -> BaseModel:
+def _slot_setters() -> Optional[tuple]:
+    """The ``__set__`` of BaseModel's four slots (``__dict__``, ``__pydantic_fields_set__``,
+    ``__pydantic_extra__``, ``__pydantic_private__``): what ``object.__setattr__`` finds after a
+    look-up along the class's MRO, called directly. None when BaseModel does not hold them (then
+    ``object.__setattr__`` is used)."""
+    from pydantic import BaseModel as _BM
+
+    got = []
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+        desc = _BM.__dict__.get(name)
+        if desc is None or not hasattr(type(desc), "__set__"):
+            return None
+        got.append(desc.__set__)
+    return tuple(got)
+
+
+_SLOT_SETTERS = _slot_setters()
+
+
+def _plan(cls: type) -> tuple:
+    """(field order, its set to copy, whether the direct build applies to ``cls``): the direct build
+    needs the four slots on BaseModel, found first along ``cls``'s MRO, and no post-init or root
+    model."""
+    names = tuple(cls.__pydantic_fields__)
+    direct = not (cls.__pydantic_post_init__ or cls.__pydantic_root_model__) and _SLOT_SETTERS is not None \
+        and all(next((k for k in cls.__mro__ if n in k.__dict__), None) is BaseModel
+                for n in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"))
+    return names, frozenset(names), direct
+
+
+def construct_all(cls: type[BaseModel], /, **values) -> BaseModel:
     """``cls.model_construct(**values)`` for trusted values that name every field of ``cls``, by
     field name and in declaration order: the same instance (``__dict__`` in field order, every field
     set, no extra/private state), built in a fraction of the time (hot loops build thousands of
     mentions). Any other call falls back to ``model_construct``. No validation either way."""
     plan = _FIELD_ORDER.get(cls)
     if plan is None:
-        names = tuple(cls.__pydantic_fields__)
-        # (field order, its set to copy, whether the shortcut applies to the class at all)
-        plan = _FIELD_ORDER[cls] = (names, frozenset(names),
-                                    not (cls.__pydantic_post_init__ or cls.__pydantic_root_model__))
+        plan = _FIELD_ORDER[cls] = _plan(cls)
     names, name_set, direct = plan
     if not direct or tuple(values) != names:
         return cls.model_construct(**values)
+    set_dict, set_fields, set_extra, set_private = _SLOT_SETTERS
     m = cls.__new__(cls)
-    _object_setattr(m, "__dict__", values)
-    _object_setattr(m, "__pydantic_fields_set__", set(name_set))
-    _object_setattr(m, "__pydantic_extra__", None)
-    _object_setattr(m, "__pydantic_private__", None)
+    set_dict(m, values)
+    set_fields(m, set(name_set))
+    set_extra(m, None)
+    set_private(m, None)
     return m
 
 
 _FIELD_ORDER: dict[type, tuple[tuple[str, ...], frozenset, bool]] = {}
+
+
+_BUILD_NAMES = frozenset(("m", "new", "cls", "name_set", "set", "set_dict", "set_fields", "set_extra", "set_private"))
+
+
+def constructor(cls: type[BaseModel]):
+    """A function taking every field of ``cls`` as a keyword-only argument that returns what
+    ``construct_all(cls, **values)`` returns for them (``__dict__`` in field order, whatever the
+    order of the call's keywords): no keyword packing into a dict, no field-order test, no plan
+    look-up per call (built once, as Python source naming the fields). No validation."""
+    names, name_set, direct = _plan(cls)
+    if not direct or not all(n.isidentifier() and not keyword.iskeyword(n) and n not in _BUILD_NAMES
+                             for n in names):
+        def build(**values):
+            return construct_all(cls, **{n: values[n] for n in names})
+        return build
+    args = ", ".join(names)
+    src = (f"def build(*, {args}):\n"
+           f"    m = new(cls)\n"
+           f"    set_dict(m, {{{', '.join(f'{n!r}: {n}' for n in names)}}})\n"
+           f"    set_fields(m, set(name_set))\n"
+           f"    set_extra(m, None)\n"
+           f"    set_private(m, None)\n"
+           f"    return m\n")
+    set_dict, set_fields, set_extra, set_private = _SLOT_SETTERS
+    ns = dict(new=cls.__new__, cls=cls, name_set=name_set, set_dict=set_dict, set_fields=set_fields,
+              set_extra=set_extra, set_private=set_private)
+    exec(src, ns)
+    build = ns["build"]
+    build.__qualname__ = build.__name__ = f"build_{cls.__name__}"
+    return build

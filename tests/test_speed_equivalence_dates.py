@@ -6,6 +6,7 @@ characters the rules look at (so that rare neighbourhoods — 二十世纪, 9 �
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import re
@@ -434,3 +435,64 @@ def test_days_in_month_is_monthrange_without_the_weekday():
                     T.days_in_month(year, month)
                 continue
             assert T.days_in_month(year, month) == want, (year, month)
+
+
+def _may_name_texts(n: int = 4000, seed: int = 12) -> list[str]:
+    """Random strings around quotes: the characters _may_name looks at (cue, organ and frame word
+    endings before the quote, numerals, kind-word endings, spaces, kind words and their first
+    characters after it), quotes, marks and line breaks."""
+    from extractor import measures as M
+
+    r = M.rules()
+    ends, frame, kind_lasts = (set(r.cue_before.by_last) | set(r.organ_before.by_last), r.frame_before,
+                               set(r.named_kind_end.by_last))
+    chars = sorted(ends | kind_lasts | set(r.follow_firsts) | set(frame)) + list("“”「」\n ,。:\u3000\x1c\u2028甲乙丙31+")
+    words = ["制度", "模式", "工作法", "的原则", "等方式", "“甲”", "“1+X”", "机制", "以", "运用", "纪委监委", "行动"]
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rnd.randint(1, 10)):
+            parts.append(rnd.choice(words) if rnd.random() < 0.3 else "".join(rnd.choice(chars) for _ in range(rnd.randint(1, 5))))
+        out.append("".join(parts))
+    # the quoted words as stripped decide (spaces at either end): a numeral or a kind word's last
+    # character behind them
+    out += ["甲“ 六统一”乙", "甲“\u3000三访合一 ”乙", "甲“ 1+X\x1c”乙", "甲“ 清单制 ”乙", "甲“清单制\u2028”乙", "“ 甲 ”",
+            "甲「 六统一」乙", "“ ”甲", "“\n3”甲", "“甲制\n”甲", "“甲制”"]
+    # excluded phrases (problem labels, slogans …) alone, with spaces, inside longer words, cut short
+    for w in sorted(M.rules().excluded)[:40]:
+        out += [f"以“{w}”制度", f"以“ {w}\u3000”制度", f"以“{w}甲”制度", f"以“甲{w}”制度", f"以“{w[:-1]}”制度", f"以「{w}」制度"]
+    return out
+    return out
+
+
+def test_measure_quotes_may_name_pattern_finds_what_may_name_lets_through():
+    """The quote pattern with _may_name's tests in it (quote_may_name and its curly-quote form) finds
+    the quotes of the plain pattern that _may_name lets through and whose words are not an excluded
+    phrase (which _turned_away turns away), with the same words; _quoted
+    gives what it gave with the plain pattern and _may_name per quote."""
+    from extractor import measures as M
+
+    r = M.rules()
+    assert r.quote_may_name is not None and r.quote_may_name_curly is not None   # the patterns apply
+    n = 0
+    for t in list(corpus_texts()) + _may_name_texts():
+        for plain, fast in ((r.quote_named, r.quote_may_name), (r.quote_named_curly, r.quote_may_name_curly)):
+            want = [(m.span(), m.span(1)) for m in plain.finditer(t)
+                    if M._may_name(r, t, m.start(1), m.end(1), m.group(1).strip()) and m.group(1).strip() not in r.excluded]
+            got = [(m.span(), m.span("q")) for m in fast.finditer(t)]
+            assert got == want, t
+            n += len(got)
+    assert n > 2000
+
+
+def test_measure_quoted_with_may_name_pattern_same_as_plain(monkeypatch):
+    from extractor import measures as M
+
+    r = M.rules()
+    texts = list(corpus_texts()) + _may_name_texts(1500)
+    blocked = [[m.span() for m in r.doc_title.finditer(t)] for t in texts]
+    fast = [list(M._quoted(t, b)) for t, b in zip(texts, blocked)]
+    monkeypatch.setattr(M, "rules", lambda: dataclasses.replace(r, quote_may_name=None, quote_may_name_curly=None))
+    assert fast == [list(M._quoted(t, b)) for t, b in zip(texts, blocked)]
+    assert sum(map(len, fast)) > 100
