@@ -26,7 +26,7 @@ import re as _re
 import regex
 
 from .article import Article
-from .models import CountMention, construct_all
+from .models import CountMention, constructor
 from .numbers import R_APPROX, R_NUM_END, R_NUM_START, R_PREFIX, R_UNIT_CLASS, Quantity, quantity_rows
 from .resources import load_yaml
 
@@ -835,8 +835,7 @@ def _extract(text: str) -> list[CountMention]:
                 and (q.high is None or math.isfinite(q.high))):
             continue
         # values are checked above and spans come from the text: build without re-validation (hot loop)
-        cm = construct_all(
-            CountMention,
+        cm = _new_count(
             text=text[start:q.end], start=start, end=q.end, indicator=indicator, label=label,
             value=float(q.value), approx=q.approx, low=q.low, high=q.high, unit=q.unit, object=obj,
             period=None, place=None, sentence=sentence, period_source=None, place_source=None,
@@ -845,6 +844,9 @@ def _extract(text: str) -> list[CountMention]:
         last_in_clause[key] = (indicator, label, q.num_start)
         heads.append((q.num_start, indicator, label, s0))
     return out
+
+
+_new_count = constructor(CountMention)   # construct_all(CountMention, …) without its per-call steps
 
 
 PARALLEL_LABEL_MAX = 10  # 处分县处级干部5人,乡科级干部46人,一般干部12人: the short label of a parallel item
