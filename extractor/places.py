@@ -56,6 +56,7 @@ class Rules:
     not_place: re.Pattern
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
+    deixis_pairs: Optional[tuple]    # ((first character, frozenset of second characters), ...) of the words
     blockers: frozenset
     sentence_end: str                # the characters that end a sentence
     sentence_rest_re: re.Pattern     # a run of characters that end no sentence
@@ -120,6 +121,32 @@ def _finditer_at(rx: re.Pattern, first: Optional[str], text: str):
                 last = m.end()
 
 
+def _finditer_pairs(rx: re.Pattern, pairs: Optional[tuple], text: str):
+    """``rx.finditer(text)`` for ``rx`` an alternation of literal words of two characters or more,
+    with the match tried only where a word's first two characters stand (``pairs``: each first
+    character with the set of second characters; its places found with str.find): a search led by
+    an alternation steps through every character. Without ``pairs``, the plain search."""
+    if pairs is None:
+        yield from rx.finditer(text)
+        return
+    cands = []
+    last_i = len(text) - 1
+    for c, seconds in pairs:
+        i = text.find(c)
+        while 0 <= i < last_i:
+            if text[i + 1] in seconds:
+                cands.append(i)
+            i = text.find(c, i + 1)
+    cands.sort()
+    last = 0
+    for p in cands:
+        if p >= last:
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -136,6 +163,12 @@ def rules() -> Rules:
         for w in words or ():
             kinds[w] = kind
     deixis = re.compile(_alternation(kinds)) if kinds else None
+    pairs = None
+    if kinds and all(len(w) >= 2 for w in kinds):
+        seconds: dict[str, set] = {}
+        for w in kinds:
+            seconds.setdefault(w[0], set()).add(w[1])
+        pairs = tuple((c, frozenset(v)) for c, v in sorted(seconds.items()))
     desc = cfg.get("home_descent") or {}
     outlets = {}
     try:
@@ -159,7 +192,7 @@ def rules() -> Rules:
                  unnamed=cfg.get("deixis_unnamed") or "某",
                  sentence_end=sentence_end, paragraph_end=paragraph_end,
                  sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
-                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
+                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds, deixis_pairs=pairs,
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
                  max_occurrences=int(cfg.get("max_occurrences") or 20000),
@@ -839,10 +872,20 @@ def _fits(gz: Gazetteer, uid: str, kind: str) -> bool:
 
 
 def _home_unit(gz: Gazetteer, home_lineage: tuple, kind: str) -> Optional[str]:
-    for uid in home_lineage:  # deepest first
-        if _fits(gz, uid, kind):
-            return uid
-    return None
+    key = (home_lineage[0], kind) if home_lineage else None
+    got = _HOME_UNIT.get(key, _NONE)
+    if got is _NONE:
+        got = None
+        for uid in home_lineage:  # deepest first
+            if _fits(gz, uid, kind):
+                got = uid
+                break
+        _HOME_UNIT[key] = got
+    return got
+
+
+_HOME_UNIT: dict = {}   # (home uid, deixis kind) -> the home's unit of that kind (a gazetteer unit, bounded)
+_NONE = object()
 
 
 _DEIXIS_TARGET: dict[tuple[str, str], Optional[str]] = {}
@@ -891,7 +934,7 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     seen = sent0 = para0 = 0   # the text before ``seen`` searched for paragraph ends: its last paragraph's start
     backwards = None
 
-    for n, m in enumerate(r.deixis.finditer(text)):
+    for n, m in enumerate(_finditer_pairs(r.deixis, r.deixis_pairs, text)):
         if n >= r.max_occurrences:
             break
         s, e = m.span()

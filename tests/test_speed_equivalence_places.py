@@ -175,6 +175,43 @@ def test_township_cue_rule_has_first_characters():   # else the shortcut is sile
     assert P.rules().town_cue_first
 
 
+def test_deixis_words_searched_from_their_first_two_characters():
+    r = P.rules()
+    assert r.deixis_pairs   # else the shortcut is silently off
+    texts = _texts() + ["全市委书记该县区委自治区党委", "市委市纪委", "我我市市委委", "全省纪律省纪委", "自治区", "市",
+                        "区委自治区纪委书记", "本本县县纪委"]
+    for text in texts:
+        assert ([m.span() for m in P._finditer_pairs(r.deixis, r.deixis_pairs, text)]
+                == [m.span() for m in r.deixis.finditer(text)])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="全我本该自治省市县区旗委纪监政府党某,。\n", max_size=40))
+def test_deixis_words_searched_same_on_random_text(text):
+    r = P.rules()
+    assert ([m.span() for m in P._finditer_pairs(r.deixis, r.deixis_pairs, text)]
+            == [m.span() for m in r.deixis.finditer(text)])
+
+
+def test_deixis_pairs_need_two_characters():
+    import re
+
+    rx = re.compile("a|bc")
+    assert [m.span() for m in P._finditer_pairs(rx, None, "abca")] == [(0, 1), (1, 3), (3, 4)]
+
+
+def test_home_unit_remembered_same_as_walking_the_lineage():
+    from extractor.gazetteer import gazetteer
+
+    gz = gazetteer()
+    for home in ("350122", "350100", "350000", "110105", "150402", "120105", "652723"):
+        lineage = gz.lineage(home)
+        for kind in "省市县区旗":
+            plain = next((u for u in lineage if P._fits(gz, u, kind)), None)
+            assert P._home_unit(gz, lineage, kind) == plain
+            assert P._home_unit(gz, lineage, kind) == plain   # from the memo
+
+
 def _plain_starts_a_word(text, start, end, window=6):
     import rjieba
 
