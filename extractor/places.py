@@ -57,6 +57,7 @@ class Rules:
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
     deixis_pairs: Optional[tuple]    # ((first character, frozenset of second characters), ...) of the words
+    deixis_words: tuple = ()         # the words, looked for in the gazetteer's pass over the text
     blockers: frozenset
     sentence_end: str                # the characters that end a sentence
     sentence_rest_re: re.Pattern     # a run of characters that end no sentence
@@ -192,7 +193,7 @@ def rules() -> Rules:
                  unnamed=cfg.get("deixis_unnamed") or "某",
                  sentence_end=sentence_end, paragraph_end=paragraph_end,
                  sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
-                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds, deixis_pairs=pairs,
+                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds, deixis_pairs=pairs, deixis_words=tuple(kinds),
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
                  max_occurrences=int(cfg.get("max_occurrences") or 20000),
@@ -267,18 +268,23 @@ def _strong_divisions(gz: Gazetteer, key: str) -> tuple[tuple[Hit, ...], bool]:
 
 class _Scanned(list):
     truncated = False
+    words: list = []   # (j, start, end) of every occurrence of ``words[j]`` (scan's ``words``), overlapping
 
 
-def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ]]:
+def scan(text: str, gz: Optional[Gazetteer] = None, words: tuple = ()) -> tuple[list[Occ], list[Occ]]:
     """(occurrences that may be mentions, media/site names) in ``text``; the first list has
-    ``.truncated`` set when the text held more than ``max_occurrences`` matches."""
+    ``.truncated`` set when the text held more than ``max_occurrences`` matches, and ``.words`` the
+    occurrences of ``words`` (looked for in the same pass)."""
     gz = gz or gazetteer()
     if not _PROVINCE_SHORT:
         _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
     r = rules()
     occs, media = _Scanned(), []
     media_match, not_place_match = r.media.match, r.not_place.match
-    found = gz.find(text)
+    if words:
+        found, occs.words = gz.find_with(text, words)
+    else:
+        found = gz.find(text)
     if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
         found = found[: r.max_occurrences]
         occs.truncated = True
@@ -922,11 +928,35 @@ def _after_last(text: str, chars: str, lo: int, hi: int, prev: int) -> int:
     return j + 1 if j >= 0 else prev
 
 
-def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]:
+def _greedy_spans(found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) spans ``finditer`` of an alternation of the words (longest first) gives,
+    from every occurrence (j, start, end) of the words: leftmost first, the longest there, then on
+    after its end."""
+    out = []
+    last = 0
+    for _, s, e in sorted(found, key=_start_longest):
+        if s >= last:
+            out.append((s, e))
+            last = e
+    return out
+
+
+def _start_longest(m: tuple[int, int, int]) -> tuple[int, int]:
+    return m[1], m[1] - m[2]
+
+
+def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray,
+                spans: Optional[list[tuple[int, int]]] = None) -> list[Occ]:
+    """Deixis words resolved (see the module docstring); ``spans``: where the deixis regex finds
+    them in the text, when known (else searched)."""
     r = rules()
     if r.deixis is None:
         return []
     gz, text = ctx.gz, ctx.text
+    if spans is None:
+        spans = [m.span() for m in _finditer_pairs(r.deixis, r.deixis_pairs, text)]
+    if not spans:
+        return []
     out = []
     starts = [m.start for m in mentions]
     blockers, kinds = r.blockers, r.deixis_kind
@@ -934,10 +964,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     seen = sent0 = para0 = 0   # the text before ``seen`` searched for paragraph ends: its last paragraph's start
     backwards = None
 
-    for n, m in enumerate(_finditer_pairs(r.deixis, r.deixis_pairs, text)):
+    for n, (s, e) in enumerate(spans):
         if n >= r.max_occurrences:
             break
-        s, e = m.span()
         if used.find(1, s, e) >= 0 or (s > 0 and text[s - 1] in blockers):
             continue
         if s > seen:   # (matches come in order)
@@ -946,7 +975,7 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
                 backwards = text[::-1]
             sent0 = _run_start(sentence_rest_re, backwards, s)
             seen = s
-        word = m.group()
+        word = text[s:e]
         kind = kinds[word]
         if text.rfind(r.unnamed + kind, para0, s) >= 0:   # 北京市某区…该区: the anaphor has no name
             continue
@@ -989,7 +1018,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     gz = gazetteer()
     r = rules()
     _segmenter()   # loaded with the stage's other tables on its first call (the pipeline's warm-up)
-    occs, media = scan(text, gz)
+    occs, media = scan(text, gz, r.deixis_words if r.deixis is not None else ())
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
     div: dict[int, tuple] = {}
@@ -1094,7 +1123,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         + [u for u in ctx.home_lineage if gz.units[u].level == "county"]))
     chosen += find_township_forms(ctx, counties, used)
     chosen.sort(key=_BY_START)
-    chosen += find_deixis(ctx, chosen, used)
+    chosen += find_deixis(ctx, chosen, used, _greedy_spans(occs.words) if r.deixis is not None else None)
     chosen.sort(key=_BY_START)
     return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, occs.truncated
 

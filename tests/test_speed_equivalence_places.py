@@ -193,6 +193,49 @@ def test_deixis_words_searched_same_on_random_text(text):
             == [m.span() for m in r.deixis.finditer(text)])
 
 
+def _plain_occurrences(words, text):
+    out = []
+    for j, w in enumerate(words):
+        i = text.find(w)
+        while i >= 0:
+            out.append((j, i, i + len(w)))
+            i = text.find(w, i + 1)
+    return sorted(out)
+
+
+def _check_find_with(text, words=None):
+    from extractor.gazetteer import gazetteer
+
+    gz = gazetteer()
+    r = P.rules()
+    words = words or r.deixis_words
+    found, extra = gz.find_with(text, words)
+    assert found == gz.find(text)
+    assert sorted(extra) == _plain_occurrences(words, text)
+    if words == r.deixis_words:
+        assert P._greedy_spans(extra) == [m.span() for m in r.deixis.finditer(text)]
+
+
+def test_deixis_found_in_the_gazetteer_pass_same_as_finditer():
+    assert P.rules().deixis_words
+    texts = _texts() + ["全市委书记该县区委自治区党委", "市委市纪委", "我我市市委委", "全省纪律省纪委", "自治区", "市",
+                        "福州市委连江县纪委全县", "内蒙古自治区纪委监委"]
+    for text in texts:
+        _check_find_with(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="全我本该自治省市县区旗委纪监政府党福州连江朝阳某,。\n", max_size=40))
+def test_deixis_found_in_the_gazetteer_pass_same_on_random_text(text):
+    _check_find_with(text)
+
+
+def test_words_that_are_keys_looked_for_apart():
+    for text in ("福州市委全市连江", "", "全市福州"):
+        _check_find_with(text, ("福州", "全市"))
+        _check_find_with(text, ("全市", "全市"))
+
+
 def test_deixis_pairs_need_two_characters():
     import re
 
