@@ -277,32 +277,49 @@ def scan(text: str, gz: Optional[Gazetteer] = None, words: tuple = ()) -> tuple[
     ``.truncated`` set when the text held more than ``max_occurrences`` matches, and ``.words`` the
     occurrences of ``words`` (looked for in the same pass)."""
     gz = gz or gazetteer()
-    if not _PROVINCE_SHORT:
-        _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
-    r = rules()
-    occs, media = _Scanned(), []
-    media_match, not_place_match = r.media.match, r.not_place.match
-    if words:
-        found, occs.words = gz.find_with(text, words)
-    else:
-        found = gz.find(text)
-    if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
-        found = found[: r.max_occurrences]
-        occs.truncated = True
-    firsts = r.suffix_first_chars
-    n = len(text)
+    occs = _Scanned()
+    found, media, occs.truncated, occs.words = _scan_found(text, gz, words)
     info = _KEY_INFO.get
     for ki, s, e in found:
         key, hits, strong = info(ki) or _key_info(gz, ki)
-        occ = Occ(s, e, key, hits, strong)
-        if e < n and text[e] in firsts:
-            if media_match(text, e):
-                media.append(occ)
-                continue
-            if not_place_match(text, e):
-                continue
-        occs.append(occ)
+        occs.append(Occ(s, e, key, hits, strong))
     return occs, media
+
+
+def _scan_found(text: str, gz: Gazetteer, words: tuple = ()) -> tuple[list, list[Occ], bool, list]:
+    """What ``scan`` finds, its occurrences left as the automaton's (key index, start, end):
+    (those, media/site names, truncated?, the occurrences of ``words``)."""
+    if not _PROVINCE_SHORT:
+        _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
+    r = rules()
+    media = []
+    extra = []
+    if words:
+        found, extra = gz.find_with(text, words)
+    else:
+        found = gz.find(text)
+    truncated = False
+    if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
+        found = found[: r.max_occurrences]
+        truncated = True
+    firsts = r.suffix_first_chars
+    n = len(text)
+    dropped = None
+    for i, m in enumerate(found):   # a name followed by a media suffix (福州日报) or 景区…: no mention
+        e = m[2]
+        if e < n and text[e] in firsts:
+            if r.media.match(text, e):
+                ki = m[0]
+                key, hits, strong = _KEY_INFO.get(ki) or _key_info(gz, ki)
+                media.append(Occ(m[1], e, key, hits, strong))
+            elif not r.not_place.match(text, e):
+                continue
+            if dropped is None:
+                dropped = set()
+            dropped.add(i)
+    if dropped:
+        found = [m for i, m in enumerate(found) if i not in dropped]
+    return found, media, truncated, extra
 
 
 @functools.lru_cache(maxsize=1)
@@ -458,6 +475,24 @@ def _taken_if(occs: list[Occ], ok, size: int) -> tuple[list[Occ], bytearray]:
         if not used[s] and not used[e - 1] and ok(o):
             used[s:e] = b"\1" * (e - s)
             taken.append(o)
+    taken.sort(key=_BY_START)
+    return taken, used
+
+
+def _taken_found(found: list, idx, ok, size: int, occ_at, order: list) -> tuple[list[Occ], bytearray]:
+    """``_taken_if`` over the automaton's occurrences ``found[i]`` for i in ``idx`` (in ``found``'s
+    order), the Occ of an occurrence made (``occ_at(i)``) only when it overlaps none taken so far:
+    most names under a longer one (福州 in 福州市) never become objects. ``order[i]``: the
+    (-length, start) number of ``found[i]``."""
+    used = bytearray(size)
+    taken = []
+    for i in sorted(idx, key=order.__getitem__):
+        _, s, e = found[i]
+        if not used[s] and not used[e - 1]:
+            o = occ_at(i)
+            if ok(o):
+                used[s:e] = b"\1" * (e - s)
+                taken.append(o)
     taken.sort(key=_BY_START)
     return taken, used
 
@@ -1038,27 +1073,41 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     gz = gazetteer()
     r = rules()
     _segmenter()   # loaded with the stage's other tables on its first call (the pipeline's warm-up)
-    occs, media = scan(text, gz, r.deixis_words if r.deixis is not None else ())
+    found, media, truncated, words_found = _scan_found(text, gz, r.deixis_words if r.deixis is not None else ())
+    info = _KEY_INFO.get
+    made: dict[int, Occ] = {}   # index in found -> its Occ, made when first judged (shared by both passes)
+
+    def occ_at(i: int) -> Occ:
+        o = made.get(i)
+        if o is None:
+            ki, s, e = found[i]
+            key, hits, strong = info(ki) or _key_info(gz, ki)
+            o = made[i] = Occ(s, e, key, hits, strong)
+        return o
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
     div: dict[int, tuple] = {}
-    strong = []
+    strong_idx = []
     strong_div = _STRONG_DIV.get
-    for o in occs:
-        if o.strong:
-            hits, check = strong_div(o.text) or _strong_divisions(gz, o.text)
+    n1 = len(text) + 1
+    order = []
+    for i, (ki, s, e) in enumerate(found):
+        order.append((s - e) * n1 + s)   # (-length, start) as one number
+        key, _, strong = info(ki) or _key_info(gz, ki)
+        if strong:
+            hits, check = strong_div(key) or _strong_divisions(gz, key)
             if hits:
-                div[id(o)] = hits
-                strong.append(o)
+                strong_idx.append(i)
 
     def divisions_left(o: Occ) -> bool:   # the word-start check, asked only of names not overlapped
-        hits = div[id(o)]
-        if _STRONG_DIV[o.text][1] and not _starts_word(text, o):
-            hits = div[id(o)] = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
-                                      or _after_ancestor(gz, text, o.start, h.uid))
+        hits, check = _STRONG_DIV[o.text]
+        if check and not _starts_word(text, o):
+            hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
+                         or _after_ancestor(gz, text, o.start, h.uid))
+        div[id(o)] = hits
         return bool(hits)
 
-    strong = _taken_if(strong, divisions_left, len(text))[0]
+    strong = _taken_found(found, strong_idx, divisions_left, len(text), occ_at, order)[0]
     sure = set()
     sure_mentions = []
     for o in strong:
@@ -1128,7 +1177,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
             return True
         return False
 
-    chosen, used = _taken_if(occs, counts_here, len(text))
+    chosen, used = _taken_found(found, range(len(found)), counts_here, len(text), occ_at, order)
     for o in chosen:
         pre = first.get((o.start, o.end))
         if pre is not None and pre[0] == o.hits:   # as resolved first (what a mention shows of it)
@@ -1143,9 +1192,9 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         + [u for u in ctx.home_lineage if gz.units[u].level == "county"]))
     chosen += find_township_forms(ctx, counties, used)
     chosen.sort(key=_BY_START)
-    chosen += find_deixis(ctx, chosen, used, _greedy_spans(occs.words) if r.deixis is not None else None)
+    chosen += find_deixis(ctx, chosen, used, _greedy_spans(words_found) if r.deixis is not None else None)
     chosen.sort(key=_BY_START)
-    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, occs.truncated
+    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, truncated
 
 
 def link_places(text: str, outlet: Optional[str] = None, title: Optional[str] = None,

@@ -400,6 +400,33 @@ def test_taken_if_same_as_filtering_first(raw):
     assert len(asked) == len({id(o) for o in asked})   # each name judged at most once
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4), st.booleans()), max_size=10), st.data())
+def test_taken_from_found_same_as_taken_if(raw, data):
+    found = [(k, s, s + n) for k, (s, n, _) in enumerate(raw)]
+    idx = sorted(data.draw(st.sets(st.integers(0, 9))) & set(range(len(raw))))
+    occs = {i: P.Occ(s, e, "x" * (e - s), ()) for i, (_, s, e) in enumerate(found)}
+    index_of = {id(o): i for i, o in occs.items()}
+    good = {i for i, (_, _, g) in enumerate(raw) if g}
+    made = []
+
+    def occ_at(i):
+        made.append(i)
+        return occs[i]
+
+    def ok(o):
+        return index_of[id(o)] in good
+
+    order = [(s - e) * 21 + s for _, s, e in found]
+    fast, used = P._taken_found(found, idx, ok, 20, occ_at, order)
+    plain, plain_used = _plain_taken_if([occs[i] for i in idx], ok, 20)
+    assert [id(o) for o in fast] == [id(o) for o in plain] and used == plain_used
+    assert set(made) <= set(idx) and len(made) == len(set(made))
+    for i in set(idx) - set(made):   # an occurrence never made lies under a name taken
+        _, s, e = found[i]
+        assert used.find(1, s, e) >= 0
+
+
 def _records(texts):
     return [[m.model_dump_json() for m in P.analyze(t)[0]] + [str(P.analyze(t)[1])] for t in texts]
 
