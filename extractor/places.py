@@ -64,9 +64,11 @@ class Rules:
     sentence_rest_re: re.Pattern     # a run of characters that end no sentence
     paragraph_end: str               # the characters that end a paragraph
     jie_re: re.Pattern
+    jie_first: Optional[str]        # the characters a 街 form's match starts with (_first_chars), if known
     town_cue_re: re.Pattern
     town_cue_first: Optional[str]   # the characters a cue starts with (_first_chars), if known
     ethnic_town_re: re.Pattern
+    ethnic_first: Optional[str]
     town_numerals: str
     ethnic_groups: tuple
     enumerators: str
@@ -185,10 +187,12 @@ def rules() -> Rules:
     cue = cfg.get("township_cue_after") or "[个等](?:乡镇|镇街|镇|乡|街道)"
     groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
     cue_re = re.compile(cue)
-    return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
+    jie_re = re.compile(cfg.get("township_jie") or "街(?!道)")
+    ethnic_re = re.compile("族(?:乡|镇|苏木)")   # anchored on 族; the name is looked up behind
+    return Rules(jie_re=jie_re, jie_first=_first_chars(jie_re),
                  town_cue_re=cue_re, town_cue_first=_first_chars(cue_re),
                  town_numerals=cfg.get("township_numerals") or "0123456789一二两三四五六七八九十",
-                 ethnic_town_re=re.compile("族(?:乡|镇|苏木)"),   # anchored on 族; the name is looked up behind
+                 ethnic_town_re=ethnic_re, ethnic_first=_first_chars(ethnic_re),
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
@@ -871,7 +875,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
                         return i, f
         return None
 
-    for m in r.jie_re.finditer(text):                 # 新开河街 (not 街道)
+    for m in _finditer_at(r.jie_re, r.jie_first, text):              # 新开河街 (not 街道)
         got = ending_at(m.end(), ("jie",))
         if got:
             found.append((got[0], m.end(), got[1]))
@@ -884,7 +888,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
             if j == m.start():
                 continue
         cue_starts.append((j, None))
-    for m in r.ethnic_town_re.finditer(text):                                  # 伊车嘎善锡伯族乡
+    for m in _finditer_at(r.ethnic_town_re, r.ethnic_first, text):              # 伊车嘎善锡伯族乡
         j = m.start() + 1
         while True:   # strip the ethnic names before 乡 (苗族侗族乡 has two)
             e = next((g for g in r.ethnic_groups if j >= len(g) and text.startswith(g, j - len(g))), None)

@@ -173,6 +173,7 @@ def test_cue_search_from_first_characters_same_as_finditer(pattern, first):
 def test_township_cue_rule_has_first_characters():   # else the shortcut is silently off
     pytest.importorskip("re._parser")   # Python 3.11+
     assert P.rules().town_cue_first
+    assert P.rules().jie_first and P.rules().ethnic_first
 
 
 def test_deixis_words_searched_from_their_first_two_characters():
