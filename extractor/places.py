@@ -67,8 +67,10 @@ class Rules:
     jie_first: Optional[str]        # the characters a 街 form's match starts with (_first_chars), if known
     town_cue_re: re.Pattern
     town_cue_first: Optional[str]   # the characters a cue starts with (_first_chars), if known
+    town_cue_second: Optional[frozenset]   # and has second (_second_chars), if known
     ethnic_town_re: re.Pattern
     ethnic_first: Optional[str]
+    ethnic_second: Optional[frozenset]
     town_numerals: str
     ethnic_groups: tuple
     enumerators: str
@@ -102,19 +104,65 @@ def _first_chars(rx: re.Pattern) -> Optional[str]:
     return None
 
 
-def _finditer_at(rx: re.Pattern, first: Optional[str], text: str):
+def _second_chars(rx: re.Pattern) -> Optional[frozenset]:
+    """The characters every match of ``rx`` has second, when its pattern opens with a literal or a
+    class of literals (``_first_chars``) followed by a literal, a class of literals or a group of
+    alternatives each opening with one; else None."""
+    if _first_chars(rx) is None:
+        return None
+    try:
+        from re import _constants as sre, _parser as parser   # Python 3.11+
+        items = list(parser.parse(rx.pattern, rx.flags))
+    except Exception:  # another Python: no shortcut
+        return None
+
+    def opening(item) -> Optional[set]:
+        op, av = item
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
+            return {chr(a) for _, a in av}
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            sub = list(av[3])
+            return opening(sub[0]) if sub else None
+        if op is sre.BRANCH:
+            out: set = set()
+            for branch in av[1]:
+                b = list(branch)
+                got = opening(b[0]) if b else None
+                if got is None:
+                    return None
+                out |= got
+            return out
+        return None
+
+    if len(items) < 2:
+        return None
+    got = opening(items[1])
+    return frozenset(got) if got else None
+
+
+def _finditer_at(rx: re.Pattern, first: Optional[str], text: str, seconds: Optional[frozenset] = None):
     """``rx.finditer(text)``, with the match tried only where one of ``first`` (its first
-    characters, found with str.find) stands: a search led by a character class steps through
-    every character. Without ``first``, the plain search."""
+    characters, found with str.find) stands, and one of ``seconds`` (its second characters, when
+    known) after it: a search led by a character class steps through every character. Without
+    ``first``, the plain search."""
     if first is None:
         yield from rx.finditer(text)
         return
     cands = []
+    last_i = len(text) - 1
     for c in first:
         i = text.find(c)
-        while i >= 0:
-            cands.append(i)
-            i = text.find(c, i + 1)
+        if seconds is None:
+            while i >= 0:
+                cands.append(i)
+                i = text.find(c, i + 1)
+        else:
+            while 0 <= i < last_i:
+                if text[i + 1] in seconds:
+                    cands.append(i)
+                i = text.find(c, i + 1)
     cands.sort()
     last = 0
     for p in cands:
@@ -190,9 +238,9 @@ def rules() -> Rules:
     jie_re = re.compile(cfg.get("township_jie") or "街(?!道)")
     ethnic_re = re.compile("族(?:乡|镇|苏木)")   # anchored on 族; the name is looked up behind
     return Rules(jie_re=jie_re, jie_first=_first_chars(jie_re),
-                 town_cue_re=cue_re, town_cue_first=_first_chars(cue_re),
+                 town_cue_re=cue_re, town_cue_first=_first_chars(cue_re), town_cue_second=_second_chars(cue_re),
                  town_numerals=cfg.get("township_numerals") or "0123456789一二两三四五六七八九十",
-                 ethnic_town_re=ethnic_re, ethnic_first=_first_chars(ethnic_re),
+                 ethnic_town_re=ethnic_re, ethnic_first=_first_chars(ethnic_re), ethnic_second=_second_chars(ethnic_re),
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
@@ -880,7 +928,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
         if got:
             found.append((got[0], m.end(), got[1]))
     cue_starts = []                                                            # …、高村两个镇
-    for m in _finditer_at(r.town_cue_re, r.town_cue_first, text):   # anchored on 个/等; the numeral before 个 is walked back
+    for m in _finditer_at(r.town_cue_re, r.town_cue_first, text, r.town_cue_second):   # anchored on 个/等; the numeral before 个 is walked back
         j = m.start()
         if text[j] == "个":
             while j > 0 and text[j - 1] in r.town_numerals:
@@ -888,7 +936,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
             if j == m.start():
                 continue
         cue_starts.append((j, None))
-    for m in _finditer_at(r.ethnic_town_re, r.ethnic_first, text):              # 伊车嘎善锡伯族乡
+    for m in _finditer_at(r.ethnic_town_re, r.ethnic_first, text, r.ethnic_second):              # 伊车嘎善锡伯族乡
         j = m.start() + 1
         while True:   # strip the ethnic names before 乡 (苗族侗族乡 has two)
             e = next((g for g in r.ethnic_groups if j >= len(g) and text.startswith(g, j - len(g))), None)
@@ -1137,8 +1185,9 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     home = descend_home(gz, start, sure_mentions, title_uids, r.share, r.min_mentions)
     ctx = Context(gz=gz, text=text, sure=set(), sure_lineage=set(), home=home,
                   home_lineage=gz.lineage(home) if home else ())
+    ctx.sure.update(sure)   # what add_sure(u) for each u does, from empty sets
     for u in sure:
-        ctx.add_sure(u)
+        ctx.sure_lineage.update(gz.lineage(u))
     # strong division names resolved first: what they resolve to is evidence for the rest
     # (span -> hits, uid, resolved_by, candidates); a name with one unit is what resolve() makes of it
     first: dict[tuple[int, int], tuple] = {}
@@ -1147,8 +1196,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         if len(hits) == 1:   # resolve()'s first case (no other unit considered), without a probe
             h = hits[0]
             first[(o.start, o.end)] = (hits, h.uid, _resolve_unique(ctx, o.text, h), ())
-            ctx.add_sure(h.uid)
-            continue
+            continue   # (h.uid is sure already: ctx.add_sure would do nothing)
         probe = Occ(o.start, o.end, o.text, hits)
         resolve(ctx, probe, probe.hits)
         first[(o.start, o.end)] = (hits, probe.uid, probe.resolved_by, probe.candidates)

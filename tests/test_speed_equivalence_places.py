@@ -170,6 +170,33 @@ def test_cue_search_from_first_characters_same_as_finditer(pattern, first):
         assert [m.span() for m in P._finditer_at(rx, first, text)] == [m.span() for m in rx.finditer(text)]
 
 
+@pytest.mark.parametrize("pattern, second", [
+    ("[个等](?:乡镇|镇街|镇|乡|街道)", "乡镇街"), ("族(?:乡|镇|苏木)", "乡镇苏"), ("街(?!道)", None), ("(?:个|等)镇", "镇"),
+    ("a[bc]", "bc"), ("ab?", None), ("a(?:b|c?)", None), ("a(?i:b)", None), ("a(b|c)d", "bc"), ("a", None),
+    ("[^个]镇", None), ("a(?:b|)", None),
+])
+def test_cue_search_from_two_characters_same_as_finditer(pattern, second):
+    import re
+
+    rx = re.compile(pattern)
+    got = P._second_chars(rx)
+    assert got == (frozenset(second) if second else None)
+    texts = _texts() + ["个乡等镇街道两个镇三等乡镇个", "等等镇", "个个乡镇", "族乡苏木族镇", "A镇a镇", "abacadab", "个", "a"]
+    for text in texts:
+        assert ([m.span() for m in P._finditer_at(rx, P._first_chars(rx), text, got)]
+                == [m.span() for m in rx.finditer(text)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="个等乡镇街道族苏木两三a", max_size=30))
+def test_cue_search_from_two_characters_same_on_random_text(text):
+    r = P.rules()
+    for rx, first, second in ((r.town_cue_re, r.town_cue_first, r.town_cue_second),
+                              (r.ethnic_town_re, r.ethnic_first, r.ethnic_second)):
+        assert second is not None
+        assert [m.span() for m in P._finditer_at(rx, first, text, second)] == [m.span() for m in rx.finditer(text)]
+
+
 def test_township_cue_rule_has_first_characters():   # else the shortcut is silently off
     pytest.importorskip("re._parser")   # Python 3.11+
     assert P.rules().town_cue_first
