@@ -18,7 +18,9 @@ units. ``find`` gives every occurrence of every key: one Aho-Corasick automaton
 (``ahocorasick_rs``) over the keys that are not township-only names, and the
 township-only names (four fifths of the keys, all ending in 镇/乡/街道/苏木)
 looked up where their ending stands, so the automaton is small enough to stay
-in the CPU caches between articles. Township short forms (上马台 → 上马台镇)
+in the CPU caches between articles. ``find_with(text, words)`` gives the same and every
+occurrence of a few other words (the places stage's deixis words) from the same pass: the words
+ride along in the automaton. Township short forms (上马台 → 上马台镇)
 and two-character township names are not keys: they are only looked for under
 a county the article is about (``town_forms``).
 """
@@ -89,6 +91,7 @@ class Gazetteer:
         self._keys: list[str] = []
         self._build_index()
         self._automaton = None
+        self._with_words: dict[tuple, object] = {}   # extra words -> the automaton over the keys and them
         self._town_forms: dict[str, tuple[TownForm, ...]] = {}
         self._town_tables: dict[str, tuple] = {}
 
@@ -179,6 +182,48 @@ class Gazetteer:
             found += towns
             found.sort(key=_end_start)
         return found
+
+    def find_with(self, text: str, words: tuple[str, ...]) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """(``find(text)``, every occurrence (j, start, end) of ``words[j]``, overlapping) from one
+        pass over ``text``: the words ride along in the keys' automaton (another caller's words, a
+        deixis list, found for the price of a few more states instead of a search of their own).
+        ``words`` are not keys (a word that is a key is looked for apart)."""
+        if not text:
+            return [], []
+        ac = self._with_words.get(words)
+        if ac is None:
+            ac = self._automaton_with(words)
+        if ac is False:   # a word is also a key: two searches
+            return self.find(text), [(j, s, e) for j, s, e in self._words_automaton(words).find_matches_as_indexes(
+                text, overlapping=True)]
+        both = ac.find_matches_as_indexes(text, overlapping=True)
+        n = self._searched
+        found = [m for m in both if m[0] < n]
+        extra = [(j - n, s, e) for j, s, e in both if j >= n] if len(found) < len(both) else []
+        towns = self._find_towns(text)
+        if towns:
+            found += towns
+            found.sort(key=_end_start)
+        return found, extra
+
+    def _automaton_with(self, words: tuple[str, ...]):
+        import ahocorasick_rs
+
+        if len(self._with_words) >= 8:   # (callers pass one fixed list: a bound, not a cache of texts)
+            self._with_words.clear()
+        if not words or any(not w for w in words) or any(w in self._key_of for w in words) or len(set(words)) < len(words):
+            got = False
+        else:
+            got = ahocorasick_rs.AhoCorasick(self._keys[: self._searched] + list(words),
+                                             matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._with_words[words] = got
+        return got
+
+    @functools.lru_cache(maxsize=8)
+    def _words_automaton(self, words: tuple[str, ...]):
+        import ahocorasick_rs
+
+        return ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def _find_towns(self, text: str) -> list[tuple[int, int, int]]:
         """The township-only names in ``text``: where one of their last characters stands after a

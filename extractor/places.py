@@ -37,6 +37,7 @@ import bisect
 import functools
 import operator
 import re
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import Optional
@@ -56,14 +57,20 @@ class Rules:
     not_place: re.Pattern
     deixis: Optional[re.Pattern]
     deixis_kind: dict[str, str]
+    deixis_pairs: Optional[tuple]    # ((first character, frozenset of second characters), ...) of the words
+    deixis_words: tuple = ()         # the words, looked for in the gazetteer's pass over the text
     blockers: frozenset
     sentence_end: str                # the characters that end a sentence
     sentence_rest_re: re.Pattern     # a run of characters that end no sentence
     paragraph_end: str               # the characters that end a paragraph
     jie_re: re.Pattern
+    jie_first: Optional[str]        # the characters a 街 form's match starts with (_first_chars), if known
     town_cue_re: re.Pattern
     town_cue_first: Optional[str]   # the characters a cue starts with (_first_chars), if known
+    town_cue_second: Optional[frozenset]   # and has second (_second_chars), if known
     ethnic_town_re: re.Pattern
+    ethnic_first: Optional[str]
+    ethnic_second: Optional[frozenset]
     town_numerals: str
     ethnic_groups: tuple
     enumerators: str
@@ -97,18 +104,90 @@ def _first_chars(rx: re.Pattern) -> Optional[str]:
     return None
 
 
-def _finditer_at(rx: re.Pattern, first: Optional[str], text: str):
+def _second_chars(rx: re.Pattern) -> Optional[frozenset]:
+    """The characters every match of ``rx`` has second, when its pattern opens with a literal or a
+    class of literals (``_first_chars``) followed by a literal, a class of literals or a group of
+    alternatives each opening with one; else None."""
+    if _first_chars(rx) is None:
+        return None
+    try:
+        from re import _constants as sre, _parser as parser   # Python 3.11+
+        items = list(parser.parse(rx.pattern, rx.flags))
+    except Exception:  # another Python: no shortcut
+        return None
+
+    def opening(item) -> Optional[set]:
+        op, av = item
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
+            return {chr(a) for _, a in av}
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            sub = list(av[3])
+            return opening(sub[0]) if sub else None
+        if op is sre.BRANCH:
+            out: set = set()
+            for branch in av[1]:
+                b = list(branch)
+                got = opening(b[0]) if b else None
+                if got is None:
+                    return None
+                out |= got
+            return out
+        return None
+
+    if len(items) < 2:
+        return None
+    got = opening(items[1])
+    return frozenset(got) if got else None
+
+
+def _finditer_at(rx: re.Pattern, first: Optional[str], text: str, seconds: Optional[frozenset] = None):
     """``rx.finditer(text)``, with the match tried only where one of ``first`` (its first
-    characters, found with str.find) stands: a search led by a character class steps through
-    every character. Without ``first``, the plain search."""
+    characters, found with str.find) stands, and one of ``seconds`` (its second characters, when
+    known) after it: a search led by a character class steps through every character. Without
+    ``first``, the plain search."""
     if first is None:
         yield from rx.finditer(text)
         return
     cands = []
+    last_i = len(text) - 1
     for c in first:
         i = text.find(c)
-        while i >= 0:
-            cands.append(i)
+        if seconds is None:
+            while i >= 0:
+                cands.append(i)
+                i = text.find(c, i + 1)
+        else:
+            while 0 <= i < last_i:
+                if text[i + 1] in seconds:
+                    cands.append(i)
+                i = text.find(c, i + 1)
+    cands.sort()
+    last = 0
+    for p in cands:
+        if p >= last:
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
+def _finditer_pairs(rx: re.Pattern, pairs: Optional[tuple], text: str):
+    """``rx.finditer(text)`` for ``rx`` an alternation of literal words of two characters or more,
+    with the match tried only where a word's first two characters stand (``pairs``: each first
+    character with the set of second characters; its places found with str.find): a search led by
+    an alternation steps through every character. Without ``pairs``, the plain search."""
+    if pairs is None:
+        yield from rx.finditer(text)
+        return
+    cands = []
+    last_i = len(text) - 1
+    for c, seconds in pairs:
+        i = text.find(c)
+        while 0 <= i < last_i:
+            if text[i + 1] in seconds:
+                cands.append(i)
             i = text.find(c, i + 1)
     cands.sort()
     last = 0
@@ -136,6 +215,12 @@ def rules() -> Rules:
         for w in words or ():
             kinds[w] = kind
     deixis = re.compile(_alternation(kinds)) if kinds else None
+    pairs = None
+    if kinds and all(len(w) >= 2 for w in kinds):
+        seconds: dict[str, set] = {}
+        for w in kinds:
+            seconds.setdefault(w[0], set()).add(w[1])
+        pairs = tuple((c, frozenset(v)) for c, v in sorted(seconds.items()))
     desc = cfg.get("home_descent") or {}
     outlets = {}
     try:
@@ -150,16 +235,18 @@ def rules() -> Rules:
     cue = cfg.get("township_cue_after") or "[个等](?:乡镇|镇街|镇|乡|街道)"
     groups = (load_yaml("gazetteer/short_forms.yaml") or {}).get("ethnic_groups") or ["回族"]
     cue_re = re.compile(cue)
-    return Rules(jie_re=re.compile(cfg.get("township_jie") or "街(?!道)"),
-                 town_cue_re=cue_re, town_cue_first=_first_chars(cue_re),
+    jie_re = re.compile(cfg.get("township_jie") or "街(?!道)")
+    ethnic_re = re.compile("族(?:乡|镇|苏木)")   # anchored on 族; the name is looked up behind
+    return Rules(jie_re=jie_re, jie_first=_first_chars(jie_re),
+                 town_cue_re=cue_re, town_cue_first=_first_chars(cue_re), town_cue_second=_second_chars(cue_re),
                  town_numerals=cfg.get("township_numerals") or "0123456789一二两三四五六七八九十",
-                 ethnic_town_re=re.compile("族(?:乡|镇|苏木)"),   # anchored on 族; the name is looked up behind
+                 ethnic_town_re=ethnic_re, ethnic_first=_first_chars(ethnic_re), ethnic_second=_second_chars(ethnic_re),
                  ethnic_groups=tuple(sorted(groups, key=len, reverse=True)),
                  enumerators=cfg.get("township_enumerators") or "、和及与",
                  unnamed=cfg.get("deixis_unnamed") or "某",
                  sentence_end=sentence_end, paragraph_end=paragraph_end,
                  sentence_rest_re=re.compile("[^" + re.escape(sentence_end) + "]*"),
-                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds,
+                 media=media, not_place=not_place, deixis=deixis, deixis_kind=kinds, deixis_pairs=pairs, deixis_words=tuple(kinds),
                  blockers=frozenset(cfg.get("deixis_blockers") or ""),
                  not_township=re.compile(f"(?:{_alternation(cfg.get('not_township_after') or ['街'])})"),
                  max_occurrences=int(cfg.get("max_occurrences") or 20000),
@@ -234,35 +321,57 @@ def _strong_divisions(gz: Gazetteer, key: str) -> tuple[tuple[Hit, ...], bool]:
 
 class _Scanned(list):
     truncated = False
+    words: list = []   # (j, start, end) of every occurrence of ``words[j]`` (scan's ``words``), overlapping
 
 
-def scan(text: str, gz: Optional[Gazetteer] = None) -> tuple[list[Occ], list[Occ]]:
+def scan(text: str, gz: Optional[Gazetteer] = None, words: tuple = ()) -> tuple[list[Occ], list[Occ]]:
     """(occurrences that may be mentions, media/site names) in ``text``; the first list has
-    ``.truncated`` set when the text held more than ``max_occurrences`` matches."""
+    ``.truncated`` set when the text held more than ``max_occurrences`` matches, and ``.words`` the
+    occurrences of ``words`` (looked for in the same pass)."""
     gz = gz or gazetteer()
-    if not _PROVINCE_SHORT:
-        _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
-    r = rules()
-    occs, media = _Scanned(), []
-    media_match, not_place_match = r.media.match, r.not_place.match
-    found = gz.find(text)
-    if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
-        found = found[: r.max_occurrences]
-        occs.truncated = True
-    firsts = r.suffix_first_chars
-    n = len(text)
+    occs = _Scanned()
+    found, media, occs.truncated, occs.words = _scan_found(text, gz, words)
     info = _KEY_INFO.get
     for ki, s, e in found:
         key, hits, strong = info(ki) or _key_info(gz, ki)
-        occ = Occ(s, e, key, hits, strong)
-        if e < n and text[e] in firsts:
-            if media_match(text, e):
-                media.append(occ)
-                continue
-            if not_place_match(text, e):
-                continue
-        occs.append(occ)
+        occs.append(Occ(s, e, key, hits, strong))
     return occs, media
+
+
+def _scan_found(text: str, gz: Gazetteer, words: tuple = ()) -> tuple[list, list[Occ], bool, list]:
+    """What ``scan`` finds, its occurrences left as the automaton's (key index, start, end):
+    (those, media/site names, truncated?, the occurrences of ``words``)."""
+    if not _PROVINCE_SHORT:
+        _PROVINCE_SHORT.update(u.uid for u in gz.units.values() if u.level == "province")
+    r = rules()
+    media = []
+    extra = []
+    if words:
+        found, extra = gz.find_with(text, words)
+    else:
+        found = gz.find(text)
+    truncated = False
+    if len(found) > r.max_occurrences:   # pathological input (a name repeated 10⁵ times): keep the start
+        found = found[: r.max_occurrences]
+        truncated = True
+    firsts = r.suffix_first_chars
+    n = len(text)
+    dropped = None
+    for i, m in enumerate(found):   # a name followed by a media suffix (福州日报) or 景区…: no mention
+        e = m[2]
+        if e < n and text[e] in firsts:
+            if r.media.match(text, e):
+                ki = m[0]
+                key, hits, strong = _KEY_INFO.get(ki) or _key_info(gz, ki)
+                media.append(Occ(m[1], e, key, hits, strong))
+            elif not r.not_place.match(text, e):
+                continue
+            if dropped is None:
+                dropped = set()
+            dropped.add(i)
+    if dropped:
+        found = [m for i, m in enumerate(found) if i not in dropped]
+    return found, media, truncated, extra
 
 
 @functools.lru_cache(maxsize=1)
@@ -418,6 +527,24 @@ def _taken_if(occs: list[Occ], ok, size: int) -> tuple[list[Occ], bytearray]:
         if not used[s] and not used[e - 1] and ok(o):
             used[s:e] = b"\1" * (e - s)
             taken.append(o)
+    taken.sort(key=_BY_START)
+    return taken, used
+
+
+def _taken_found(found: list, idx, ok, size: int, occ_at, order: list) -> tuple[list[Occ], bytearray]:
+    """``_taken_if`` over the automaton's occurrences ``found[i]`` for i in ``idx`` (in ``found``'s
+    order), the Occ of an occurrence made (``occ_at(i)``) only when it overlaps none taken so far:
+    most names under a longer one (福州 in 福州市) never become objects. ``order[i]``: the
+    (-length, start) number of ``found[i]``."""
+    used = bytearray(size)
+    taken = []
+    for i in sorted(idx, key=order.__getitem__):
+        _, s, e = found[i]
+        if not used[s] and not used[e - 1]:
+            o = occ_at(i)
+            if ok(o):
+                used[s:e] = b"\1" * (e - s)
+                taken.append(o)
     taken.sort(key=_BY_START)
     return taken, used
 
@@ -638,14 +765,14 @@ def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceM
     if (plain and type(text) is str and type(start) is int and type(end) is int and 0 <= start <= end
             and end - start == len(text) and (not cands or all(type(c) is str for c in cands))
             and (why is None or type(why) is str)):   # what _place_mention checks, unit fields once per unit
-        if _MENTION_FIELDS_SET is not None:   # construct_all's instance, built inline
+        if _MENTION_SLOTS is not None:   # construct_all's instance, built inline, its slots set directly
             m = _new_object(PlaceMention)
-            _object_setattr(m, "__dict__", {"text": text, "start": start, "end": end, "name": name, "level": level,
-                                            "adcode": adcode, "path": list(path), "candidates": list(cands),
-                                            "resolved_by": why})
-            _object_setattr(m, "__pydantic_fields_set__", set(_MENTION_FIELDS_SET))
-            _object_setattr(m, "__pydantic_extra__", None)
-            _object_setattr(m, "__pydantic_private__", None)
+            set_dict, set_fields, set_extra, set_private = _MENTION_SLOTS
+            set_dict(m, {"text": text, "start": start, "end": end, "name": name, "level": level,
+                         "adcode": adcode, "path": list(path), "candidates": list(cands), "resolved_by": why})
+            set_fields(m, set(_MENTION_FIELDS_SET))
+            set_extra(m, None)
+            set_private(m, None)
             return m
         return construct_all(PlaceMention, text=text, start=start, end=end, name=name, level=level,
                              adcode=adcode, path=list(path), candidates=list(cands), resolved_by=why)
@@ -670,6 +797,25 @@ def _mention_fields_set() -> Optional[frozenset]:
 
 
 _MENTION_FIELDS_SET = _mention_fields_set()
+
+
+def _mention_slots() -> Optional[tuple]:
+    """The ``__set__`` of the descriptors ``object.__setattr__`` uses for a PlaceMention's
+    ``__dict__``, fields set, extra and private (what ``construct_all`` sets; called directly,
+    without ``object.__setattr__``'s name lookup and argument wrapping), or None (not plain
+    slot/getset descriptors, or the inline construction is off)."""
+    if _MENTION_FIELDS_SET is None:
+        return None
+    out = []
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+        d = next((k.__dict__[name] for k in PlaceMention.__mro__ if name in k.__dict__), None)
+        if type(d) not in (types.MemberDescriptorType, types.GetSetDescriptorType):
+            return None
+        out.append(d.__set__)
+    return tuple(out)
+
+
+_MENTION_SLOTS = _mention_slots()
 
 
 def _unit_fields(gz: Gazetteer, uid: str) -> tuple:
@@ -777,12 +923,12 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
                         return i, f
         return None
 
-    for m in r.jie_re.finditer(text):                 # 新开河街 (not 街道)
+    for m in _finditer_at(r.jie_re, r.jie_first, text):              # 新开河街 (not 街道)
         got = ending_at(m.end(), ("jie",))
         if got:
             found.append((got[0], m.end(), got[1]))
     cue_starts = []                                                            # …、高村两个镇
-    for m in _finditer_at(r.town_cue_re, r.town_cue_first, text):   # anchored on 个/等; the numeral before 个 is walked back
+    for m in _finditer_at(r.town_cue_re, r.town_cue_first, text, r.town_cue_second):   # anchored on 个/等; the numeral before 个 is walked back
         j = m.start()
         if text[j] == "个":
             while j > 0 and text[j - 1] in r.town_numerals:
@@ -790,7 +936,7 @@ def find_township_forms(ctx: Context, counties: list[str], used: bytearray) -> l
             if j == m.start():
                 continue
         cue_starts.append((j, None))
-    for m in r.ethnic_town_re.finditer(text):                                  # 伊车嘎善锡伯族乡
+    for m in _finditer_at(r.ethnic_town_re, r.ethnic_first, text, r.ethnic_second):              # 伊车嘎善锡伯族乡
         j = m.start() + 1
         while True:   # strip the ethnic names before 乡 (苗族侗族乡 has two)
             e = next((g for g in r.ethnic_groups if j >= len(g) and text.startswith(g, j - len(g))), None)
@@ -839,10 +985,20 @@ def _fits(gz: Gazetteer, uid: str, kind: str) -> bool:
 
 
 def _home_unit(gz: Gazetteer, home_lineage: tuple, kind: str) -> Optional[str]:
-    for uid in home_lineage:  # deepest first
-        if _fits(gz, uid, kind):
-            return uid
-    return None
+    key = (home_lineage[0], kind) if home_lineage else None
+    got = _HOME_UNIT.get(key, _NONE)
+    if got is _NONE:
+        got = None
+        for uid in home_lineage:  # deepest first
+            if _fits(gz, uid, kind):
+                got = uid
+                break
+        _HOME_UNIT[key] = got
+    return got
+
+
+_HOME_UNIT: dict = {}   # (home uid, deixis kind) -> the home's unit of that kind (a gazetteer unit, bounded)
+_NONE = object()
 
 
 _DEIXIS_TARGET: dict[tuple[str, str], Optional[str]] = {}
@@ -879,11 +1035,35 @@ def _after_last(text: str, chars: str, lo: int, hi: int, prev: int) -> int:
     return j + 1 if j >= 0 else prev
 
 
-def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]:
+def _greedy_spans(found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) spans ``finditer`` of an alternation of the words (longest first) gives,
+    from every occurrence (j, start, end) of the words: leftmost first, the longest there, then on
+    after its end."""
+    out = []
+    last = 0
+    for _, s, e in sorted(found, key=_start_longest):
+        if s >= last:
+            out.append((s, e))
+            last = e
+    return out
+
+
+def _start_longest(m: tuple[int, int, int]) -> tuple[int, int]:
+    return m[1], m[1] - m[2]
+
+
+def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray,
+                spans: Optional[list[tuple[int, int]]] = None) -> list[Occ]:
+    """Deixis words resolved (see the module docstring); ``spans``: where the deixis regex finds
+    them in the text, when known (else searched)."""
     r = rules()
     if r.deixis is None:
         return []
     gz, text = ctx.gz, ctx.text
+    if spans is None:
+        spans = [m.span() for m in _finditer_pairs(r.deixis, r.deixis_pairs, text)]
+    if not spans:
+        return []
     out = []
     starts = [m.start for m in mentions]
     blockers, kinds = r.blockers, r.deixis_kind
@@ -891,10 +1071,9 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
     seen = sent0 = para0 = 0   # the text before ``seen`` searched for paragraph ends: its last paragraph's start
     backwards = None
 
-    for n, m in enumerate(r.deixis.finditer(text)):
+    for n, (s, e) in enumerate(spans):
         if n >= r.max_occurrences:
             break
-        s, e = m.span()
         if used.find(1, s, e) >= 0 or (s > 0 and text[s - 1] in blockers):
             continue
         if s > seen:   # (matches come in order)
@@ -903,7 +1082,7 @@ def find_deixis(ctx: Context, mentions: list[Occ], used: bytearray) -> list[Occ]
                 backwards = text[::-1]
             sent0 = _run_start(sentence_rest_re, backwards, s)
             seen = s
-        word = m.group()
+        word = text[s:e]
         kind = kinds[word]
         if text.rfind(r.unnamed + kind, para0, s) >= 0:   # 北京市某区…该区: the anaphor has no name
             continue
@@ -946,27 +1125,41 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     gz = gazetteer()
     r = rules()
     _segmenter()   # loaded with the stage's other tables on its first call (the pipeline's warm-up)
-    occs, media = scan(text, gz)
+    found, media, truncated, words_found = _scan_found(text, gz, r.deixis_words if r.deixis is not None else ())
+    info = _KEY_INFO.get
+    made: dict[int, Occ] = {}   # index in found -> its Occ, made when first judged (shared by both passes)
+
+    def occ_at(i: int) -> Occ:
+        o = made.get(i)
+        if o is None:
+            ki, s, e = found[i]
+            key, hits, strong = info(ki) or _key_info(gz, ki)
+            o = made[i] = Occ(s, e, key, hits, strong)
+        return o
 
     # 2. strong names of provinces/cities/counties, overlaps resolved; the unambiguous ones are sure
     div: dict[int, tuple] = {}
-    strong = []
+    strong_idx = []
     strong_div = _STRONG_DIV.get
-    for o in occs:
-        if o.strong:
-            hits, check = strong_div(o.text) or _strong_divisions(gz, o.text)
+    n1 = len(text) + 1
+    order = []
+    for i, (ki, s, e) in enumerate(found):
+        order.append((s - e) * n1 + s)   # (-length, start) as one number
+        key, _, strong = info(ki) or _key_info(gz, ki)
+        if strong:
+            hits, check = strong_div(key) or _strong_divisions(gz, key)
             if hits:
-                div[id(o)] = hits
-                strong.append(o)
+                strong_idx.append(i)
 
     def divisions_left(o: Occ) -> bool:   # the word-start check, asked only of names not overlapped
-        hits = div[id(o)]
-        if _STRONG_DIV[o.text][1] and not _starts_word(text, o):
-            hits = div[id(o)] = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
-                                      or _after_ancestor(gz, text, o.start, h.uid))
+        hits, check = _STRONG_DIV[o.text]
+        if check and not _starts_word(text, o):
+            hits = tuple(h for h in hits if not _needs_boundary_check(o.text, h)
+                         or _after_ancestor(gz, text, o.start, h.uid))
+        div[id(o)] = hits
         return bool(hits)
 
-    strong = _taken_if(strong, divisions_left, len(text))[0]
+    strong = _taken_found(found, strong_idx, divisions_left, len(text), occ_at, order)[0]
     sure = set()
     sure_mentions = []
     for o in strong:
@@ -992,8 +1185,9 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
     home = descend_home(gz, start, sure_mentions, title_uids, r.share, r.min_mentions)
     ctx = Context(gz=gz, text=text, sure=set(), sure_lineage=set(), home=home,
                   home_lineage=gz.lineage(home) if home else ())
+    ctx.sure.update(sure)   # what add_sure(u) for each u does, from empty sets
     for u in sure:
-        ctx.add_sure(u)
+        ctx.sure_lineage.update(gz.lineage(u))
     # strong division names resolved first: what they resolve to is evidence for the rest
     # (span -> hits, uid, resolved_by, candidates); a name with one unit is what resolve() makes of it
     first: dict[tuple[int, int], tuple] = {}
@@ -1002,8 +1196,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         if len(hits) == 1:   # resolve()'s first case (no other unit considered), without a probe
             h = hits[0]
             first[(o.start, o.end)] = (hits, h.uid, _resolve_unique(ctx, o.text, h), ())
-            ctx.add_sure(h.uid)
-            continue
+            continue   # (h.uid is sure already: ctx.add_sure would do nothing)
         probe = Occ(o.start, o.end, o.text, hits)
         resolve(ctx, probe, probe.hits)
         first[(o.start, o.end)] = (hits, probe.uid, probe.resolved_by, probe.candidates)
@@ -1036,7 +1229,7 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
             return True
         return False
 
-    chosen, used = _taken_if(occs, counts_here, len(text))
+    chosen, used = _taken_found(found, range(len(found)), counts_here, len(text), occ_at, order)
     for o in chosen:
         pre = first.get((o.start, o.end))
         if pre is not None and pre[0] == o.hits:   # as resolved first (what a mention shows of it)
@@ -1051,9 +1244,9 @@ def _analyze(text: str, outlet: Optional[str], title: Optional[str]) -> tuple[li
         + [u for u in ctx.home_lineage if gz.units[u].level == "county"]))
     chosen += find_township_forms(ctx, counties, used)
     chosen.sort(key=_BY_START)
-    chosen += find_deixis(ctx, chosen, used)
+    chosen += find_deixis(ctx, chosen, used, _greedy_spans(words_found) if r.deixis is not None else None)
     chosen.sort(key=_BY_START)
-    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, occs.truncated
+    return [_mention(gz, o, o.text, o.start, o.end) for o in chosen], home, truncated
 
 
 def link_places(text: str, outlet: Optional[str] = None, title: Optional[str] = None,

@@ -170,9 +170,117 @@ def test_cue_search_from_first_characters_same_as_finditer(pattern, first):
         assert [m.span() for m in P._finditer_at(rx, first, text)] == [m.span() for m in rx.finditer(text)]
 
 
+@pytest.mark.parametrize("pattern, second", [
+    ("[个等](?:乡镇|镇街|镇|乡|街道)", "乡镇街"), ("族(?:乡|镇|苏木)", "乡镇苏"), ("街(?!道)", None), ("(?:个|等)镇", "镇"),
+    ("a[bc]", "bc"), ("ab?", None), ("a(?:b|c?)", None), ("a(?i:b)", None), ("a(b|c)d", "bc"), ("a", None),
+    ("[^个]镇", None), ("a(?:b|)", None),
+])
+def test_cue_search_from_two_characters_same_as_finditer(pattern, second):
+    import re
+
+    rx = re.compile(pattern)
+    got = P._second_chars(rx)
+    assert got == (frozenset(second) if second else None)
+    texts = _texts() + ["个乡等镇街道两个镇三等乡镇个", "等等镇", "个个乡镇", "族乡苏木族镇", "A镇a镇", "abacadab", "个", "a"]
+    for text in texts:
+        assert ([m.span() for m in P._finditer_at(rx, P._first_chars(rx), text, got)]
+                == [m.span() for m in rx.finditer(text)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="个等乡镇街道族苏木两三a", max_size=30))
+def test_cue_search_from_two_characters_same_on_random_text(text):
+    r = P.rules()
+    for rx, first, second in ((r.town_cue_re, r.town_cue_first, r.town_cue_second),
+                              (r.ethnic_town_re, r.ethnic_first, r.ethnic_second)):
+        assert second is not None
+        assert [m.span() for m in P._finditer_at(rx, first, text, second)] == [m.span() for m in rx.finditer(text)]
+
+
 def test_township_cue_rule_has_first_characters():   # else the shortcut is silently off
     pytest.importorskip("re._parser")   # Python 3.11+
     assert P.rules().town_cue_first
+    assert P.rules().jie_first and P.rules().ethnic_first
+
+
+def test_deixis_words_searched_from_their_first_two_characters():
+    r = P.rules()
+    assert r.deixis_pairs   # else the shortcut is silently off
+    texts = _texts() + ["全市委书记该县区委自治区党委", "市委市纪委", "我我市市委委", "全省纪律省纪委", "自治区", "市",
+                        "区委自治区纪委书记", "本本县县纪委"]
+    for text in texts:
+        assert ([m.span() for m in P._finditer_pairs(r.deixis, r.deixis_pairs, text)]
+                == [m.span() for m in r.deixis.finditer(text)])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="全我本该自治省市县区旗委纪监政府党某,。\n", max_size=40))
+def test_deixis_words_searched_same_on_random_text(text):
+    r = P.rules()
+    assert ([m.span() for m in P._finditer_pairs(r.deixis, r.deixis_pairs, text)]
+            == [m.span() for m in r.deixis.finditer(text)])
+
+
+def _plain_occurrences(words, text):
+    out = []
+    for j, w in enumerate(words):
+        i = text.find(w)
+        while i >= 0:
+            out.append((j, i, i + len(w)))
+            i = text.find(w, i + 1)
+    return sorted(out)
+
+
+def _check_find_with(text, words=None):
+    from extractor.gazetteer import gazetteer
+
+    gz = gazetteer()
+    r = P.rules()
+    words = words or r.deixis_words
+    found, extra = gz.find_with(text, words)
+    assert found == gz.find(text)
+    assert sorted(extra) == _plain_occurrences(words, text)
+    if words == r.deixis_words:
+        assert P._greedy_spans(extra) == [m.span() for m in r.deixis.finditer(text)]
+
+
+def test_deixis_found_in_the_gazetteer_pass_same_as_finditer():
+    assert P.rules().deixis_words
+    texts = _texts() + ["全市委书记该县区委自治区党委", "市委市纪委", "我我市市委委", "全省纪律省纪委", "自治区", "市",
+                        "福州市委连江县纪委全县", "内蒙古自治区纪委监委"]
+    for text in texts:
+        _check_find_with(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="全我本该自治省市县区旗委纪监政府党福州连江朝阳某,。\n", max_size=40))
+def test_deixis_found_in_the_gazetteer_pass_same_on_random_text(text):
+    _check_find_with(text)
+
+
+def test_words_that_are_keys_looked_for_apart():
+    for text in ("福州市委全市连江", "", "全市福州"):
+        _check_find_with(text, ("福州", "全市"))
+        _check_find_with(text, ("全市", "全市"))
+
+
+def test_deixis_pairs_need_two_characters():
+    import re
+
+    rx = re.compile("a|bc")
+    assert [m.span() for m in P._finditer_pairs(rx, None, "abca")] == [(0, 1), (1, 3), (3, 4)]
+
+
+def test_home_unit_remembered_same_as_walking_the_lineage():
+    from extractor.gazetteer import gazetteer
+
+    gz = gazetteer()
+    for home in ("350122", "350100", "350000", "110105", "150402", "120105", "652723"):
+        lineage = gz.lineage(home)
+        for kind in "省市县区旗":
+            plain = next((u for u in lineage if P._fits(gz, u, kind)), None)
+            assert P._home_unit(gz, lineage, kind) == plain
+            assert P._home_unit(gz, lineage, kind) == plain   # from the memo
 
 
 def _plain_starts_a_word(text, start, end, window=6):
@@ -320,6 +428,33 @@ def test_taken_if_same_as_filtering_first(raw):
     assert len(asked) == len({id(o) for o in asked})   # each name judged at most once
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4), st.booleans()), max_size=10), st.data())
+def test_taken_from_found_same_as_taken_if(raw, data):
+    found = [(k, s, s + n) for k, (s, n, _) in enumerate(raw)]
+    idx = sorted(data.draw(st.sets(st.integers(0, 9))) & set(range(len(raw))))
+    occs = {i: P.Occ(s, e, "x" * (e - s), ()) for i, (_, s, e) in enumerate(found)}
+    index_of = {id(o): i for i, o in occs.items()}
+    good = {i for i, (_, _, g) in enumerate(raw) if g}
+    made = []
+
+    def occ_at(i):
+        made.append(i)
+        return occs[i]
+
+    def ok(o):
+        return index_of[id(o)] in good
+
+    order = [(s - e) * 21 + s for _, s, e in found]
+    fast, used = P._taken_found(found, idx, ok, 20, occ_at, order)
+    plain, plain_used = _plain_taken_if([occs[i] for i in idx], ok, 20)
+    assert [id(o) for o in fast] == [id(o) for o in plain] and used == plain_used
+    assert set(made) <= set(idx) and len(made) == len(set(made))
+    for i in set(idx) - set(made):   # an occurrence never made lies under a name taken
+        _, s, e = found[i]
+        assert used.find(1, s, e) >= 0
+
+
 def _records(texts):
     return [[m.model_dump_json() for m in P.analyze(t)[0]] + [str(P.analyze(t)[1])] for t in texts]
 
@@ -379,6 +514,7 @@ def _state(m):
 
 def test_mentions_same_as_validated_constructor():
     assert P._MENTION_FIELDS_SET is not None   # else the inline construction is silently off
+    assert P._MENTION_SLOTS is not None          # else its slots are set by object.__setattr__
     gz = P.gazetteer()
     seen = 0
     orig = P._mention
