@@ -403,13 +403,15 @@ def strip_declarations(html: str, *, no_controls: bool = False, utf8: bytes | No
 
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_BYTE_STRINGS = tuple(bytes([b]) for b in _CONTROL_BYTES)
 
 
 def utf8_without_controls(data: bytes) -> bool:
     """Whether a page decoded from ``data`` as UTF-8 (strictly or with U+FFFD for bad sequences) is
-    free of the characters ``_CONTROL`` finds: in UTF-8 they come from those single bytes only (a
-    byte deletion on the bytes the reader has is cheaper than encoding the page again)."""
-    return len(data.translate(None, _CONTROL_BYTES)) == len(data)
+    free of the characters ``_CONTROL`` finds: in UTF-8 they come from those single bytes only (looked
+    for on the bytes the reader has, one memchr per byte value: a few times cheaper than a byte
+    deletion over the page, which costs ~12 instructions a byte)."""
+    return not any(map(data.__contains__, _CONTROL_BYTE_STRINGS))
 
 
 def _has_control(text: str) -> bool:
