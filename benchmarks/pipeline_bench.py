@@ -10,7 +10,7 @@ then, on one core:
 2. JioNLP's ``jio.ner.extract_time(text, time_base)`` alone on the same articles' text
    (a sample of ``--jionlp-n`` articles, cycled the same way, to keep the run short) — articles/s;
 3. the ratio of 1 to 2;
-4. the pipeline with 1 and 2 worker processes — speed-up.
+4. the pipeline with 1 and 2 worker processes — speed-up (run first, printed last).
 
 Steps 1-2 are repeated ``--rounds`` times, alternating (pipeline, JioNLP, pipeline, JioNLP …), and
 each round's ratio is printed with the median of them: the machine's speed drifts by tens of
@@ -166,6 +166,15 @@ def main() -> int:
     warm_up()
     print(f"warm-up (+ HTML reader and conversion tables): {time.perf_counter() - t_start:.2f}s")
 
+    # Workers first, forked from this process while it holds only the loaded tables (as `extractor
+    # run` forks them): later the parent holds the rounds' texts and JioNLP, and a forked worker's
+    # peak RSS counts every page it shares with its parent.
+    workers = None
+    if not args.no_workers:
+        t1, rss1 = run_workers(corpus, 1, args.chunk)
+        t2, rss2 = run_workers(corpus, 2, args.chunk)
+        workers = (t1, rss1, t2, rss2)
+
     import importlib.util
 
     if args.jionlp_n and importlib.util.find_spec("jionlp") is None:
@@ -229,9 +238,8 @@ def main() -> int:
         print(f"ratio pipeline / JioNLP:   {statistics.median(ratios):8.1f}x   median of the rounds' ratios "
               f"{', '.join(f'{x:.1f}' for x in ratios)} (CPU time: {statistics.median(cpu_ratios):.1f}x)")
 
-    if not args.no_workers:
-        t1, rss1 = run_workers(corpus, 1, args.chunk)
-        t2, rss2 = run_workers(corpus, 2, args.chunk)
+    if workers is not None:
+        t1, rss1, t2, rss2 = workers
         print(f"\nworkers=1: {len(corpus) / t1:7.0f} inputs/s   peak RSS/worker {rss1:.0f} MB")
         print(f"workers=2: {len(corpus) / t2:7.0f} inputs/s   peak RSS/worker {rss2:.0f} MB")
         print(f"speed-up 2 vs 1: {t1 / t2:.2f}x  (cores: {os.cpu_count()})")
