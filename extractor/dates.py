@@ -308,7 +308,7 @@ def rules() -> _Rules:
     h = load_yaml("dates/holidays.yaml") or {}
     year_parts = v.get("year_parts", {}) or {}
     month_parts = v.get("month_parts", {}) or {}
-    yp_guard = {"初": "(?![步次心衷审核选赛级具]|中(?!央))", "底": "(?![线子数层气蕴色])", "末": "(?![端梢尾位])"}
+    yp_guard = {w: f"(?!{rx})" for w, rx in (v.get("part_not_before") or {}).items()}
     yp_alts = []
     for w in sorted(year_parts, key=len, reverse=True):
         guard = yp_guard.get(w, "")
