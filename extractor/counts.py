@@ -129,6 +129,7 @@ def _not_counts() -> dict:
         "phrases": phrases,
         "ac": ac,
         "slogan_max": int(cfg.get("slogan_max_chars", 24) or 24),
+        "lone": frozenset(str(x) for x in cfg.get("lone_numerals") or []),
     }
 
 
@@ -461,15 +462,13 @@ class _Layout:
 # --------------------------------------------------------------------------- not-count tests
 
 
-_INDEFINITE = frozenset(("一", "壹", "二", "贰", "貳"))
-
-
 def _bare_indefinite(text: str, q: Quantity) -> bool:
     """一名社区书记, 一起事故: a lone Chinese 一 is indefinite, not a count; a lone 二 before a
-    measure word is an ordinal-like prefix (二次供水, 二级) — counts of two are written 两."""
+    measure word is an ordinal-like prefix (二次供水, 二级) — counts of two are written 两 (the
+    numerals: ``lone_numerals`` in counts/not_counts.yaml)."""
     # (a one-character numeral first: no slice for the longer ones)
     return (q.num_end - q.num_start == 1 and q.approx != "range"
-            and text[q.num_start] in _INDEFINITE and not q.prefix)
+            and text[q.num_start] in _not_counts()["lone"] and not q.prefix)
 
 
 def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
@@ -480,7 +479,7 @@ def is_count(text: str, q: Quantity, layout: _Layout) -> bool:
         return False
     num_start, num_end = q.num_start, q.num_end
     # _bare_indefinite(text, q), inline
-    if (num_end - num_start == 1 and text[num_start] in _INDEFINITE and q.approx != "range"
+    if (num_end - num_start == 1 and text[num_start] in _not_counts()["lone"] and q.approx != "range"
             and not q.prefix):
         return False
     if layout.is_blocked(num_start, num_end):
@@ -532,7 +531,7 @@ def _count_of_row(text: str, r: list, layout: _Layout) -> Optional[Quantity]:
     if r[R_UNIT_CLASS] not in COUNT_CLASSES:
         return None  # (a row always has a value)
     ns, ne = r[R_NUM_START], r[R_NUM_END]
-    if ne - ns == 1 and text[ns] in _INDEFINITE and r[R_APPROX] != "range" and not r[R_PREFIX]:
+    if ne - ns == 1 and text[ns] in _not_counts()["lone"] and r[R_APPROX] != "range" and not r[R_PREFIX]:
         return None
     if layout.is_blocked(ns, ne):
         return None
