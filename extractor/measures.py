@@ -32,7 +32,6 @@ _QUOTE_STRIP = regex.compile(r"[\s“”\"'‘’「」『』《》〈〉<>]")
 _HAN = regex.compile(r"\p{Han}")
 _CJK = re.compile("[\u4e00-\u9fff]")  # CJK Unified Ideographs, all Han: a cheap first test
 _YEAR_LED = re.compile(r"\d{4}年")
-_FUNCTION_CHARS = re.compile(r"[的和与及或等]")
 # regex's \s (Unicode White_Space) written out, for the patterns compiled with stdlib re
 _WS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
@@ -109,6 +108,7 @@ class _Rules:
     link_kind_at: "re.Pattern"
     group_next: "re.Pattern"
     group_kind_at: "re.Pattern"
+    function_chars: "re.Pattern"
     cue_before: _Suffixes
     frame_after: "re.Pattern"
     frame_before: str
@@ -161,6 +161,7 @@ def rules() -> _Rules:
     for key in ("problem_labels", "slogans", "time_labels", "outcomes"):
         excluded.update(cfg.get(key, []) or [])
     group_tail = regex.escape(cfg.get("group_tail", "等"))
+    fchars = str(cfg.get("name_function_chars", "") or "")
     unq_cues = _alt(unq.get("cue_before", []))
     unq_kinds = _alt(unq.get("kinds", []))
     umin, umax = int(unq.get("min_chars", 8)), int(unq.get("max_chars", 26))
@@ -193,7 +194,8 @@ def rules() -> _Rules:
         style_kinds=frozenset(cfg.get("gap_kinds_need_style_mark", [])),
         link_kind_at=re.compile(rf"(?:{_alt(links)})({_alt(cfg.get('link_kinds', named))})"),
         group_next=re.compile(r"[、和及与]?[“「][^“”「」\n]{1,20}[”」]"),
-        group_kind_at=re.compile(rf"{group_tail}?({_alt(named + ['方式方法'])})"),
+        group_kind_at=re.compile(rf"{group_tail}?({_alt(named)})"),  # (等方式方法: 方式, a prefix)
+        function_chars=re.compile(f"[{re.escape(fchars)}]" if fchars else "(?!)"),
         cue_before=_Suffixes(cues),
         frame_after=re.compile(rf"(?:{_alt(cfg.get('cue_frame_after', []))})"),
         frame_before=cfg.get("cue_frame_before", "以"),
@@ -386,8 +388,6 @@ def _judged(r: _Rules, text: str, qs: int, qe: int, q: str) -> Optional[tuple[st
                 g = r.group_kind_at.match(text, pos, pos + 12)
                 if g and (pos > after_pos or g.group(0) != g.group(1)):  # “A”等方式 needs the 等
                     kind = g.group(1)
-                    if kind == "方式方法":
-                        kind = "方式"
     if kind is None and r.bad_tail.match(after):
         return None
     if r.bad_end.search(q):
@@ -509,7 +509,7 @@ def _unquoted(text: str):
         p = r.organ_prefix.match(name)
         if p and len(name) - p.end() >= r.unquoted_min:
             name, start = name[p.end():], start + p.end()
-        if len(name) < r.unquoted_min or _FUNCTION_CHARS.search(name) or r.generic.search(name):
+        if len(name) < r.unquoted_min or r.function_chars.search(name) or r.generic.search(name):
             continue
         kind = k.group(0)
         if kind in r.unquoted_drop:
@@ -545,7 +545,7 @@ def _fuller_name(text: str, f: tuple, r: _Rules) -> tuple:
     pos = text.find(name)
     while pos >= 0:
         m = r.fuller_tail.match(text, pos + len(name))
-        if m and not _FUNCTION_CHARS.search(m.group(1)) and not r.named_kind_at.fullmatch(m.group(1) + m.group(2)):
+        if m and not r.function_chars.search(m.group(1)) and not r.named_kind_at.fullmatch(m.group(1) + m.group(2)):
             return s, e, name + m.group(1), m.group(2), "named"
         pos = text.find(name, pos + 1)
     return f

@@ -148,6 +148,9 @@ def test_unquoted_specific_names(sentence, name, kind):
     "得益于区纪委监委主要领导及挂点乡镇区领导参加的巡察反馈制度,有力督促了文岭镇党委",
     "根据巡察发现共性、倾向性问题,市县党委及相关部门建立健全60项制度。",
     "分类制定责任清单、负面清单和《履责记实手册》,镇街党(工)委及其班子成员照单履责",
+    # a name never holds a function character (name_function_chars): these are phrases
+    "县纪委监委制定了详细的监督检查工作方案,压实各方责任",
+    "市林业局印发了加快推进全市的农田防护林体系建设工作方案",
 ])
 def test_generic_mechanisms_are_not_named_measures(sentence):
     got = {m.name for m in extract_measures(sentence) if m.form != "document"}
