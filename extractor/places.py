@@ -37,14 +37,13 @@ import bisect
 import functools
 import operator
 import re
-import types
 import typing
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .article import Article
 from .gazetteer import Gazetteer, Hit, gazetteer
-from .models import PlaceLevel, PlaceMention, construct_all
+from .models import PlaceLevel, PlaceMention, construct_all, constructor
 from .resources import load_tsv, load_yaml
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -765,57 +764,15 @@ def _mention(gz: Gazetteer, occ: Occ, text: str, start: int, end: int) -> PlaceM
     if (plain and type(text) is str and type(start) is int and type(end) is int and 0 <= start <= end
             and end - start == len(text) and (not cands or all(type(c) is str for c in cands))
             and (why is None or type(why) is str)):   # what _place_mention checks, unit fields once per unit
-        if _MENTION_SLOTS is not None:   # construct_all's instance, built inline, its slots set directly
-            m = _new_object(PlaceMention)
-            set_dict, set_fields, set_extra, set_private = _MENTION_SLOTS
-            set_dict(m, {"text": text, "start": start, "end": end, "name": name, "level": level,
-                         "adcode": adcode, "path": list(path), "candidates": list(cands), "resolved_by": why})
-            set_fields(m, set(_MENTION_FIELDS_SET))
-            set_extra(m, None)
-            set_private(m, None)
-            return m
-        return construct_all(PlaceMention, text=text, start=start, end=end, name=name, level=level,
-                             adcode=adcode, path=list(path), candidates=list(cands), resolved_by=why)
+        return _new_place(text=text, start=start, end=end, name=name, level=level, adcode=adcode,
+                          path=list(path), candidates=list(cands), resolved_by=why)
     return _place_mention(text=text, start=start, end=end, name=name, level=level, adcode=adcode,
                           path=list(path), candidates=list(cands), resolved_by=why)
 
 
 _UNIT_FIELDS: dict[str, tuple] = {}   # uid -> (name, level, adcode, path, whether they plainly pass validation)
 
-_object_setattr = object.__setattr__
-_new_object = object.__new__
-
-
-def _mention_fields_set() -> Optional[frozenset]:
-    """PlaceMention's field names when ``construct_all`` builds it directly from a dict in this
-    field order (what ``_mention`` then does inline), else None (``construct_all`` is called)."""
-    fields = ("text", "start", "end", "name", "level", "adcode", "path", "candidates", "resolved_by")
-    if (tuple(PlaceMention.__pydantic_fields__) != fields or PlaceMention.__pydantic_post_init__
-            or PlaceMention.__pydantic_root_model__ or PlaceMention.__new__ is not object.__new__):
-        return None
-    return frozenset(fields)
-
-
-_MENTION_FIELDS_SET = _mention_fields_set()
-
-
-def _mention_slots() -> Optional[tuple]:
-    """The ``__set__`` of the descriptors ``object.__setattr__`` uses for a PlaceMention's
-    ``__dict__``, fields set, extra and private (what ``construct_all`` sets; called directly,
-    without ``object.__setattr__``'s name lookup and argument wrapping), or None (not plain
-    slot/getset descriptors, or the inline construction is off)."""
-    if _MENTION_FIELDS_SET is None:
-        return None
-    out = []
-    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
-        d = next((k.__dict__[name] for k in PlaceMention.__mro__ if name in k.__dict__), None)
-        if type(d) not in (types.MemberDescriptorType, types.GetSetDescriptorType):
-            return None
-        out.append(d.__set__)
-    return tuple(out)
-
-
-_MENTION_SLOTS = _mention_slots()
+_new_place = constructor(PlaceMention)   # construct_all(PlaceMention, …) without its per-call steps
 
 
 def _unit_fields(gz: Gazetteer, uid: str) -> tuple:
