@@ -309,15 +309,16 @@ def _listed_lines(listed, b: int) -> list[str] | None:
     else:
         pieces, marks = [texts[b]], 0
     stack = [b]
-    for j in range(b + 1, len(els)):
-        p = parents[j]
+    n = len(els)
+    for j in range(b + 1, n + 1):
+        p = parents[j] if j < n else None   # (after the last element every open one closes)
         while stack and stack[-1] != p:   # the open elements j is not in: closed
             k = stack.pop()
             if tags[k] in _LINE_BLOCK_SET:
                 pieces.append(_MARK)
                 marks += 1
             pieces.append(tails[k])
-        if not stack:   # j is past the subtree of b
+        if not stack:   # j is past the subtree of b (or past the last element)
             break
         tag = tags[j]
         if tag in _LINE_BLOCK_SET:
@@ -332,12 +333,6 @@ def _listed_lines(listed, b: int) -> list[str] | None:
         else:
             pieces.append(texts[j])
         stack.append(j)
-    while stack:
-        k = stack.pop()
-        if tags[k] in _LINE_BLOCK_SET:
-            pieces.append(_MARK)
-            marks += 1
-        pieces.append(tails[k])
     text = "".join(pieces)
     if text.count(_MARK) != marks:   # the marker character is in the page
         return None
