@@ -60,6 +60,11 @@ def _alt(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!x)x"
 
 
+def _first_chars(words) -> Optional[frozenset]:
+    """The first characters of ``words`` (a word starts with one of them), or None when one is empty."""
+    return frozenset(w[0] for w in words) if all(words) else None
+
+
 @functools.lru_cache(maxsize=1)
 def scope() -> _Scope:
     cfg = load_yaml("scope.yaml") or {}
@@ -72,11 +77,9 @@ def scope() -> _Scope:
     return _Scope(
         period_order=tuple(per.get("order", ["distributive", "sentence", "clause_after", "continued", "lead"])),
         continuation=regex.compile(rf"^(?:{_alt(per.get('continuation_openers', []))})"),
-        continuation_firsts=(frozenset(w[0] for w in per.get("continuation_openers", []))
-                             if all(per.get("continuation_openers", [])) else None),
+        continuation_firsts=_first_chars(per.get("continuation_openers", [])),
         lead_prefix=regex.compile(rf"^(?:(?:{_alt(per.get('lead_prefixes', []))})[,，]?)*"),
-        lead_firsts=(frozenset(w[0] for w in per.get("lead_prefixes", []))
-                     if all(per.get("lead_prefixes", [])) else None),
+        lead_firsts=_first_chars(per.get("lead_prefixes", [])),
         lead_kinds=frozenset(per.get("lead_kinds", ["range", "since", "until"])),
         lead_grans=frozenset(per.get("lead_granularities", ["year", "half", "quarter"])),
         ignore_grans=frozenset(per.get("ignore_granularities", ["minute"]) or []),
@@ -579,9 +582,6 @@ def _assign(model, upd: dict[str, Any]) -> None:
 
 
 
-_COUNT_UPDATES = frozenset(("period", "period_source", "place", "place_source", "sentence"))   # what it sets
-
-
 def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     layout = layout or Layout(article.text)
     anchors = [value_anchor(c) for c in article.counts]
@@ -589,8 +589,6 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
     places = PlaceResolver(article, layout)
     out = []
     sent_text: dict[int, str] = {}   # the figures of one sentence share its text (one str)
-    # what _assign does for a CountMention, decided once: its fields set below are plain ones
-    direct = _COUNT_UPDATES <= _plain_fields(CountMention)
     for c, a in zip(article.counts, anchors):
         upd: dict[str, Any] = {}
         si = layout.sentence_of(a)   # (once for the three uses)
@@ -607,11 +605,7 @@ def attribute_counts(article: Article, layout: Optional[Layout] = None) -> None:
                     s, e = layout.sents[si]
                     st = sent_text[si] = article.text[s:e]
                 upd["sentence"] = st
-        if direct and type(c) is CountMention:   # _assign(c, upd) (upd's keys are of _COUNT_UPDATES)
-            c.__dict__.update(upd)
-            c.__pydantic_fields_set__.update(upd)
-        else:
-            _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
+        _assign(c, upd)   # in place: cheaper than model_copy, and the list is the article's own
         out.append(c)
     article.counts = out
     attribute_measures(article, layout, periods, places)

@@ -247,11 +247,6 @@ class _Layout:
     def blocked_starts(self) -> list[int]:
         return [s for s, _ in self.blocked]
 
-    @functools.cached_property
-    def blocked_reach(self) -> list[int]:
-        # running maximum of the blocked spans' ends: most numbers lie after every blocked span
-        return list(itertools.accumulate([e for _, e in self.blocked], max))
-
     @staticmethod
     def _blocked_spans(text: str) -> list[tuple[int, int]]:
         nc = _not_counts()

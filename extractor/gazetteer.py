@@ -91,7 +91,6 @@ class Gazetteer:
         self._keys: list[str] = []
         self._build_index()
         self._automaton = None
-        self._with_words: dict[tuple, object] = {}   # extra words -> the automaton over the keys and them
         self._town_forms: dict[str, tuple[TownForm, ...]] = {}
         self._town_tables: dict[str, tuple] = {}
 
@@ -190,9 +189,7 @@ class Gazetteer:
         ``words`` are not keys (a word that is a key is looked for apart)."""
         if not text:
             return [], []
-        ac = self._with_words.get(words)
-        if ac is None:
-            ac = self._automaton_with(words)
+        ac = self._automaton_with(words)
         if ac is False:   # a word is also a key: two searches
             return self.find(text), [(j, s, e) for j, s, e in self._words_automaton(words).find_matches_as_indexes(
                 text, overlapping=True)]
@@ -206,18 +203,16 @@ class Gazetteer:
             found.sort(key=_end_start)
         return found, extra
 
+    @functools.lru_cache(maxsize=8)   # (callers pass one fixed list: a bound, not a cache of texts)
     def _automaton_with(self, words: tuple[str, ...]):
+        """The automaton over the searched keys and ``words`` (their indexes after the keys'), or
+        False when a word is empty, repeated or a key itself."""
         import ahocorasick_rs
 
-        if len(self._with_words) >= 8:   # (callers pass one fixed list: a bound, not a cache of texts)
-            self._with_words.clear()
         if not words or any(not w for w in words) or any(w in self._key_of for w in words) or len(set(words)) < len(words):
-            got = False
-        else:
-            got = ahocorasick_rs.AhoCorasick(self._keys[: self._searched] + list(words),
-                                             matchkind=ahocorasick_rs.MatchKind.Standard)
-        self._with_words[words] = got
-        return got
+            return False
+        return ahocorasick_rs.AhoCorasick(self._keys[: self._searched] + list(words),
+                                          matchkind=ahocorasick_rs.MatchKind.Standard)
 
     @functools.lru_cache(maxsize=8)
     def _words_automaton(self, words: tuple[str, ...]):

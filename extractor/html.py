@@ -411,12 +411,13 @@ def utf8_without_controls(data: bytes) -> bool:
 
 def _has_control(text: str) -> bool:
     """Whether ``_CONTROL`` matches in ``text``: its characters are the only ones whose UTF-8 holds
-    those bytes (an encode and a byte deletion are faster than a regex scan of a long page)."""
+    those bytes (an encode and :func:`utf8_without_controls` are faster than a regex scan of a long
+    page)."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:   # lone surrogates: let the regex look
         return True
-    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    return not utf8_without_controls(data)
 
 
 def _strip_tags(html: str) -> list[str]:
@@ -485,7 +486,8 @@ def _drop_tree(el) -> int:
 
 
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+))")
-_NOT_XML_CODES = frozenset([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+# the code points of ``_NOT_XML`` a character reference can name (&#0; is no character)
+_NOT_XML_CODES = frozenset(cp for cp in (*range(1, 0x20), 0xFFFE, 0xFFFF) if _NOT_XML.match(chr(cp)))
 
 
 def _bad_char_ref(html: str) -> bool:

@@ -839,25 +839,10 @@ def _currency_before(text: str, start: int) -> Optional[str]:
     return None
 
 
-def _share_list_units(text: str, qs: list[Quantity]) -> None:
-    """67、88件 / 2017、2018年: a bare number before 、 takes the unit of the list's last number."""
-    # two neighbours are list items when exactly a 、 stands between them
-    linked = [b.start - a.end == 1 and text[a.end] == "、" for a, b in zip(qs, qs[1:])]
-    for k in range(len(qs) - 2, -1, -1):
-        a, b = qs[k], qs[k + 1]
-        if a.unit is not None or not linked[k]:
-            continue
-        if b.unit is None:
-            continue
-        a.unit, a.unit_raw, a.unit_class, a.shared_unit = b.unit, b.unit_raw, b.unit_class, True
-    # the head of a list is the first number of a 、-chain
-    for k in range(1, len(qs)):
-        if linked[k - 1]:
-            qs[k].list_head = qs[k - 1].list_head
-
-
 def _share_list_rows(text: str, rows: list[list]) -> None:
-    """:func:`_share_list_units` on quantity rows."""
+    """67、88件 / 2017、2018年: a bare number before 、 takes the unit of the list's last number (on
+    quantity rows); the head of a list is the first number of a 、-chain. Two neighbours are list
+    items when exactly a 、 stands between them."""
     linked = [b[0] - a[1] == 1 and text[a[1]] == "、" for a, b in zip(rows, rows[1:])]
     if not any(linked):
         return

@@ -43,7 +43,7 @@ from typing import Optional
 
 from .article import Article
 from .gazetteer import Gazetteer, Hit, gazetteer
-from .models import PlaceLevel, PlaceMention, construct_all, constructor
+from .models import PlaceLevel, PlaceMention, constructor
 from .resources import load_tsv, load_yaml
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2, "township": 3}
@@ -83,24 +83,37 @@ class Rules:
     outlets: dict[str, list[str]] = field(default_factory=dict)
 
 
+def _parsed(rx: re.Pattern):
+    """(the ``re`` parser's constants, the top-level items of ``rx``'s pattern), or None on a Python
+    whose parser is not there (no shortcut then)."""
+    try:
+        from re import _constants as sre, _parser as parser   # Python 3.11+
+        return sre, list(parser.parse(rx.pattern, rx.flags))
+    except Exception:
+        return None
+
+
+def _literals(sre, item) -> Optional[set]:
+    """The characters a parsed item matches when it is a literal or a class of literals, else None."""
+    op, av = item
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
+        return {chr(a) for _, a in av}
+    return None
+
+
 def _first_chars(rx: re.Pattern) -> Optional[str]:
     """The characters every match of ``rx`` starts with, when its pattern opens with a literal or
     a class of literals (and has no top-level alternation, no case folding); else None."""
     if rx.flags & re.IGNORECASE:
         return None
-    try:
-        from re import _constants as sre, _parser as parser   # Python 3.11+
-        items = list(parser.parse(rx.pattern, rx.flags))
-    except Exception:  # another Python: no shortcut
+    got = _parsed(rx)
+    if got is None or not got[1]:
         return None
-    if not items:
-        return None
-    op, av = items[0]
-    if op is sre.LITERAL:
-        return chr(av)
-    if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
-        return "".join(chr(a) for _, a in av)
-    return None
+    sre, items = got
+    chars = _literals(sre, items[0])
+    return "".join(sorted(chars)) if chars else None
 
 
 def _second_chars(rx: re.Pattern) -> Optional[frozenset]:
@@ -109,18 +122,13 @@ def _second_chars(rx: re.Pattern) -> Optional[frozenset]:
     alternatives each opening with one; else None."""
     if _first_chars(rx) is None:
         return None
-    try:
-        from re import _constants as sre, _parser as parser   # Python 3.11+
-        items = list(parser.parse(rx.pattern, rx.flags))
-    except Exception:  # another Python: no shortcut
+    got = _parsed(rx)
+    if got is None:
         return None
+    sre, items = got
 
     def opening(item) -> Optional[set]:
         op, av = item
-        if op is sre.LITERAL:
-            return {chr(av)}
-        if op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
-            return {chr(a) for _, a in av}
         if op is sre.SUBPATTERN and not av[1] and not av[2]:
             sub = list(av[3])
             return opening(sub[0]) if sub else None
@@ -133,7 +141,7 @@ def _second_chars(rx: re.Pattern) -> Optional[frozenset]:
                     return None
                 out |= got
             return out
-        return None
+        return _literals(sre, item)
 
     if len(items) < 2:
         return None
@@ -147,11 +155,22 @@ def _finditer_at(rx: re.Pattern, first: Optional[str], text: str, seconds: Optio
     known) after it: a search led by a character class steps through every character. Without
     ``first``, the plain search."""
     if first is None:
+        return rx.finditer(text)
+    return _finditer_pairs(rx, tuple((c, seconds) for c in first), text)
+
+
+def _finditer_pairs(rx: re.Pattern, pairs: Optional[tuple], text: str):
+    """``rx.finditer(text)`` for ``rx`` whose matches all start with one of the first characters of
+    ``pairs`` followed by one of its second characters (each first character with the set of second
+    characters, or None for any): the match is tried only there (the places found with str.find),
+    as a search led by an alternation or a class steps through every character. Without ``pairs``,
+    the plain search."""
+    if pairs is None:
         yield from rx.finditer(text)
         return
     cands = []
     last_i = len(text) - 1
-    for c in first:
+    for c, seconds in pairs:
         i = text.find(c)
         if seconds is None:
             while i >= 0:
@@ -162,32 +181,6 @@ def _finditer_at(rx: re.Pattern, first: Optional[str], text: str, seconds: Optio
                 if text[i + 1] in seconds:
                     cands.append(i)
                 i = text.find(c, i + 1)
-    cands.sort()
-    last = 0
-    for p in cands:
-        if p >= last:
-            m = rx.match(text, p)
-            if m is not None:
-                yield m
-                last = m.end()
-
-
-def _finditer_pairs(rx: re.Pattern, pairs: Optional[tuple], text: str):
-    """``rx.finditer(text)`` for ``rx`` an alternation of literal words of two characters or more,
-    with the match tried only where a word's first two characters stand (``pairs``: each first
-    character with the set of second characters; its places found with str.find): a search led by
-    an alternation steps through every character. Without ``pairs``, the plain search."""
-    if pairs is None:
-        yield from rx.finditer(text)
-        return
-    cands = []
-    last_i = len(text) - 1
-    for c, seconds in pairs:
-        i = text.find(c)
-        while 0 <= i < last_i:
-            if text[i + 1] in seconds:
-                cands.append(i)
-            i = text.find(c, i + 1)
     cands.sort()
     last = 0
     for p in cands:
@@ -802,7 +795,7 @@ def _place_mention(**v) -> PlaceMention:
             and (a is None or (type(a) is str and _ADCODE_RX.fullmatch(a)))
             and _all_str(v["path"]) and _all_str(v["candidates"])
             and (v["resolved_by"] is None or type(v["resolved_by"]) is str)):
-        return construct_all(PlaceMention, **v)
+        return _new_place(**v)
     return PlaceMention(**v)
 
 

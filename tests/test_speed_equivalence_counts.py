@@ -22,7 +22,7 @@ that matter:
 - round 4: the runs no unit can follow dropped by a C-level filter when the text has no 分之 (vs.
   the loop over every match); is_blocked with the fixed phrases found in windows around the numbers
   and titles/slogans at the last opening marks before the number (vs. any overlap with the
-  whole-text blocked spans); quantity rows with the 、-list sharing on rows (vs. _share_list_units
+  whole-text blocked spans); quantity rows with the 、-list sharing on rows (vs. _plain_share_list_units
   on Quantity objects), the tests on a row before its Quantity is built (what is_count says).
 """
 from __future__ import annotations
@@ -561,8 +561,26 @@ def _list_texts():
     return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25))) for _ in range(3000)]
 
 
+def _plain_share_list_units(text: str, qs: list) -> None:
+    """numbers._share_list_units as it was, on Quantity objects (67、88件 / 2017、2018年: a bare
+    number before 、 takes the unit of the list's last number)."""
+    # two neighbours are list items when exactly a 、 stands between them
+    linked = [b.start - a.end == 1 and text[a.end] == "、" for a, b in zip(qs, qs[1:])]
+    for k in range(len(qs) - 2, -1, -1):
+        a, b = qs[k], qs[k + 1]
+        if a.unit is not None or not linked[k]:
+            continue
+        if b.unit is None:
+            continue
+        a.unit, a.unit_raw, a.unit_class, a.shared_unit = b.unit, b.unit_raw, b.unit_class, True
+    # the head of a list is the first number of a 、-chain
+    for k in range(1, len(qs)):
+        if linked[k - 1]:
+            qs[k].list_head = qs[k - 1].list_head
+
+
 def test_share_list_rows_same_as_share_list_units(monkeypatch):
-    """Units of 、-lists shared and list heads set on the rows: what _share_list_units does on
+    """Units of 、-lists shared and list heads set on the rows: what _plain_share_list_units does on
     Quantity objects built from the rows before sharing."""
     texts = _texts() + _list_texts() + ["67、88件", "2017、2018年", "一、二种", "3、4、5名和6个"]
     shared = {t: N.find_quantities(t) for t in texts}
@@ -572,7 +590,7 @@ def test_share_list_rows_same_as_share_list_units(monkeypatch):
     for t in texts:
         for got, unit_only in ((shared[t], False), (shared_u[t], True)):
             plain = [N.Quantity(t[r[0]:r[1]], *r) for r in N.quantity_rows(t, unit_only)]
-            N._share_list_units(t, plain)
+            _plain_share_list_units(t, plain)
             assert got == plain, t
             n += sum(q.shared_unit for q in got)
     assert n > 100
