@@ -2,17 +2,22 @@
 
     .venv/bin/pip install cython            # needs a C compiler and the Python headers
     .venv/bin/python benchmarks/compiled_ab.py [-n 800] [--rounds 3] [--keep DIR]
+    .venv/bin/pip install mypy              # mypyc comes with it
+    .venv/bin/python benchmarks/compiled_ab.py --compiler mypyc [--modules numbers,counts]
 
-Copies ``extractor/`` to a temporary folder and compiles its stage modules there with Cython
+Copies ``extractor/`` to a temporary folder and compiles its stage modules there, with Cython
 (plain Python source, no type declarations: what compiling the code as it stands buys; ``models``
-is left alone because pydantic cannot build models from compiled methods). Then it times the
+is left alone because pydantic cannot build models from compiled methods) or with mypyc (which
+uses the type annotations: native ints, direct calls between compiled functions; it compiles only
+modules that type-check, by default ``numbers`` and ``counts``, the largest stage). Then it times the
 whole pipeline (reading … JSON) on the same ``-n`` articles as ``pipeline_bench.py``, in
 alternating processes, pure Python then compiled, ``--rounds`` times, prints CPU ms per article
 for each and the median ratio, and checks that both give the same JSON for every distinct input.
 
-Not a test and not part of the install: compiling takes minutes, and the answer it gave (issue 10,
-fifth session) is that compiling alone is not the way to a 2x: ~10% fewer instructions
-(callgrind), inside the machine's noise when timed.
+Not a test and not part of the install: compiling takes minutes, and the answers it gave (issue 10)
+are that compiling alone is not the way to a 2x. Cython (fifth session): ~10% fewer instructions
+(callgrind), inside the machine's noise when timed. mypyc on numbers and counts (sixth session):
+the whole pipeline 1.05x (median of 5 rounds), the counts stage alone 1.1-1.9x.
 """
 from __future__ import annotations
 
@@ -45,7 +50,8 @@ setup(name="compiled-ab", py_modules=[], packages=[],
 _CHILD = """
 import hashlib, json, os, sys
 sys.path.insert(0, os.environ["AB_PATH"]); sys.path.insert(1, os.environ["AB_ROOT"])
-import extractor.counts
+import importlib
+checked = importlib.import_module("extractor." + os.environ["AB_CHECK"])
 from benchmarks.pipeline_bench import build_corpus, run_pipeline
 from extractor.engines import warm_up
 from extractor.pipeline import Pipeline
@@ -57,25 +63,32 @@ for name, data, kind in dict.fromkeys(corpus):   # every distinct input once: wa
     for art in read_bytes(data, name, kind=kind):
         digest.update(pipe.run(art).model_dump_json(by_alias=True).encode())
 _, cpu, _, n, _ = run_pipeline(corpus)
-print(json.dumps({"compiled": extractor.counts.__file__.endswith((".so", ".pyd")),
+print(json.dumps({"compiled": checked.__file__.endswith((".so", ".pyd")),
                   "ms": 1000 * cpu / n, "n": n, "sha": digest.hexdigest()}))
 """
 
 
-def build(dest: Path, modules) -> None:
+MYPYC_MODULES = ("numbers", "counts")   # the modules that type-check (mypyc refuses the others as they stand)
+
+
+def build(dest: Path, modules, compiler: str = "cython") -> None:
     shutil.copytree(ROOT / "extractor", dest / "extractor",
                     ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.c"))
-    (dest / "build_ab.py").write_text(_BUILD)
-    done = subprocess.run([sys.executable, "build_ab.py", ",".join(modules)], cwd=dest,
-                          capture_output=True, text=True)
+    if compiler == "mypyc":
+        cmd = [sys.executable, "-m", "mypyc", "--ignore-missing-imports", "--follow-imports=silent",
+               *(f"extractor/{m}.py" for m in modules)]
+    else:
+        (dest / "build_ab.py").write_text(_BUILD)
+        cmd = [sys.executable, "build_ab.py", ",".join(modules)]
+    done = subprocess.run(cmd, cwd=dest, capture_output=True, text=True)
     if done.returncode:
-        sys.exit(f"compiling failed:\n{done.stderr[-3000:]}")
+        sys.exit(f"compiling failed:\n{(done.stdout + done.stderr)[-3000:]}")
     for m in modules:
         (dest / "extractor" / f"{m}.py").unlink()   # nothing but the compiled module left to import
 
 
-def child(path: Path, n: int) -> dict:
-    env = dict(os.environ, AB_PATH=str(path), AB_ROOT=str(ROOT), AB_N=str(n),
+def child(path: Path, n: int, check: str) -> dict:
+    env = dict(os.environ, AB_PATH=str(path), AB_ROOT=str(ROOT), AB_N=str(n), AB_CHECK=check,
                EXTRACTOR_PATTERNS=str(ROOT / "patterns"))
     done = subprocess.run([sys.executable, "-c", _CHILD], env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
@@ -87,28 +100,32 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=800, help="articles per timed pass")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--modules", default=",".join(MODULES), help="comma-separated extractor modules to compile")
+    ap.add_argument("--compiler", choices=("cython", "mypyc"), default="cython")
+    ap.add_argument("--modules", help="comma-separated extractor modules to compile (default: the 19 stage "
+                                      "modules with Cython, numbers and counts with mypyc)")
     ap.add_argument("--keep", type=Path, help="build into this folder and keep it (else a temporary one); "
                                               "a folder kept by an earlier run is used again as it is")
     args = ap.parse_args()
     try:
-        import Cython  # noqa: F401
+        __import__("Cython" if args.compiler == "cython" else "mypyc")
     except ImportError:
-        print("Cython is not installed: .venv/bin/pip install cython")
+        print(f"{args.compiler} is not installed: .venv/bin/pip install "
+              f"{'cython' if args.compiler == 'cython' else 'mypy'}")
         return 2
     work = args.keep or Path(tempfile.mkdtemp(prefix="compiled-ab-"))
     pure = Path(tempfile.mkdtemp(prefix="pure-ab-"))
     try:
         shutil.copytree(ROOT / "extractor", pure / "extractor", ignore=shutil.ignore_patterns("__pycache__"))
-        modules = [m for m in args.modules.split(",") if m]
+        default = MODULES if args.compiler == "cython" else MYPYC_MODULES
+        modules = [m for m in args.modules.split(",") if m] if args.modules else list(default)
         if (work / "extractor").is_dir():
             print(f"using the modules compiled earlier in {work}")
         else:
-            print(f"compiling {len(modules)} modules with Cython in {work} (minutes) …", flush=True)
-            build(work, modules)
+            print(f"compiling {len(modules)} modules with {args.compiler} in {work} (minutes) …", flush=True)
+            build(work, modules, args.compiler)
         ratios, shas = [], set()
         for r in range(args.rounds):
-            a, b = child(pure, args.n), child(work, args.n)
+            a, b = child(pure, args.n, modules[0]), child(work, args.n, modules[0])
             if a["compiled"] or not b["compiled"]:
                 sys.exit("the A/B did not import what it meant to (pure vs compiled)")
             shas |= {a["sha"], b["sha"]}

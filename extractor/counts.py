@@ -640,7 +640,8 @@ def _fits(ind: Indicator, q: Quantity, text: str, hit: Optional["_Hit"] = None) 
         return False
     if ind.objects:
         # the counted noun (60项制度, 40余项监管制度) or, after the wording, before the number (制修订有关制度22项)
-        after = _AFTER_RX.match(text, q.end, q.end + 8).group()
+        m = _AFTER_RX.match(text, q.end, q.end + 8)   # (always matches: it may match nothing)
+        after = m.group() if m is not None else ""
         between = text[hit.end:q.start] if hit is not None and hit.end <= q.start else ""
         if not any(o in after or o in between for o in ind.objects):
             return False
@@ -759,7 +760,7 @@ def extract_counts(text: str) -> list[CountMention]:
 def _extract(text: str) -> list[CountMention]:
     layout = _Layout(text)
     inds, _ = _taxonomy()
-    hits_cache: dict[tuple[int, int], list[_Hit]] = {}
+    hits_cache: dict[tuple[int, int], tuple[list[_Hit], list[int]]] = {}   # clause -> (hits, their starts)
     out: list[CountMention] = []
     last_in_clause: dict[tuple[int, int], tuple[str, Optional[str], int]] = {}
     heads: list[tuple[int, str, Optional[str], int]] = []  # (num_start, indicator, label, sentence start)
@@ -776,7 +777,7 @@ def _extract(text: str) -> list[CountMention]:
         if clause_hits is None:
             ch = _clause_hits(text, cs, ce)
             clause_hits = hits_cache[key] = (ch, [h.start for h in ch])
-        hits = _near(*clause_hits, q) if clause_hits[0] else []  # (most clauses have no wording)
+        hits = _near(clause_hits[0], clause_hits[1], q) if clause_hits[0] else []  # (most clauses have no wording)
         indicator, label, start = "other", None, q.start
         hit = _choose(text, q, hits, (ss, se), clause_level=False) if hits else None
         inherited = None

@@ -573,9 +573,9 @@ def match_unit(text: str, pos: int) -> Optional[tuple[str, str, str]]:
     table, longest = _unit_table()
     for k in range(min(longest, len(text) - pos), 0, -1):
         w = text[pos:pos + k]
-        hit = table.get(w)
-        if hit:
-            return w, hit[0], hit[1]
+        got = table.get(w)
+        if got:
+            return w, got[0], got[1]
     return None
 
 
@@ -613,7 +613,7 @@ def _pairs_by_first(pairs) -> dict[str, list]:
     """``pairs`` grouped by the first character of the word, each group in the order of ``pairs``;
     built once per list (the qualifier tables), rebuilt if the list changed."""
     got = _PAIR_INDEX.get(id(pairs))
-    if got is not None and got[0] is pairs and got[1] == len(pairs):
+    if got is not None and got[1] == len(pairs) and got[0] is pairs:
         return got[2]
     index: dict[str, list] = {}
     for w, kind in pairs:
@@ -655,7 +655,9 @@ def _tail_at(text: str, pos: int, percent: bool, q: dict) -> tuple:
     """:func:`_tail` with the qualifier tables given (fetched once per text by the caller); the
     qualifier and unit lookups of :func:`_match_first` and :func:`match_unit` written inline."""
     suffix_words = q["suffix_by_first"]
-    mid = unit = suffix = None
+    mid: Optional[tuple[str, str]] = None
+    unit: Optional[tuple[str, str, str]] = None
+    suffix: Optional[tuple[str, str]] = None
     mult = 1.0
     p = pos
     if percent:
