@@ -397,6 +397,7 @@ def _runs(text: str, with_unit_only: bool) -> list[tuple]:
     if not words:
         matches = filter(_UNIT_AHEAD, matches)
     percent = False
+    bare = _qualifiers()["bare"]
     for m in matches:
         start, end = m.span()
         if words:
@@ -432,7 +433,10 @@ def _runs(text: str, with_unit_only: bool) -> list[tuple]:
             out.append((s, start, end, rng[0], rng[0], rng[1], percent, True))
             continue
         if v is None:
-            continue
+            if sign or percent or core not in bare[0] or not text.startswith(bare[1], end) or (
+                    start > 0 and text[start - 1] in bare[2]):
+                continue
+            v = bare[0][core]   # 百余名: a lone multiplier before 余/多 (qualifiers.yaml, bare_multiplier)
         if k:
             end = m.start() + k - (1 if sign else 0)
             s = text[start:end]
@@ -532,6 +536,19 @@ def _multipliers() -> dict[str, float]:
     return {str(k): float(v) for k, v in (cfg.get("multipliers") or {}).items()}
 
 
+def _bare_multiplier(cfg: dict) -> tuple[dict[str, float], tuple[str, ...], frozenset]:
+    """(value of each lone multiplier character, the qualifiers it must stand before, the characters
+    it must not stand after) of ``bare_multiplier`` in qualifiers.yaml."""
+    values = {}
+    for c in cfg.get("chars") or []:
+        c = str(c)
+        v = CN_SMALL.get(c) or CN_BIG.get(c)
+        if len(c) == 1 and v:
+            values[c] = float(v)
+    return (values, tuple(str(w) for w in cfg.get("before") or [] if w),
+            frozenset(str(c) for c in cfg.get("not_after") or []))
+
+
 @functools.lru_cache(maxsize=1)
 def _qualifiers() -> dict:
     cfg = load_yaml("counts/qualifiers.yaml") or {}
@@ -554,6 +571,7 @@ def _qualifiers() -> dict:
         "prefix_lens": sorted({len(w) for w, _ in flat("prefix")}, reverse=True),
         "prefix_last": frozenset(w[-1] for w, _ in flat("prefix") if w),
         "blockers": {str(k): set(v or []) for k, v in (cfg.get("prefix_blockers") or {}).items()},
+        "bare": _bare_multiplier(cfg.get("bare_multiplier") or {}),
         "range": tuple(str(x) for x in cfg.get("range_separators") or []),
         "range_max": max((len(str(x)) for x in cfg.get("range_separators") or []), default=0),
     }

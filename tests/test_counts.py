@@ -240,10 +240,20 @@ def test_numeral_inside_a_place_name_is_not_a_count():
 # ---------------------------------------------------------------- known gaps
 
 
-@pytest.mark.xfail(reason="a bare 百/千 before 余 (百余人 = 100+) is not read as a number: 百 alone is too "
-                          "often a word part (百姓, 百分之百) for the scanner", strict=True)
-def test_bare_hundred_with_yu():
-    assert vu("组织百余名党员干部参加警示教育") == [(100, "人")]
+@pytest.mark.parametrize("text,expected", [
+    ("组织百余名党员干部参加警示教育", [(100, "人", "over")]),        # 百余名 = more than 100 persons
+    ("走访群众万余人次", [(10_000, "人次", "over")]),
+    ("推动出台百余项制度", [(100, "项", "over")]),
+    ("追回资金千余万元", [(10_000_000, "元", "over")]),              # 千余万 = 1000 × 10,000 and more
+    ("三百余人参加", [(300, "人", "over")]),                          # a digit before: the run as before
+    ("数百余人参加培训", []),                                         # several hundred: no single figure
+    ("几百多名群众到场", []),
+    ("百姓多次反映问题", []),                                         # 百 of a word, 多 not after it
+    ("成百上千的干部", []),
+])
+def test_bare_multiplier_before_yu(text, expected):
+    # a lone 百/千/万 is a number before 余/多 (qualifiers.yaml, bare_multiplier), nowhere else
+    assert [(c.value, c.unit, c.approx) for c in counts(text)] == expected
 
 
 @pytest.mark.xfail(reason="rhetorical numbers inside quoted speech (“一件小事忽略了，两件小事忽略了”) are still "

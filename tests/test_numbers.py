@@ -116,6 +116,19 @@ def test_find_numbers_spans():
         assert s[t.start:t.end] == t.text
 
 
+@pytest.mark.parametrize("text,runs", [
+    ("历时百多年", [("百", 100)]),          # a lone multiplier before 多/余 reads as its value
+    ("千余万元", [("千", 1000)]),
+    ("数百余人", []),                      # not after 数/几/成/上/好 (qualifiers.yaml, bare_multiplier)
+    ("几百多名", []),
+    ("好几千多人", []),
+    ("百姓", []),                          # nor anywhere but before 余/多
+    ("一百余人", [("一百", 100)]),          # a run with a digit is read as before
+])
+def test_lone_multiplier_runs(text, runs):
+    assert [(n.text, n.value) for n in find_numbers(text)] == runs
+
+
 def test_quantity_helper_and_junk():
     assert quantity("3万余元").value == 30000 and quantity("3万余元").approx == "over"
     assert quantity("") is None
